@@ -1,0 +1,72 @@
+/**
+ * Errors and exit codes. istioctl maps errors to sysexits-style codes (istioctl.md §5);
+ * we keep the same numbers so scripts that branch on them keep working.
+ */
+export const ExitCode = {
+  Ok: 0,
+  Failure: 1,
+  Usage: 64,
+  DataError: 65,
+  AnalyzerFoundIssues: 79,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * An error the user can act on. Printed as one `Error: <message>` line (plus an optional
+ * hint) without a stack trace, unless --verbose is on.
+ */
+export class UserError extends Error {
+  readonly exitCode: ExitCode;
+  /** What to do about it, printed on its own line under the message. */
+  readonly hint?: string;
+
+  constructor(message: string, options: { exitCode?: ExitCode; hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'UserError';
+    this.exitCode = options.exitCode ?? ExitCode.Failure;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad flags, arguments or command names: exit 64. */
+export class UsageError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: ExitCode.Usage, hint });
+    this.name = 'UsageError';
+  }
+}
+
+/** Input that cannot be read or parsed (file:line in the message): exit 65. */
+export class DataError extends UserError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { ...options, exitCode: ExitCode.DataError });
+    this.name = 'DataError';
+  }
+}
+
+/** A command that is registered for compatibility but not built yet. */
+export class NotImplementedError extends UserError {
+  constructor(command: string) {
+    super(`'sailctl ${command}' is not implemented yet in this version of sailctl`, {
+      hint: 'Use istioctl for this command for now; see the README for what sailctl already covers.',
+    });
+    this.name = 'NotImplementedError';
+  }
+}
+
+/**
+ * Signals that a command already reported its result and only the exit code is left to set
+ * (analysis findings, failed checks). Nothing further is printed.
+ */
+export class SilentExit extends Error {
+  readonly exitCode: ExitCode;
+  constructor(exitCode: ExitCode) {
+    super(`exit ${exitCode}`);
+    this.name = 'SilentExit';
+    this.exitCode = exitCode;
+  }
+}
+
+export function isUserError(err: unknown): err is UserError {
+  return err instanceof UserError;
+}

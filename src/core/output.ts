@@ -1,0 +1,44 @@
+/**
+ * Output conventions: data goes to stdout, progress and diagnostics to stderr.
+ * Structured results are printed through printStructured so every command spells
+ * -o json|yaml the same way.
+ */
+import { stringify } from 'yaml';
+import { UsageError } from './errors.js';
+
+export type StructuredFormat = 'json' | 'yaml';
+
+/** Validates an -o/--output value against what the command supports. */
+export function parseOutputFormat<T extends string>(value: string, allowed: readonly T[], flag = '--output'): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(
+    `invalid value "${value}" for ${flag}: must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`,
+  );
+}
+
+export function formatStructured(data: unknown, format: StructuredFormat): string {
+  if (format === 'json') return JSON.stringify(data, null, 2) + '\n';
+  return stringify(data, { lineWidth: 0 });
+}
+
+export function writeStdout(text: string): void {
+  process.stdout.write(text);
+}
+
+/** Diagnostics: warnings, notes, progress lines. Never data. */
+export function note(text: string): void {
+  process.stderr.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+let verbose = false;
+export function setVerbose(on: boolean): void {
+  verbose = on;
+}
+export function isVerbose(): boolean {
+  return verbose;
+}
+
+/** Debug lines appear only with --verbose / --vklog > 0. */
+export function debug(text: string): void {
+  if (verbose) note(`debug: ${text}`);
+}

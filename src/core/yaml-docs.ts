@@ -1,0 +1,94 @@
+/**
+ * Reading multi-document YAML (or JSON) while remembering where every document came from.
+ * Analyze, validate, kube-inject and `install -f` all read user files through here, so a
+ * malformed file gets the same `file:line:col: message` error everywhere.
+ */
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { DataError } from './errors.js';
+
+export interface SourceDoc {
+  /** The file name as the user gave it (`-` / `<stdin>` for standard input). */
+  file: string;
+  /** Zero-based position of the document in its file. */
+  index: number;
+  /** 1-based line of the document's first content line. */
+  line: number;
+  /** The parsed document model (keeps comments and key order). */
+  doc: Document.Parsed;
+  /** The document as plain data; null for an empty document. */
+  value: unknown;
+  /** Line of a path inside the document (keys as strings, list indexes as numbers), if it exists. */
+  lineOf(path: readonly (string | number)[]): number | undefined;
+}
+
+export interface ParseOptions {
+  /** Keep empty documents (for byte-preserving pass-through); default false. */
+  keepEmpty?: boolean;
+}
+
+export function parseYamlDocuments(text: string, file: string, options: ParseOptions = {}): SourceDoc[] {
+  if (text.includes('\u0000')) {
+    throw new DataError(`${file}: binary data is not YAML or JSON`, {
+      hint: 'Pass a text file holding Kubernetes resources.',
+    });
+  }
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const out: SourceDoc[] = [];
+  list.forEach((doc, index) => {
+    const firstError = doc.errors[0];
+    if (firstError) {
+      const pos = lineCounter.linePos(firstError.pos[0]);
+      throw new DataError(
+        `${file}:${pos.line}:${pos.col}: malformed YAML in document ${index + 1}: ${firstMessageLine(firstError.message)}`,
+        { hint: 'Fix the YAML syntax at that position; nothing was written.' },
+      );
+    }
+    const contents = doc.contents;
+    const contentStart = contents?.range?.[0] ?? doc.range[0];
+    const value = contents === null ? null : doc.toJS({ maxAliasCount: 10_000 });
+    if (!options.keepEmpty && (value === null || value === undefined)) return;
+    out.push({
+      file,
+      index,
+      line: lineCounter.linePos(contentStart).line,
+      doc,
+      value,
+      lineOf(path) {
+        const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+        const pair = path.length > 0 ? (doc.getIn(path.slice(0, -1), true) as unknown) : undefined;
+        const offset = node?.range?.[0] ?? keyOffset(pair, path[path.length - 1]);
+        return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+      },
+    });
+  });
+  return out;
+}
+
+function keyOffset(collection: unknown, key: string | number | undefined): number | undefined {
+  const items = (collection as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] })?.items;
+  if (!items || key === undefined) return undefined;
+  return items.find((item) => item.key?.value === key)?.key?.range?.[0];
+}
+
+function firstMessageLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Reads a file or `-` (stdin) as UTF-8 text, turning file-system errors into clear messages. */
+export async function readInput(path: string): Promise<{ name: string; text: string }> {
+  const { readFile } = await import('node:fs/promises');
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return { name: '<stdin>', text: Buffer.concat(chunks).toString('utf8') };
+  }
+  try {
+    return { name: path, text: await readFile(path, 'utf8') };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
+    throw new DataError(`cannot read ${path}: ${why}`, { cause: err });
+  }
+}
