@@ -4,7 +4,7 @@
  * only when that command runs, so `--help` and `--version` stay cheap.
  */
 import { Command, Option } from 'commander';
-import { NotImplementedError, UsageError } from '../core/errors.js';
+import { NotImplementedError, UsageError, UserError } from '../core/errors.js';
 import { globalsOf, type GlobalOptions } from './global-options.js';
 
 export const DASHBOARDS = ['kiali', 'grafana', 'jaeger', 'prometheus', 'zipkin', 'skywalking', 'proxy', 'envoy', 'controlz', 'istiod-debug'] as const;
@@ -206,7 +206,8 @@ export function buildProgram(version: string): Command {
   }
   dashboard.argument('[dashboard]').action((name: string | undefined) => {
     if (name === undefined) dashboard.help();
-    throw new UsageError(`unknown dashboard "${name}"`, `Available dashboards: ${DASHBOARDS.join(', ')}.`);
+    // istioctl exits 1 here (not a flag-parse error); we keep that.
+    throw new UserError(`unknown dashboard "${name}"`, { hint: `Available dashboards: ${DASHBOARDS.join(', ')}.` });
   });
 
   program
