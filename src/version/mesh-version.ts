@@ -1,0 +1,86 @@
+/**
+ * Control-plane and data-plane versions read from the cluster. istioctl asks each istiod
+ * over a port-forward; the image tags of the running pods carry the same fact and need
+ * nothing but two paginated pod lists.
+ */
+import { withTimeout, type ClusterConnection } from '../kube/connect.js';
+import type { V1Pod } from '@kubernetes/client-node';
+
+export interface MeshComponentVersion {
+  Component: string;
+  Revision: string;
+  Info: { version: string; image: string; pod: string };
+}
+export interface ProxyVersion {
+  ID: string;
+  IstioVersion: string;
+  Type: 'sidecar' | 'gateway';
+}
+
+const PAGE = 500;
+
+export function imageTag(image: string | undefined): string {
+  if (!image) return 'unknown';
+  const noDigest = image.split('@')[0]!;
+  const lastSlash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  if (colon <= lastSlash) return 'latest';
+  // Istio images carry variants as suffixes (1.30.0-distroless); the version is what precedes them.
+  return noDigest.slice(colon + 1).replace(/-(distroless|debug)$/, '');
+}
+
+function isReady(pod: V1Pod): boolean {
+  return pod.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+export async function listPods(conn: ClusterConnection, namespace: string | undefined, labelSelector?: string): Promise<V1Pod[]> {
+  const api = conn.kc.makeApiClient(conn.k8s.CoreV1Api);
+  const pods: V1Pod[] = [];
+  let cont: string | undefined;
+  do {
+    const page = await withTimeout(conn, `listing pods${namespace ? ` in namespace ${namespace}` : ''}`, () =>
+      namespace
+        ? api.listNamespacedPod({ namespace, labelSelector, limit: PAGE, _continue: cont })
+        : api.listPodForAllNamespaces({ labelSelector, limit: PAGE, _continue: cont }),
+    );
+    pods.push(...page.items);
+    cont = page.metadata?._continue || undefined;
+  } while (cont);
+  return pods;
+}
+
+export async function controlPlaneVersions(conn: ClusterConnection, istioNamespace: string, revision?: string): Promise<MeshComponentVersion[]> {
+  const selector = revision && revision !== 'default' ? `app=istiod,istio.io/rev=${revision}` : 'app=istiod';
+  const pods = (await listPods(conn, istioNamespace, selector)).filter(isReady);
+  return pods.map((pod) => {
+    const container = pod.spec?.containers.find((c) => c.name === 'discovery') ?? pod.spec?.containers[0];
+    return {
+      Component: pod.metadata?.labels?.istio ?? 'pilot',
+      Revision: pod.metadata?.labels?.['istio.io/rev'] ?? 'default',
+      Info: { version: imageTag(container?.image), image: container?.image ?? '', pod: `${pod.metadata?.name}.${pod.metadata?.namespace}` },
+    };
+  });
+}
+
+export async function dataPlaneVersions(conn: ClusterConnection): Promise<ProxyVersion[]> {
+  const pods = await listPods(conn, undefined);
+  const proxies: ProxyVersion[] = [];
+  for (const pod of pods) {
+    const proxy = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === 'istio-proxy');
+    if (!proxy) continue;
+    const isGateway = (proxy.args ?? []).includes('router');
+    proxies.push({ ID: `${pod.metadata?.name}.${pod.metadata?.namespace}`, IstioVersion: imageTag(proxy.image), Type: isGateway ? 'gateway' : 'sidecar' });
+  }
+  return proxies.sort((a, b) => a.ID.localeCompare(b.ID));
+}
+
+/** "1.30.0 (12 proxies), 1.29.1 (1 proxies)", as istioctl's short form groups them. */
+export function summariseProxies(proxies: ProxyVersion[]): string {
+  if (proxies.length === 0) return 'none';
+  const counts = new Map<string, number>();
+  for (const p of proxies) counts.set(p.IstioVersion, (counts.get(p.IstioVersion) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+    .map(([v, n]) => `${v} (${n} ${n === 1 ? 'proxy' : 'proxies'})`)
+    .join(', ');
+}
