@@ -55,5 +55,11 @@ function translateCommanderError(err: CommanderError): UsageError {
   return new UsageError(message, 'Run the command with --help to see its flags.');
 }
 
+// A closed pipe downstream (`sailctl ... | head`) is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const code = await main(process.argv.slice(2)).catch((err) => reportError(err));
 process.exitCode = typeof code === 'number' ? code : ExitCode.Failure;
