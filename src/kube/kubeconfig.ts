@@ -160,7 +160,7 @@ function inClusterConfig(host: string, port: string, saDir: string): ResolvedKub
 function readKubeconfig(file: string): Kubeconfig {
   let data: unknown;
   try {
-    data = parse(readFileSync(file, 'utf8'), { prettyErrors: false });
+    data = parse(readFileSync(file, 'utf8'), { prettyErrors: true });
   } catch (err) {
     const linePos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
     const where = linePos ? `${file}:${linePos.line}:${linePos.col}` : file;
