@@ -1,0 +1,79 @@
+/**
+ * Installation profiles: IstioOperator YAML files in the package's profiles/ directory, or
+ * in a --manifests directory (DIR/profiles/*.yaml, else DIR/*.yaml).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataError, UserError } from '../core/errors.js';
+import { parseYamlDocuments, type SourceDoc } from '../core/yaml-docs.js';
+import { isPlainObject } from './merge.js';
+import { packageRoot } from './package-root.js';
+import { IOP_API_VERSION, IOP_KIND, type JsonObject } from './types.js';
+
+export interface LoadedProfile {
+  name: string;
+  file: string;
+  /** The whole IstioOperator object of the profile file. */
+  iop: JsonObject;
+  doc: SourceDoc;
+}
+
+/** The directory profiles are read from. */
+export function profilesDir(manifestsDir?: string): string {
+  if (!manifestsDir) return join(packageRoot(), 'profiles');
+  if (!existsSync(manifestsDir) || !statSync(manifestsDir).isDirectory()) {
+    throw new UserError(`--manifests ${manifestsDir}: no such directory`, { hint: 'Pass a directory that holds profiles/*.yaml (or *.yaml profile files).' });
+  }
+  const nested = join(manifestsDir, 'profiles');
+  return existsSync(nested) && statSync(nested).isDirectory() ? nested : manifestsDir;
+}
+
+/** Profile names, sorted. */
+export function listProfiles(manifestsDir?: string): string[] {
+  const dir = profilesDir(manifestsDir);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .map((f) => f.replace(/\.ya?ml$/, ''))
+    .sort();
+}
+
+export function loadProfile(name: string, manifestsDir?: string): LoadedProfile {
+  const dir = profilesDir(manifestsDir);
+  const file = ['.yaml', '.yml'].map((ext) => join(dir, name + ext)).find((f) => existsSync(f));
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || !file) {
+    const known = listProfiles(manifestsDir);
+    throw new UserError(`profile "${name}" not found`, {
+      hint: known.length ? `Known profiles: ${known.join(', ')}.` : `No profiles in ${dir}.`,
+    });
+  }
+  const docs = parseYamlDocuments(readFileSync(file, 'utf8'), file);
+  const doc = requireIstioOperator(docs, file);
+  return { name, file, iop: (doc?.value as JsonObject | undefined) ?? {}, doc: doc! };
+}
+
+/**
+ * The one IstioOperator of a file: every document that has a kind must be an
+ * install.istio.io/v1alpha1 IstioOperator, and there may be only one.
+ * Returns undefined for a file without documents.
+ */
+export function requireIstioOperator(docs: SourceDoc[], file: string): SourceDoc | undefined {
+  let found: SourceDoc | undefined;
+  for (const doc of docs) {
+    if (!isPlainObject(doc.value)) {
+      throw new DataError(`${file}:${doc.line}: expected an IstioOperator object, found ${Array.isArray(doc.value) ? 'a list' : 'a ' + typeof doc.value}`);
+    }
+    const { apiVersion, kind } = doc.value;
+    if (kind !== IOP_KIND || (apiVersion !== undefined && apiVersion !== IOP_API_VERSION)) {
+      const line = doc.lineOf(['kind']) ?? doc.line;
+      throw new DataError(
+        `${file}:${line}: ${String(kind ?? 'a document without kind')}${apiVersion ? ` (${String(apiVersion)})` : ''} is not an IstioOperator`,
+        { hint: `An overlay file holds one object with apiVersion: ${IOP_API_VERSION} and kind: ${IOP_KIND}.` },
+      );
+    }
+    if (found) {
+      throw new DataError(`${file}:${doc.line}: contains multiple IstioOperator CRs, only one per file is supported`);
+    }
+    found = doc;
+  }
+  return found;
+}
