@@ -1,9 +1,12 @@
 // Bundles the CLI into dist/ so a run loads as few files as possible.
 // Heavy, cluster-only modules stay in separate chunks loaded on demand (dynamic import).
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+// Start clean: chunk names carry content hashes, so stale ones would pile up.
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: { sailctl: 'src/cli/main.ts' },

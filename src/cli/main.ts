@@ -1,7 +1,7 @@
 /** sailctl's entry point: parse, run, and turn any failure into one message and an exit code. */
 import { CommanderError } from 'commander';
 import { ExitCode, UsageError } from '../core/errors.js';
-import { setVerbose } from '../core/output.js';
+import { setVerbose } from '../core/verbosity.js';
 import { disableColor } from '../core/terminal.js';
 import { buildProgram } from './program.js';
 import { reportError } from './run.js';

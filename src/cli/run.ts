@@ -3,7 +3,7 @@
  * `Error: ...` line on stderr and an istioctl exit code. Stacks only with --verbose.
  */
 import { ExitCode, SilentExit, UserError } from '../core/errors.js';
-import { isVerbose } from '../core/output.js';
+import { isVerbose } from '../core/verbosity.js';
 import { palette } from '../core/terminal.js';
 
 export function exitCodeFor(err: unknown): number {

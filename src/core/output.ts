@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { UsageError } from './errors.js';
+import { isVerbose } from './verbosity.js';
 
 export type StructuredFormat = 'json' | 'yaml';
 
@@ -30,15 +31,9 @@ export function note(text: string): void {
   process.stderr.write(text.endsWith('\n') ? text : text + '\n');
 }
 
-let verbose = false;
-export function setVerbose(on: boolean): void {
-  verbose = on;
-}
-export function isVerbose(): boolean {
-  return verbose;
-}
+export { isVerbose, setVerbose } from './verbosity.js';
 
 /** Debug lines appear only with --verbose / --vklog > 0. */
 export function debug(text: string): void {
-  if (verbose) note(`debug: ${text}`);
+  if (isVerbose()) note(`debug: ${text}`);
 }
