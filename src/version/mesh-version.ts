@@ -3,8 +3,8 @@
  * over a port-forward; the image tags of the running pods carry the same fact and need
  * nothing but two paginated pod lists.
  */
-import { withTimeout, type ClusterConnection } from '../kube/connect.js';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { ClusterConnection } from '../kube/connect.js';
+import { isPodReady, listPods } from '../kube/pods.js';
 
 export interface MeshComponentVersion {
   Component: string;
@@ -17,8 +17,6 @@ export interface ProxyVersion {
   Type: 'sidecar' | 'gateway';
 }
 
-const PAGE = 500;
-
 export function imageTag(image: string | undefined): string {
   if (!image) return 'unknown';
   const noDigest = image.split('@')[0]!;
@@ -29,29 +27,9 @@ export function imageTag(image: string | undefined): string {
   return noDigest.slice(colon + 1).replace(/-(distroless|debug)$/, '');
 }
 
-function isReady(pod: V1Pod): boolean {
-  return pod.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
-export async function listPods(conn: ClusterConnection, namespace: string | undefined, labelSelector?: string): Promise<V1Pod[]> {
-  const api = conn.kc.makeApiClient(conn.k8s.CoreV1Api);
-  const pods: V1Pod[] = [];
-  let cont: string | undefined;
-  do {
-    const page = await withTimeout(conn, `listing pods${namespace ? ` in namespace ${namespace}` : ''}`, () =>
-      namespace
-        ? api.listNamespacedPod({ namespace, labelSelector, limit: PAGE, _continue: cont })
-        : api.listPodForAllNamespaces({ labelSelector, limit: PAGE, _continue: cont }),
-    );
-    pods.push(...page.items);
-    cont = page.metadata?._continue || undefined;
-  } while (cont);
-  return pods;
-}
-
 export async function controlPlaneVersions(conn: ClusterConnection, istioNamespace: string, revision?: string): Promise<MeshComponentVersion[]> {
   const selector = revision && revision !== 'default' ? `app=istiod,istio.io/rev=${revision}` : 'app=istiod';
-  const pods = (await listPods(conn, istioNamespace, selector)).filter(isReady);
+  const pods = (await listPods(conn, istioNamespace, selector)).filter(isPodReady);
   return pods.map((pod) => {
     const container = pod.spec?.containers.find((c) => c.name === 'discovery') ?? pod.spec?.containers[0];
     return {
