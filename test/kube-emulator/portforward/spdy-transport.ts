@@ -1,0 +1,9 @@
+import type http from 'node:http';
+import type stream from 'node:stream';
+import type { PodRef, TargetResolver } from './index.js';
+import { rejectUpgrade } from './upgrade.js';
+
+// Work in progress: replaced by the SPDY/3.1 session in the next commit.
+export function serveRawSpdy(_req: http.IncomingMessage, socket: stream.Duplex, _head: Buffer, _pod: PodRef, _resolve: TargetResolver): void {
+  rejectUpgrade(socket, 500, 'InternalError', 'SPDY port-forward not implemented yet');
+}
