@@ -7,7 +7,7 @@ export function isPlainObject(v: unknown): v is JsonObject {
 
 /**
  * Returns a new object: `overlay` on top of `base`. A `null` in the overlay removes the key
- * (so `spec: null` in a file drops nothing below it but resets the field to absent).
+ * (`spec: null` in a file contributes nothing). Null map entries are never copied.
  * Inputs are not modified; the result shares no containers with them.
  */
 export function deepMerge(base: JsonObject, overlay: JsonObject): JsonObject {
@@ -33,7 +33,8 @@ export function clone<T extends JsonValue | undefined>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => clone(v)) as T;
   if (isPlainObject(value)) {
     const out: JsonObject = {};
-    for (const [k, v] of Object.entries(value)) out[k] = clone(v);
+    // A null map entry means "unset" (as in protobuf JSON): leave it out.
+    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = clone(v);
     return out as T;
   }
   return value;
