@@ -1,6 +1,75 @@
-import { NotImplementedError } from '../../core/errors.js';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { note } from '../../core/output.js';
+import type { DashboardName } from '../../dashboard/dashboards.js';
+import type { GlobalOptions } from '../global-options.js';
+import { parseDuration } from '../program.js';
 
-/** Placeholder until its issue lands: says so plainly and exits non-zero. */
-export async function run(): Promise<void> {
-  throw new NotImplementedError('dashboard');
+interface Options {
+  port?: string;
+  address: string;
+  browser: boolean;
+  selector?: string;
+  output?: string;
+  uiPort?: string;
+  revision?: string;
+}
+
+export async function run(_opts: Options, args: string[], globals: GlobalOptions, cmd: Command): Promise<void> {
+  const opts = cmd.optsWithGlobals() as Options;
+  if (opts.output !== undefined && opts.output !== 'json') throw new UsageError(`--output must be "json", not "${opts.output}"`);
+  const { connectCluster } = await import('../../kube/connect.js');
+  const { openDashboard, parsePort } = await import('../../dashboard/index.js');
+  const conn = await connectCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs: parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout') });
+  const reconnect = process.env.SAILCTL_DASHBOARD_RECONNECT_TIMEOUT;
+  const { url, target, tunnel } = await openDashboard(conn, {
+    dashboard: cmd.name() as DashboardName,
+    podArg: args[0],
+    selector: opts.selector,
+    revision: opts.revision,
+    istioNamespace: globals.istioNamespace,
+    namespace: globals.namespace ?? conn.resolved.namespace,
+    address: opts.address,
+    localPort: parsePort(opts.port, '--port', true),
+    uiPort: parsePort(opts.uiPort, '--ui-port', false),
+    reconnectTimeoutMs: reconnect ? parseDuration(reconnect, 'SAILCTL_DASHBOARD_RECONNECT_TIMEOUT') : undefined,
+    log: note,
+  });
+
+  const pod = `${target.name}.${target.namespace}`;
+  if (opts.output === 'json') {
+    process.stdout.write(JSON.stringify({ url, pod, localPort: tunnel.localPort }) + '\n');
+  } else {
+    process.stdout.write(`${url}\n`);
+    note(`Forwarding ${url} to pod ${target.namespace}/${target.name}. Press Ctrl+C to stop.`);
+  }
+  if (opts.browser) await openBrowser(url);
+  else if (opts.output !== 'json') note('Not opening a browser (--browser=false).');
+
+  const stop = () => tunnel.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await tunnel.done;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  // The tunnel ended: a closed connection to the cluster may keep the event loop alive.
+  process.exit(process.exitCode ?? 0);
+}
+
+/** Opens the default browser without a shell; on a headless machine, says what to do instead. */
+async function openBrowser(url: string): Promise<void> {
+  const fallback = `Could not open a browser here: open ${url} yourself (the tunnel stays up), or pass --browser=false.`;
+  try {
+    const { default: open } = await import('open');
+    const child = await open(url, { wait: false });
+    child.once('error', () => note(fallback));
+    child.once('exit', (code) => {
+      if (code !== 0 && code !== null) note(fallback);
+    });
+  } catch {
+    note(fallback);
+  }
 }

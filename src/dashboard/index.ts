@@ -1,0 +1,74 @@
+/** `sailctl dashboard <name>`: find the pod, check the permission, open the tunnel. */
+import { UsageError, UserError } from '../core/errors.js';
+import { withTimeout, type ClusterConnection } from '../kube/connect.js';
+import { DASHBOARDS, dashboardUrl, type DashboardName } from './dashboards.js';
+import { findDashboardPod, type PodQuery, type PodTarget } from './pod-finder.js';
+import { Tunnel } from './tunnel.js';
+
+export interface DashboardRequest extends PodQuery {
+  dashboard: DashboardName;
+  address: string;
+  localPort?: number;
+  uiPort?: number;
+  checkIntervalMs?: number;
+  reconnectTimeoutMs?: number;
+  log: (message: string) => void;
+}
+
+export interface OpenDashboard {
+  url: string;
+  target: PodTarget;
+  tunnel: Tunnel;
+}
+
+export function parsePort(value: string | undefined, flag: string, allowZero: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > 65535) {
+    throw new UsageError(`port number ${value} for ${flag} must be in the range ${allowZero ? 0 : 1}..65535`);
+  }
+  return n;
+}
+
+export async function openDashboard(conn: ClusterConnection, req: DashboardRequest): Promise<OpenDashboard> {
+  const d = DASHBOARDS[req.dashboard];
+  const target = await findDashboardPod(conn, d, req);
+  await checkPortForwardPermission(conn, target.namespace);
+  const annotated = Number(target.pod.metadata?.annotations?.['prometheus.io/port']);
+  const remotePort = req.uiPort ?? (d.name === 'istiod-debug' && Number.isInteger(annotated) && annotated > 0 ? annotated : d.uiPort);
+  const tunnel = new Tunnel({
+    conn,
+    target,
+    remotePort,
+    address: req.address,
+    localPort: req.localPort,
+    preferredPort: remotePort,
+    checkIntervalMs: req.checkIntervalMs,
+    reconnectTimeoutMs: req.reconnectTimeoutMs,
+    log: req.log,
+  });
+  const port = await tunnel.start();
+  return { url: dashboardUrl(req.address, port, d.path), target, tunnel };
+}
+
+/** One SelfSubjectAccessReview up front, so a missing RBAC rule is named instead of a bare 403. */
+async function checkPortForwardPermission(conn: ClusterConnection, namespace: string): Promise<void> {
+  const api = conn.kc.makeApiClient(conn.k8s.AuthorizationV1Api);
+  let allowed: boolean | undefined;
+  try {
+    const review = await withTimeout(conn, 'checking the port-forward permission', () =>
+      api.createSelfSubjectAccessReview({
+        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace, verb: 'create', resource: 'pods', subresource: 'portforward' } } },
+      }),
+    );
+    allowed = review.status?.allowed;
+  } catch {
+    // Some clusters do not let users ask; the port-forward itself will tell.
+    return;
+  }
+  if (allowed === false) {
+    throw new UserError(`you are not allowed to port-forward to pods in namespace ${namespace} on the cluster ${conn.describe()}`, {
+      hint: 'Ask for the RBAC permission: verb "create" on resource "pods/portforward" in that namespace.',
+    });
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Which pod a dashboard forwards to, following istioctl's rules (istioctl.md §2.8), and
+ * how to find a ready replacement later when that pod goes away.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { UsageError, UserError } from '../core/errors.js';
+import { withTimeout, type ClusterConnection } from '../kube/connect.js';
+import { describePodStatus, isPodReady, listPods } from '../kube/pods.js';
+import { addonInstallHint, type Dashboard } from './dashboards.js';
+
+export interface PodQuery {
+  /** `[type/]name[.namespace]` for proxy/envoy/controlz/istiod-debug. */
+  podArg?: string;
+  selector?: string;
+  revision?: string;
+  istioNamespace: string;
+  /** -n, or the kubeconfig context's namespace, or "default". */
+  namespace: string;
+}
+
+export interface PodTarget {
+  namespace: string;
+  name: string;
+  /** Selector that finds equivalent pods, when the pod can be replaced (it has an owner). */
+  replacementSelector?: string;
+  pod: V1Pod;
+}
+
+/** Splits `[type/]name[.namespace]`; the namespace is whatever follows the last dot. */
+export function parsePodArg(arg: string): { type?: string; name: string; namespace?: string } {
+  const slash = arg.indexOf('/');
+  const type = slash >= 0 ? arg.slice(0, slash).toLowerCase() : undefined;
+  const rest = slash >= 0 ? arg.slice(slash + 1) : arg;
+  const dot = rest.lastIndexOf('.');
+  return dot > 0 ? { type, name: rest.slice(0, dot), namespace: rest.slice(dot + 1) } : { type, name: rest };
+}
+
+const HASH_LABELS = new Set(['pod-template-hash', 'controller-revision-hash', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']);
+
+function replacementSelectorOf(pod: V1Pod): string | undefined {
+  if (!pod.metadata?.ownerReferences?.length) return undefined;
+  const labels = Object.entries(pod.metadata.labels ?? {}).filter(([k]) => !HASH_LABELS.has(k));
+  return labels.length > 0 ? labels.map(([k, v]) => `${k}=${v}`).join(',') : undefined;
+}
+
+function target(pod: V1Pod, selector?: string): PodTarget {
+  return { namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, replacementSelector: selector ?? replacementSelectorOf(pod), pod };
+}
+
+/** The first ready pod among the matches; a clear error naming what was found otherwise. */
+function pickReady(pods: V1Pod[], what: string): V1Pod {
+  const ready = pods.find(isPodReady);
+  if (ready) return ready;
+  const first = pods[0]!;
+  throw new UserError(`${what}: pod ${first.metadata?.namespace}/${first.metadata?.name} is not ready: ${describePodStatus(first)}`, {
+    hint: `Check it with: kubectl describe pod -n ${first.metadata?.namespace} ${first.metadata?.name}`,
+  });
+}
+
+export async function findDashboardPod(conn: ClusterConnection, d: Dashboard, q: PodQuery): Promise<PodTarget> {
+  if (d.scope === 'addon') {
+    const selector = q.selector ?? d.selector!;
+    const namespaces = [...new Set([q.istioNamespace, q.namespace])];
+    for (const ns of namespaces) {
+      const pods = await listPods(conn, ns, selector);
+      if (pods.length > 0) return target(pickReady(pods, `${d.title} dashboard`), selector);
+    }
+    throw new UserError(`no pods found with selector ${selector} in namespace ${namespaces.join(' or ')}`, { hint: addonInstallHint(d) });
+  }
+
+  const istiod = d.scope === 'istiod';
+  const given = [q.podArg, q.selector, istiod ? q.revision : undefined].filter((v) => v !== undefined && v !== '').length;
+  if (given === 0) throw new UserError(istiod ? 'specify a pod, --selector, or --revision' : 'specify a pod or --selector');
+  if (given > 1) throw new UserError(istiod ? 'only one of name, --selector, or --revision can be specified' : 'name cannot be provided when a selector is specified');
+  const defaultNs = istiod ? q.istioNamespace : q.namespace;
+
+  if (q.podArg) {
+    const arg = parsePodArg(q.podArg);
+    const ns = arg.namespace ?? defaultNs;
+    if (arg.type && !['pod', 'pods', 'po'].includes(arg.type)) {
+      const selector = await workloadSelector(conn, arg.type, arg.name, ns);
+      const pods = await listPods(conn, ns, selector);
+      if (pods.length === 0) throw new UserError(`${arg.type}/${arg.name} in namespace ${ns} has no pods`);
+      return target(pickReady(pods, `${arg.type}/${arg.name}`), selector);
+    }
+    const pod = await readPod(conn, ns, arg.name);
+    if (!pod) throw new UserError(`pod ${arg.name} not found in namespace ${ns}`, { hint: 'Give the pod as name.namespace, or pick it with -l <selector>.' });
+    if (!isPodReady(pod)) throw new UserError(`pod ${ns}/${arg.name} is not ready: ${describePodStatus(pod)}`);
+    return target(pod);
+  }
+
+  const base = q.selector ?? `istio.io/rev=${q.revision}`;
+  const selector = istiod ? `${base},app=istiod` : base;
+  const pods = await listPods(conn, defaultNs, selector);
+  if (pods.length === 0) throw new UserError(`no pods found with selector ${selector} in namespace ${defaultNs}`);
+  return target(pickReady(pods, `selector ${selector}`), selector);
+}
+
+export async function readPod(conn: ClusterConnection, namespace: string, name: string): Promise<V1Pod | undefined> {
+  const api = conn.kc.makeApiClient(conn.k8s.CoreV1Api);
+  try {
+    return await withTimeout(conn, `reading pod ${namespace}/${name}`, () => api.readNamespacedPod({ namespace, name }));
+  } catch (err) {
+    if ((err as { cause?: { code?: number } }).cause?.code === 404 || (err as { code?: number }).code === 404) return undefined;
+    throw err;
+  }
+}
+
+/** `deployment/foo` → its pod selector (matchLabels), as kubectl resolves workloads. */
+async function workloadSelector(conn: ClusterConnection, type: string, name: string, namespace: string): Promise<string> {
+  const apps = conn.kc.makeApiClient(conn.k8s.AppsV1Api);
+  const read = {
+    deployment: () => apps.readNamespacedDeployment({ name, namespace }),
+    deployments: () => apps.readNamespacedDeployment({ name, namespace }),
+    deploy: () => apps.readNamespacedDeployment({ name, namespace }),
+    statefulset: () => apps.readNamespacedStatefulSet({ name, namespace }),
+    sts: () => apps.readNamespacedStatefulSet({ name, namespace }),
+    daemonset: () => apps.readNamespacedDaemonSet({ name, namespace }),
+    ds: () => apps.readNamespacedDaemonSet({ name, namespace }),
+  }[type];
+  if (!read) throw new UsageError(`unsupported workload type "${type}": use pod, deployment, statefulset or daemonset`);
+  let workload;
+  try {
+    workload = await withTimeout(conn, `reading ${type}/${name} in namespace ${namespace}`, read);
+  } catch (err) {
+    if ((err as { cause?: { code?: number } }).cause?.code === 404) throw new UserError(`${type}/${name} not found in namespace ${namespace}`);
+    throw err;
+  }
+  const labels = workload.spec?.selector?.matchLabels ?? {};
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/** Finds a ready pod to replace a lost one; undefined when there is none (yet). */
+export async function findReplacement(conn: ClusterConnection, lost: PodTarget): Promise<PodTarget | undefined> {
+  if (!lost.replacementSelector) return undefined;
+  const pods = await listPods(conn, lost.namespace, lost.replacementSelector);
+  const ready = pods.find((p) => isPodReady(p) && p.metadata?.name !== lost.name);
+  return ready ? target(ready, lost.replacementSelector) : undefined;
+}
