@@ -115,7 +115,7 @@ describe('start-up stays light', () => {
     [['validate', '-f', '-']],
   ])('sailctl %j never imports @kubernetes/client-node', async (args) => {
     const loaded = await importsOf(args);
-    expect(loaded.some((u) => u.includes('dist/sailctl.js'))).toBe(true);
+    expect(loaded.some((u) => u.includes('bin/sailctl.js'))).toBe(true);
     expect(loaded.filter((u) => u.includes('@kubernetes/client-node'))).toEqual([]);
   });
 
