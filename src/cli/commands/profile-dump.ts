@@ -1,6 +1,28 @@
-import { NotImplementedError } from '../../core/errors.js';
+import { UserError } from '../../core/errors.js';
+import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
+import type { GlobalOptions } from '../global-options.js';
 
-/** Placeholder until its issue lands: says so plainly and exits non-zero. */
-export async function run(): Promise<void> {
-  throw new NotImplementedError('profile dump');
+interface Options {
+  filename?: string[];
+  set?: string[];
+  configPath?: string;
+  output: string;
+  manifests?: string;
+}
+
+/** `profile dump [profile]`: the merged IstioOperator of a profile plus -f/--set overlays. */
+export async function run(opts: Options, args: string[], _globals: GlobalOptions): Promise<void> {
+  if (args.length > 1) throw new UserError('too many positional arguments', { hint: 'Usage: sailctl profile dump [<profile>] [-f file] [--set path=value]' });
+  const format = parseOutputFormat(opts.output ?? 'yaml', ['yaml', 'json', 'flags'] as const);
+  const { dumpProfile } = await import('../../install/profile-output.js');
+  const result = await dumpProfile({
+    profile: args[0],
+    files: opts.filename,
+    sets: opts.set,
+    configPath: opts.configPath,
+    manifestsDir: opts.manifests,
+    format,
+  });
+  for (const w of result.warnings) note(`warning: ${w}`);
+  writeStdout(result.text);
 }

@@ -1,6 +1,15 @@
-import { NotImplementedError } from '../../core/errors.js';
+import { formatStructured, parseOutputFormat, writeStdout } from '../../core/output.js';
+import type { GlobalOptions } from '../global-options.js';
 
-/** Placeholder until its issue lands: says so plainly and exits non-zero. */
-export async function run(): Promise<void> {
-  throw new NotImplementedError('profile list');
+interface Options {
+  manifests?: string;
+  output: string;
+}
+
+/** `profile list`: profile names, one per line (or a JSON array with -o json). */
+export async function run(opts: Options, _args: string[], _globals: GlobalOptions): Promise<void> {
+  const format = parseOutputFormat(opts.output ?? 'text', ['text', 'json'] as const);
+  const { listProfiles } = await import('../../install/profiles.js');
+  const names = listProfiles(opts.manifests);
+  writeStdout(format === 'json' ? formatStructured(names, 'json') : names.map((n) => n + '\n').join(''));
 }
