@@ -1,6 +1,45 @@
-import { NotImplementedError } from '../../core/errors.js';
+/** `manifest generate`: render the manifests of an IstioOperator, offline (istioctl.md §2.2). */
+import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { debug, writeStdout } from '../../core/output.js';
+import { resolveIstioOperator } from '../../install/resolve.js';
+import { allObjects, renderManifests, serializeManifests } from '../../render/index.js';
+import { writeManifests } from '../../render/write-output.js';
+import type { GlobalOptions } from '../global-options.js';
 
-/** Placeholder until its issue lands: says so plainly and exits non-zero. */
-export async function run(): Promise<void> {
-  throw new NotImplementedError('manifest generate');
+interface Options {
+  filename?: string[];
+  set?: string[];
+  manifests?: string;
+  charts?: string;
+  revision?: string;
+  force?: boolean;
+  output?: string;
+  clusterSpecific?: boolean;
+}
+
+export async function run(opts: Options, args: string[], _globals: GlobalOptions, _cmd: Command): Promise<void> {
+  if (args.length > 0) {
+    throw new UserError(`generate accepts no positional arguments, got ${JSON.stringify(args)}`, { hint: 'Pass IstioOperator files with -f FILE.' });
+  }
+  if (opts.clusterSpecific) {
+    throw new UserError('--cluster-specific is not supported by sailctl manifest generate yet', {
+      hint: 'Run without it; set cluster-specific values (e.g. --set values.global.platform=gke) yourself.',
+    });
+  }
+  const { iop, warnings } = await resolveIstioOperator({
+    files: opts.filename,
+    sets: opts.set,
+    revision: opts.revision,
+    manifestsDir: opts.manifests ?? opts.charts,
+    force: opts.force,
+  });
+  // istioctl prints no validation warnings here (istioctl.md §2.2).
+  for (const w of warnings) debug(w);
+  const components = renderManifests(iop);
+  if (opts.output) {
+    for (const file of writeManifests(opts.output, components)) debug(`wrote ${file}`);
+    return;
+  }
+  writeStdout(serializeManifests(allObjects(components)));
 }

@@ -1,0 +1,54 @@
+/** istiod's ConfigMaps: `istio` (mesh config), `istio-sidecar-injector`, `values` (profiles.md §3.5). */
+import { buildInjectorConfig } from '../../inject/injector-config.js';
+import type { RenderContext } from '../context.js';
+import { revisioned } from '../context.js';
+import { object } from '../k8s.js';
+import { deepMerge, get, str, truthy } from '../tree.js';
+import type { JsonMap, K8sObject } from '../types.js';
+import { stableJson, yamlText } from '../yaml-text.js';
+
+/** The mesh config istiod and every proxy start from: chart defaults under the user's meshConfig. */
+export function meshConfig(ctx: RenderContext): JsonMap {
+  const v = ctx.values;
+  const g = v.global;
+  const defaults: JsonMap = {
+    defaultConfig: { discoveryAddress: `${revisioned(ctx, 'istiod')}.${ctx.istioNamespace}.svc:15012` },
+    rootNamespace: ctx.istioNamespace,
+    trustDomain: 'cluster.local',
+  };
+  if (truthy(get(v, 'telemetry.enabled')) && truthy(get(v, 'telemetry.v2.enabled')) && truthy(get(v, 'telemetry.v2.prometheus.enabled'))) {
+    defaults.defaultProviders = { metrics: ['prometheus'] };
+  }
+  if (truthy(g.meshID)) defaults.defaultConfig.meshId = str(g.meshID);
+  const tracer = str(g.proxy?.tracer);
+  if (tracer && tracer !== 'none') defaults.defaultConfig.tracing = {};
+  if (truthy(g.variant)) defaults.defaultConfig.image = { imageType: str(g.variant) };
+  return deepMerge(defaults, v.meshConfig);
+}
+
+export function meshConfigMap(ctx: RenderContext, labels: Record<string, string>): K8sObject {
+  return object('v1', 'ConfigMap', { name: revisioned(ctx, 'istio'), namespace: ctx.istioNamespace, labels }, {
+    data: { mesh: yamlText(meshConfig(ctx)), meshNetworks: 'networks: {}' },
+  });
+}
+
+export function injectorConfigMap(ctx: RenderContext, labels: Record<string, string>): K8sObject {
+  const { config, values } = buildInjectorConfig(ctx.values, meshConfig(ctx));
+  return object('v1', 'ConfigMap', { name: revisioned(ctx, 'istio-sidecar-injector'), namespace: ctx.istioNamespace, labels }, {
+    data: { config, values },
+  });
+}
+
+export function valuesConfigMap(ctx: RenderContext, labels: Record<string, string>): K8sObject {
+  return object(
+    'v1',
+    'ConfigMap',
+    {
+      name: revisioned(ctx, 'values'),
+      namespace: ctx.istioNamespace,
+      labels,
+      annotations: { 'kubernetes.io/description': 'The values this control plane was rendered with, kept for tools and debugging only. Editing them changes nothing.' },
+    },
+    { data: { 'original-values': stableJson(ctx.userValues), 'merged-values': stableJson(ctx.values) } },
+  );
+}

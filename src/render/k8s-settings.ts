@@ -1,0 +1,70 @@
+/**
+ * `components.<c>.k8s`: strategic-merge style patches onto the component's main workload
+ * (Deployment or DaemonSet named `name`) and its Service, HPA and PDB (profiles.md §1 step 4).
+ * Lists keyed by name (env, volumes, volumeMounts) merge by name; service ports by port.
+ */
+import type { KubernetesResourceSpec } from '../install/types.js';
+import { deepMerge, isMap } from './tree.js';
+import type { JsonMap, K8sObject } from './types.js';
+
+function mergeByKey(current: unknown, patch: unknown, key: string): JsonMap[] {
+  const out: JsonMap[] = Array.isArray(current) ? current.map((e) => ({ ...e })) : [];
+  for (const item of Array.isArray(patch) ? patch : []) {
+    if (!isMap(item)) continue;
+    const at = out.findIndex((e) => e[key] === item[key]);
+    if (at < 0) out.push(deepMerge(item));
+    else out[at] = key === 'name' ? deepMerge(item) : deepMerge(out[at], item);
+  }
+  return out;
+}
+
+function find(objects: K8sObject[], kinds: string[], name: string): K8sObject | undefined {
+  return objects.find((o) => kinds.includes(o.kind) && o.metadata.name === name);
+}
+
+export function applyK8sSettings(objects: K8sObject[], name: string, k8s: KubernetesResourceSpec | undefined): void {
+  if (!k8s) return;
+  const workload = find(objects, ['Deployment', 'DaemonSet', 'StatefulSet'], name) as JsonMap | undefined;
+  if (workload) {
+    const spec = workload.spec;
+    const pod = spec.template.spec;
+    const meta = spec.template.metadata;
+    const main = pod.containers[0];
+    if (k8s.resources !== undefined) main.resources = k8s.resources;
+    if (k8s.env !== undefined) main.env = mergeByKey(main.env, k8s.env, 'name');
+    if (k8s.imagePullPolicy !== undefined) main.imagePullPolicy = k8s.imagePullPolicy;
+    if (k8s.readinessProbe !== undefined) main.readinessProbe = deepMerge(main.readinessProbe, k8s.readinessProbe);
+    if (k8s.volumeMounts !== undefined) main.volumeMounts = mergeByKey(main.volumeMounts, k8s.volumeMounts, 'name');
+    if (k8s.volumes !== undefined) pod.volumes = mergeByKey(pod.volumes, k8s.volumes, 'name');
+    if (k8s.nodeSelector !== undefined) pod.nodeSelector = { ...pod.nodeSelector, ...k8s.nodeSelector };
+    if (k8s.tolerations !== undefined) pod.tolerations = k8s.tolerations;
+    if (k8s.affinity !== undefined) pod.affinity = deepMerge(pod.affinity, k8s.affinity);
+    if (k8s.priorityClassName !== undefined) pod.priorityClassName = k8s.priorityClassName;
+    if (k8s.securityContext !== undefined) pod.securityContext = deepMerge(pod.securityContext, k8s.securityContext);
+    if (k8s.podAnnotations !== undefined) meta.annotations = { ...meta.annotations, ...k8s.podAnnotations };
+    if (k8s.replicaCount !== undefined && workload.kind !== 'DaemonSet') spec.replicas = k8s.replicaCount;
+    if (k8s.strategy !== undefined) {
+      if (workload.kind === 'Deployment') spec.strategy = deepMerge(spec.strategy, k8s.strategy);
+      else spec.updateStrategy = deepMerge(spec.updateStrategy, k8s.strategy);
+    }
+  }
+  const service = find(objects, ['Service'], name) as JsonMap | undefined;
+  if (service) {
+    if (k8s.serviceAnnotations !== undefined) service.metadata.annotations = { ...service.metadata.annotations, ...k8s.serviceAnnotations };
+    if (isMap(k8s.service)) {
+      const { ports, ...rest } = k8s.service;
+      service.spec = deepMerge(service.spec, rest);
+      if (ports !== undefined) service.spec.ports = mergeByKey(service.spec.ports, ports, 'port');
+    }
+  }
+  const hpa = find(objects, ['HorizontalPodAutoscaler'], name) as JsonMap | undefined;
+  if (hpa && isMap(k8s.hpaSpec)) hpa.spec = deepMerge(hpa.spec, k8s.hpaSpec);
+  const pdb = find(objects, ['PodDisruptionBudget'], name) as JsonMap | undefined;
+  if (pdb && isMap(k8s.podDisruptionBudget)) {
+    const budget = k8s.podDisruptionBudget;
+    // minAvailable and maxUnavailable exclude each other.
+    if (budget.maxUnavailable !== undefined) delete pdb.spec.minAvailable;
+    if (budget.minAvailable !== undefined) delete pdb.spec.maxUnavailable;
+    pdb.spec = deepMerge(pdb.spec, budget);
+  }
+}

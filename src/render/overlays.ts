@@ -1,0 +1,113 @@
+/**
+ * `k8s.overlays`: free-form patches `{kind, name, patches: [{path, value}]}` on a
+ * component's rendered objects. Path steps are map keys, `[N]` list indexes, `[key:value]`
+ * list selectors and `[value]` scalar list items; a patch without a value deletes the target.
+ */
+import { UserError } from '../core/errors.js';
+import type { K8sObjectOverlay } from '../install/types.js';
+import { clone, isMap } from './tree.js';
+import type { K8sObject } from './types.js';
+
+type Step = { key: string } | { index: number } | { match: string; value: string } | { scalar: string };
+
+export function parseOverlayPath(path: string): Step[] {
+  const steps: Step[] = [];
+  let i = 0;
+  while (i < path.length) {
+    if (path[i] === '.') {
+      i++;
+      continue;
+    }
+    if (path[i] === '[') {
+      const end = path.indexOf(']', i);
+      if (end < 0) throw new Error(`unclosed "[" at character ${i + 1}`);
+      const inner = path.slice(i + 1, end);
+      const colon = inner.indexOf(':');
+      if (/^-?\d+$/.test(inner)) steps.push({ index: Number(inner) });
+      else if (colon > 0) steps.push({ match: inner.slice(0, colon).trim(), value: inner.slice(colon + 1).trim().replace(/^"|"$/g, '') });
+      else steps.push({ scalar: inner });
+      i = end + 1;
+      continue;
+    }
+    let key = '';
+    while (i < path.length && path[i] !== '.' && path[i] !== '[') {
+      if (path[i] === '\\' && path[i + 1] === '.') {
+        key += '.';
+        i += 2;
+        continue;
+      }
+      key += path[i++];
+    }
+    steps.push({ key });
+  }
+  if (steps.length === 0) throw new Error('empty path');
+  return steps;
+}
+
+function describe(step: Step): string {
+  if ('key' in step) return step.key;
+  if ('index' in step) return `[${step.index}]`;
+  if ('match' in step) return `[${step.match}:${step.value}]`;
+  return `[${step.scalar}]`;
+}
+
+function locate(container: any, step: Step): { holder: any; slot: string | number } | undefined {
+  if ('key' in step) return isMap(container) ? { holder: container, slot: step.key } : undefined;
+  if (!Array.isArray(container)) return undefined;
+  if ('index' in step) return { holder: container, slot: step.index };
+  const idx =
+    'match' in step
+      ? container.findIndex((e) => isMap(e) && String(e[step.match]) === step.value)
+      : container.findIndex((e) => String(e) === step.scalar);
+  return idx < 0 ? undefined : { holder: container, slot: idx };
+}
+
+/** Sets (or, with `value === undefined`, deletes) the value at `path` inside `root`. */
+export function applyPathPatch(root: any, path: string, value: unknown): void {
+  const steps = parseOverlayPath(path);
+  let cur = root;
+  for (let n = 0; n < steps.length - 1; n++) {
+    const step = steps[n]!;
+    const at = locate(cur, step);
+    if (!at) throw new Error(`no "${describe(step)}" at step ${n + 1}`);
+    if (at.holder[at.slot] === undefined || at.holder[at.slot] === null) {
+      if (value === undefined) return;
+      at.holder[at.slot] = 'index' in steps[n + 1]! || 'match' in steps[n + 1]! ? [] : {};
+    }
+    cur = at.holder[at.slot];
+  }
+  const last = steps[steps.length - 1]!;
+  const at = locate(cur, last);
+  if (value === undefined) {
+    if (!at) return;
+    if (Array.isArray(at.holder)) at.holder.splice(at.slot as number, 1);
+    else delete at.holder[at.slot];
+    return;
+  }
+  if (!at) throw new Error(`no "${describe(last)}" to set`);
+  if (Array.isArray(at.holder) && (at.slot as number) >= at.holder.length) at.holder.push(clone(value));
+  else at.holder[at.slot] = clone(value);
+}
+
+/** Applies every overlay of a component to its objects (in place). */
+export function applyOverlays(objects: K8sObject[], overlays: K8sObjectOverlay[] | undefined, where: string): void {
+  for (const [n, overlay] of (overlays ?? []).entries()) {
+    const targets = objects.filter(
+      (o) => o.kind === overlay.kind && o.metadata.name === overlay.name && (!overlay.apiVersion || overlay.apiVersion === o.apiVersion),
+    );
+    if (targets.length === 0) {
+      throw new UserError(`${where}.k8s.overlays[${n}]: no rendered ${overlay.kind ?? '<kind>'} named "${overlay.name ?? ''}" in this component`, {
+        hint: `Overlays can patch: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`,
+      });
+    }
+    for (const [p, patch] of (overlay.patches ?? []).entries()) {
+      for (const target of targets) {
+        try {
+          applyPathPatch(target, String(patch.path ?? ''), patch.value === null ? undefined : patch.value);
+        } catch (err) {
+          throw new UserError(`${where}.k8s.overlays[${n}].patches[${p}] (${overlay.kind}/${overlay.name}, path "${patch.path ?? ''}"): ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Shapes the renderer produces. Objects are plain JSON trees (what `kubectl apply` takes),
+ * typed just enough for the builders to be checked by the compiler.
+ */
+export type ComponentName = 'Base' | 'Pilot' | 'Cni' | 'Ztunnel' | 'IngressGateways' | 'EgressGateways';
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** One installable unit: install applies these one after another in dependency order. */
+export interface RenderedComponent {
+  component: ComponentName;
+  /** Resource name of the unit: `base`, `istiod[-rev]`, the gateway name, `istio-cni`, `ztunnel`. */
+  name: string;
+  namespace: string;
+  objects: K8sObject[];
+}
+
+/** istioctl's apply order (istioctl.md §3.6): parents before children. */
+export const COMPONENT_ORDER: readonly ComponentName[] = ['Base', 'Pilot', 'Cni', 'IngressGateways', 'EgressGateways', 'Ztunnel'];
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type JsonMap = { [key: string]: any };
