@@ -85,6 +85,7 @@ export function buildProgram(version: string): Command {
     .option('--readiness-timeout <duration>', 'how long to wait for each component to become ready', '5m')
     .option('--dry-run', 'render, validate and summarise; change nothing')
     .addOption(new Option('--verify', 'accepted for istioctl compatibility; run sailctl verify-install instead').hideHelp())
+    .allowExcessArguments(true)
     .action(lazy(() => import('./commands/install.js')));
 
   installInputs(program.command('uninstall').description('Remove an Istio revision (or everything, with --purge) from the cluster'))
@@ -101,6 +102,8 @@ export function buildProgram(version: string): Command {
     .option('--cluster-specific', 'read cluster-specific settings from the current cluster')
     .addOption(new Option('--filter <components>', 'accepted for istioctl compatibility').hideHelp())
     .addOption(new Option('--dry-run', 'accepted for istioctl compatibility').hideHelp())
+    // Positional arguments are rejected by the command itself, with istioctl's message and exit 1.
+    .allowExcessArguments(true)
     .action(lazy(() => import('./commands/manifest-generate.js')));
 
   const profile = program.command('profile').description('List, dump and compare installation profiles');
