@@ -16,6 +16,8 @@ export interface LoadedProfile {
   /** The whole IstioOperator object of the profile file. */
   iop: JsonObject;
   doc: SourceDoc;
+  /** The file's text (for locating keys in error messages). */
+  text: string;
 }
 
 /** The directory profiles are read from. */
@@ -46,9 +48,10 @@ export function loadProfile(name: string, manifestsDir?: string): LoadedProfile 
       hint: known.length ? `Known profiles: ${known.join(', ')}.` : `No profiles in ${dir}.`,
     });
   }
-  const docs = parseYamlDocuments(readFileSync(file, 'utf8'), file);
-  const doc = requireIstioOperator(docs, file);
-  return { name, file, iop: (doc?.value as JsonObject | undefined) ?? {}, doc: doc! };
+  const text = readFileSync(file, 'utf8');
+  const doc = requireIstioOperator(parseYamlDocuments(text, file), file);
+  if (!doc) throw new DataError(`${file}: the profile file is empty`, { hint: 'A profile file holds one IstioOperator.' });
+  return { name, file, iop: doc.value as JsonObject, doc, text };
 }
 
 /**

@@ -5,7 +5,7 @@
  * then spec.hub/tag/revision/meshConfig/compatibilityVersion are copied into values and the
  * user's own values are applied again on top, validation runs, and unvalidatedValues are merged.
  */
-import { DataError, UsageError, UserError } from '../core/errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 import { parseYamlDocuments, readInput, type SourceDoc } from '../core/yaml-docs.js';
 import { ISTIO_VERSION } from '../version.js';
 import { clone, deepMerge, isPlainObject, mergeInto } from './merge.js';
@@ -24,7 +24,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Where a part of the merged IstioOperator came from, for error messages. */
 type Origin =
-  | { kind: 'doc'; label: string; doc: SourceDoc }
+  | { kind: 'doc'; label: string; doc: SourceDoc; text: string }
   | { kind: 'set'; flag: SetFlag; pattern: (string | number | null)[] };
 
 export async function resolveIstioOperator(input: ResolveInput): Promise<ResolvedIstioOperator> {
@@ -40,10 +40,14 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
   // The user overlay alone (files, then --set), as istioctl builds it: it decides the
   // profile and manifests directory, and its `values` are re-applied after translation.
   const fileDocs: SourceDoc[] = [];
+  const fileTexts = new Map<SourceDoc, string>();
   for (const f of files) {
     const { name, text } = await readInput(f);
     const doc = requireIstioOperator(parseYamlDocuments(text, name), name);
-    if (doc) fileDocs.push(doc);
+    if (doc) {
+      fileDocs.push(doc);
+      fileTexts.set(doc, text);
+    }
   }
   const user = emptyOperator();
   for (const doc of fileDocs) mergeInto(user, overlayOf(doc.value as JsonObject));
@@ -64,18 +68,18 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
 
   const origins: Origin[] = [];
   const defaults = loadProfile('default', manifestsDir);
-  origins.push({ kind: 'doc', label: 'profile default', doc: defaults.doc });
+  origins.push({ kind: 'doc', label: 'profile default', doc: defaults.doc, text: defaults.text });
   let merged = deepMerge(emptyOperator(), overlayOf(defaults.iop));
   if (profile !== 'default') {
     const chosen = loadProfile(profile, manifestsDir);
-    origins.push({ kind: 'doc', label: `profile ${profile}`, doc: chosen.doc });
+    origins.push({ kind: 'doc', label: `profile ${profile}`, doc: chosen.doc, text: chosen.text });
     merged = deepMerge(merged, overlayOf(chosen.iop));
   }
   const spec = merged.spec as JsonObject;
   spec.hub = DEFAULT_HUB;
   spec.tag = DEFAULT_TAG;
   for (const doc of fileDocs) {
-    origins.push({ kind: 'doc', label: doc.file, doc });
+    origins.push({ kind: 'doc', label: doc.file, doc, text: fileTexts.get(doc)! });
     mergeInto(merged, overlayOf(doc.value as JsonObject));
   }
   for (const flag of sets) {
@@ -114,6 +118,7 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
 export function effectiveOverrides(iop: IstioOperator, manifestsDir?: string): JsonObject {
   const base = deepMerge(emptyOperator(), overlayOf(loadProfile('default', manifestsDir).iop));
   const baseSpec = base.spec as JsonObject;
+  baseSpec.profile = 'default';
   baseSpec.hub = DEFAULT_HUB;
   baseSpec.tag = DEFAULT_TAG;
   translateToValues(base, {});
@@ -204,8 +209,26 @@ function stringField(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/** spec fields that are copied into values: a values path may have been set through them. */
+const TRANSLATED: [string[], string[]][] = [
+  [['spec', 'values', 'global', 'hub'], ['spec', 'hub']],
+  [['spec', 'values', 'global', 'tag'], ['spec', 'tag']],
+  [['spec', 'values', 'revision'], ['spec', 'revision']],
+  [['spec', 'values', 'compatibilityVersion'], ['spec', 'compatibilityVersion']],
+  [['spec', 'values', 'meshConfig'], ['spec', 'meshConfig']],
+];
+
 /** The latest input that set `path`: a `--set` flag, or file:line of an -f file or profile. */
 function locate(origins: Origin[], path: readonly (string | number)[]): string | undefined {
+  const found = locateExact(origins, path);
+  if (found) return found;
+  for (const [from, to] of TRANSLATED) {
+    if (from.every((seg, i) => path[i] === seg)) return locateExact(origins, [...to, ...path.slice(from.length)]);
+  }
+  return undefined;
+}
+
+function locateExact(origins: Origin[], path: readonly (string | number)[]): string | undefined {
   for (let i = origins.length - 1; i >= 0; i--) {
     const o = origins[i]!;
     if (o.kind === 'set') {
@@ -214,11 +237,27 @@ function locate(origins: Origin[], path: readonly (string | number)[]): string |
       for (let j = 0; j < n && match; j++) match = o.pattern[j] === null || o.pattern[j] === path[j];
       if (match) return `--set ${o.flag.raw}`;
     } else {
-      const line = o.doc.lineOf(path);
+      const line = keyLine(o.doc, o.text, path);
       if (line !== undefined) return o.label.startsWith('profile ') ? `${o.label} (${o.doc.file}:${line})` : `${o.doc.file}:${line}`;
     }
   }
   return undefined;
 }
 
-export { DataError };
+/** Line of the key that holds `path` (where a reader looks), else of its value. */
+function keyLine(doc: SourceDoc, text: string, path: readonly (string | number)[]): number | undefined {
+  const last = path[path.length - 1];
+  if (typeof last === 'string' && path.length > 0) {
+    const parent = path.length === 1 ? doc.doc.contents : doc.doc.getIn(path.slice(0, -1), true);
+    const items = (parent as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)?.items;
+    const offset = items?.find((item) => item.key?.value === last)?.key?.range?.[0];
+    if (offset !== undefined) return lineAt(text, offset);
+  }
+  return doc.lineOf(path);
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

@@ -95,11 +95,13 @@ function semanticChecks(spec: JsonObject, errors: ValidationIssue[], warnings: V
   };
   checkHub(spec.hub, at('hub'));
   checkTag(spec.tag, at('tag'));
-  checkHub(global.hub, at('values', 'global', 'hub'));
-  checkTag(global.tag, at('values', 'global', 'tag'));
+  // values.global.hub/tag are usually copies of spec.hub/tag: report a bad value once.
+  if (global.hub !== spec.hub) checkHub(global.hub, at('values', 'global', 'hub'));
+  if (global.tag !== spec.tag) checkTag(global.tag, at('values', 'global', 'tag'));
 
   for (const path of [at('revision'), at('values', 'revision')]) {
     const rev = path.length === 2 ? spec.revision : values.revision;
+    if (path.length === 3 && rev === spec.revision) continue;
     if (typeof rev === 'string' && rev !== '' && (!DNS1123_LABEL.test(rev) || rev.length > 63)) {
       errors.push({ path, message: `invalid revision "${rev}": must be a DNS-1123 label (lower-case letters, digits and "-", at most 63)` });
     }
