@@ -48,6 +48,7 @@ export function buildContext(iop: IstioOperator): RenderContext {
   values.global.tag = str(values.global.tag) || ISTIO_VERSION;
   const revision = str(values.revision) === 'default' ? '' : str(values.revision);
   values.revision = revision;
+  copyScaling(values.pilot, spec.components?.pilot?.k8s);
   const istioNamespace = str(values.global.istioNamespace) || str(iop.metadata?.namespace) || 'istio-system';
   values.global.istioNamespace = istioNamespace;
   return {

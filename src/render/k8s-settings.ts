@@ -31,7 +31,8 @@ export function applyK8sSettings(objects: K8sObject[], name: string, k8s: Kubern
     const meta = spec.template.metadata;
     const main = pod.containers[0];
     if (k8s.resources !== undefined) main.resources = k8s.resources;
-    if (k8s.env !== undefined) main.env = mergeByKey(main.env, k8s.env, 'name');
+    // Env values are strings in Kubernetes; `--set ...env[0].value=1` arrives as a number.
+    if (k8s.env !== undefined) main.env = mergeByKey(main.env, k8s.env, 'name').map((e) => (e.value === undefined ? e : { ...e, value: String(e.value) }));
     if (k8s.imagePullPolicy !== undefined) main.imagePullPolicy = k8s.imagePullPolicy;
     if (k8s.readinessProbe !== undefined) main.readinessProbe = deepMerge(main.readinessProbe, k8s.readinessProbe);
     if (k8s.volumeMounts !== undefined) main.volumeMounts = mergeByKey(main.volumeMounts, k8s.volumeMounts, 'name');
