@@ -1,0 +1,157 @@
+/**
+ * `kube-inject` over a multi-document YAML stream (injection.md §4.2, §5): workloads get their
+ * pods injected in place (comments and key order kept), everything else is copied byte for
+ * byte. The whole stream is processed before anything is returned, so a bad document never
+ * leaves half an output behind.
+ */
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { DataError, UserError } from '../core/errors.js';
+import type { InjectionConfig } from './config.js';
+import { InjectionError, injectPod } from './pod-inject.js';
+import type { JsonObject } from './smp.js';
+import { isObject } from './smp.js';
+import { stringMap } from './template-data.js';
+import { locatePods, type PodLocation } from './workloads.js';
+import { syncNode } from './yaml-sync.js';
+
+export interface KubeInjectResult {
+  output: string;
+  /** istioctl's `===> Skipping injection ...` lines, printed on stderr after the output. */
+  warnings: string[];
+  injected: number;
+}
+
+const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
+const SEPARATOR = /^---(?:[ \t]+(?:#.*)?)?$/;
+
+interface Chunk {
+  text: string;
+  /** 1-based line of the chunk's first line in the input. */
+  line: number;
+}
+
+export function kubeInject(text: string, file: string, config: InjectionConfig): KubeInjectResult {
+  if (text.includes('\u0000')) throw new DataError(`${file}: binary data is not YAML`, { hint: 'Pass Kubernetes resources as YAML text.' });
+  if (text.trim() === '') throw new DataError(`${file}: no input: the file is empty`, { hint: 'Pass a file (or stdin) holding Kubernetes resources.' });
+  const chunks = splitDocuments(text, file);
+  const warnings: string[] = [];
+  let injected = 0;
+  const parts: string[] = [];
+  chunks.forEach((chunk, index) => {
+    const result = processChunk(chunk, index, file, config, warnings);
+    injected += result.injected;
+    parts.push(result.text.endsWith('\n') ? result.text : `${result.text}\n`, '---\n');
+  });
+  return { output: parts.join(''), warnings, injected };
+}
+
+export function splitDocuments(text: string, file: string): Chunk[] {
+  const lines = text.split('\n');
+  const chunks: Chunk[] = [];
+  let start = 0;
+  const flush = (end: number) => {
+    if (end > start) {
+      const body = lines.slice(start, end).join('\n');
+      if (body.trim() !== '' || end - start > 1) chunks.push({ text: body, line: start + 1 });
+    }
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\r$/, '');
+    if (!line.startsWith('---')) continue;
+    if (!SEPARATOR.test(line)) {
+      throw new DataError(`${file}:${i + 1}: unexpected content after the document separator '---'`, { hint: 'Put the document on the line after ---.' });
+    }
+    flush(i);
+    start = i + 1;
+  }
+  flush(lines.length);
+  // Blank-only chunks (e.g. the newline after a trailing ---) carry nothing.
+  return chunks.filter((c) => c.text.trim() !== '' || c.text.includes('#'));
+}
+
+function processChunk(chunk: Chunk, index: number, file: string, config: InjectionConfig, warnings: string[]): { text: string; injected: number } {
+  if (isCommentsOnly(chunk.text)) return { text: chunk.text, injected: 0 };
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(chunk.text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const error = doc.errors[0];
+  if (error) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    throw new DataError(`${file}:${chunk.line + pos.line - 1}:${pos.col}: malformed YAML in document ${index + 1}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
+      hint: 'Fix the YAML syntax at that position; nothing was written.',
+    });
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 10_000 });
+  if (!isObject(value)) return { text: chunk.text, injected: 0 };
+  let pods: PodLocation[];
+  try {
+    pods = locatePods(value as JsonObject);
+  } catch (err) {
+    throw new UserError(`${file}: document ${index + 1} (line ${chunk.line}): ${(err as Error).message}`);
+  }
+  if (pods.length === 0) return { text: chunk.text, injected: 0 };
+  let injected = 0;
+  for (const pod of pods) {
+    if (injectOne(doc, value as JsonObject, pod, config, warnings, `${file}: document ${index + 1} (line ${chunk.line})`)) injected++;
+  }
+  return injected > 0 ? { text: doc.toString({ lineWidth: 0, indentSeq: indentsSequences(chunk.text) }), injected } : { text: chunk.text, injected: 0 };
+}
+
+function injectOne(doc: Document, root: JsonObject, pod: PodLocation, config: InjectionConfig, warnings: string[], where: string): boolean {
+  const metadata = (getPath(root, pod.metadataPath) ?? {}) as JsonObject;
+  const spec = (getPath(root, pod.specPath) ?? {}) as JsonObject;
+  if (!isObject(metadata) || !isObject(spec)) throw new UserError(`${where}: ${pod.label}: the pod template is not an object`);
+  if (spec.hostNetwork === true) {
+    warnings.push(`===> Skipping injection because ${pod.typeMeta.kind} "${pod.deployMeta.namespace}/${pod.deployMeta.name}" has host networking enabled`);
+    return false;
+  }
+  if (!injectionRequested(metadata)) {
+    warnings.push(`===> Skipping injection because ${pod.typeMeta.kind} "${pod.deployMeta.name}" has sidecar injection disabled`);
+    return false;
+  }
+  let result;
+  try {
+    result = injectPod(config, { typeMeta: pod.typeMeta, deployMeta: pod.deployMeta, metadata, spec });
+  } catch (err) {
+    if (err instanceof InjectionError) throw new UserError(`${where}: ${pod.label}: ${err.message}`);
+    throw err;
+  }
+  writeAt(doc, pod.metadataPath, result.metadata);
+  writeAt(doc, pod.specPath, result.spec);
+  return true;
+}
+
+/** kube-inject's policy: `enabled`, no selectors; only the opt-out label/annotation and ignored namespaces skip. */
+function injectionRequested(metadata: JsonObject): boolean {
+  const labels = stringMap(metadata.labels);
+  const annotations = stringMap(metadata.annotations);
+  const choice = (labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'] ?? '').toLowerCase();
+  if (IGNORED_NAMESPACES.has(String(metadata.namespace ?? ''))) return false;
+  return choice !== 'false';
+}
+
+function writeAt(doc: Document, path: (string | number)[], value: JsonObject): void {
+  const existing = doc.getIn(path, true);
+  if (existing === undefined) doc.setIn(path, doc.createNode(value));
+  else {
+    const node = syncNode(doc, existing, value);
+    if (node !== existing) doc.setIn(path, node);
+  }
+}
+
+function getPath(root: unknown, path: (string | number)[]): unknown {
+  let cur = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Follow the document's own list style: `- item` under its key, or indented by two. */
+function indentsSequences(text: string): boolean {
+  return !/^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n\1- /m.test(text);
+}
+
+function isCommentsOnly(text: string): boolean {
+  return text.split('\n').every((line) => line.trim() === '' || line.trim().startsWith('#'));
+}

@@ -1,0 +1,96 @@
+/**
+ * App probe rewriting (injection.md §2.8): kubelet probes of app containers are sent to the
+ * agent's status port, and the originals go into ISTIO_KUBE_APP_PROBERS so the agent can run
+ * them from inside the pod's network namespace.
+ */
+import type { Json, JsonObject } from './smp.js';
+import { isObject } from './smp.js';
+
+const PROBES: [string, string][] = [['readinessProbe', 'app-health/%s/readyz'], ['livenessProbe', 'app-health/%s/livez'], ['startupProbe', 'app-health/%s/startupz']];
+const HOOKS: [string, string][] = [['preStop', 'app-lifecycle/%s/prestopz'], ['postStart', 'app-lifecycle/%s/poststartz']];
+
+/** Rewrites the containers in place; returns the prober map (keys not yet sorted). */
+export function rewriteAppProbes(containers: JsonObject[], statusPort: number): Record<string, JsonObject> {
+  const probers: Record<string, JsonObject> = {};
+  for (const container of containers) {
+    const name = String(container.name ?? '');
+    if (name === 'istio-proxy') continue;
+    for (const [field, pattern] of PROBES) {
+      const probe = container[field];
+      if (!isObject(probe)) continue;
+      const url = '/' + pattern.replace('%s', name);
+      const prober = proberFor(probe, container, statusPort, true);
+      if (!prober) continue;
+      probers[url] = prober;
+      redirect(probe, url, statusPort);
+    }
+    const lifecycle = container.lifecycle;
+    if (isObject(lifecycle)) {
+      for (const [field, pattern] of HOOKS) {
+        const hook = lifecycle[field];
+        if (!isObject(hook)) continue;
+        const url = '/' + pattern.replace('%s', name);
+        const prober = proberFor(hook, container, statusPort, false);
+        if (!prober) continue;
+        probers[url] = prober;
+        redirect(hook, url, statusPort);
+      }
+    }
+  }
+  return probers;
+}
+
+function proberFor(probe: JsonObject, container: JsonObject, statusPort: number, allowGrpc: boolean): JsonObject | undefined {
+  let action: JsonObject;
+  let kind: 'httpGet' | 'tcpSocket' | 'grpc';
+  if (isObject(probe.httpGet)) [kind, action] = ['httpGet', probe.httpGet];
+  else if (isObject(probe.tcpSocket)) [kind, action] = ['tcpSocket', probe.tcpSocket];
+  else if (allowGrpc && isObject(probe.grpc)) [kind, action] = ['grpc', probe.grpc];
+  else return undefined;
+  const port = resolvePort(action.port, container);
+  if (port === undefined || port === statusPort) return undefined;
+  const order = kind === 'httpGet' ? ['path', 'port', 'host', 'scheme', 'httpHeaders'] : kind === 'tcpSocket' ? ['port', 'host'] : ['port', 'service'];
+  const copy: JsonObject = {};
+  for (const key of order) {
+    if (key === 'port') copy.port = port;
+    else if (action[key] !== undefined && action[key] !== null && action[key] !== '') copy[key] = action[key] as Json;
+  }
+  const prober: JsonObject = { [kind]: copy };
+  if (typeof probe.timeoutSeconds === 'number' && probe.timeoutSeconds !== 0) prober.timeoutSeconds = probe.timeoutSeconds;
+  return prober;
+}
+
+function resolvePort(port: Json | undefined, container: JsonObject): number | undefined {
+  if (typeof port === 'number') return port;
+  if (typeof port !== 'string') return undefined;
+  if (/^\d+$/.test(port)) return Number(port);
+  const ports = Array.isArray(container.ports) ? container.ports : [];
+  const match = ports.find((p) => isObject(p) && p.name === port) as JsonObject | undefined;
+  return match && typeof match.containerPort === 'number' ? match.containerPort : undefined;
+}
+
+function redirect(probe: JsonObject, url: string, statusPort: number): void {
+  const http: JsonObject = isObject(probe.httpGet) ? { ...probe.httpGet } : {};
+  delete probe.tcpSocket;
+  delete probe.grpc;
+  http.path = url;
+  http.port = statusPort;
+  if (http.scheme === 'HTTPS') http.scheme = 'HTTP';
+  probe.httpGet = http;
+}
+
+/** Sorted-key JSON, old entries winning over new ones (re-injection keeps the first originals). */
+export function proberEnvValue(previous: string | undefined, current: Record<string, JsonObject>): string | undefined {
+  let merged: Record<string, Json> = { ...current };
+  if (previous) {
+    try {
+      const old = JSON.parse(previous) as unknown;
+      if (isObject(old)) merged = { ...merged, ...old };
+    } catch {
+      // an unreadable old value is replaced
+    }
+  }
+  const keys = Object.keys(merged).sort();
+  if (keys.length === 0) return undefined;
+  return JSON.stringify(Object.fromEntries(keys.map((k) => [k, merged[k]])));
+}

@@ -1,0 +1,143 @@
+/**
+ * The data object the injection templates run against, with istiod's field names
+ * (injection.md §1), and the few helpers whose behaviour depends on that data's shape.
+ */
+import { asStringMap, type FuncMap } from '../gotemplate/index.js';
+import { PROXY_CONFIG_DEFAULTS, type InjectionConfig } from './config.js';
+import { goView, unwrapGoView } from './go-view.js';
+import type { JsonObject } from './smp.js';
+import { isObject } from './smp.js';
+
+export interface PodContext {
+  typeMeta: { apiVersion: string; kind: string };
+  deployMeta: { name: string; namespace: string };
+  metadata: JsonObject;
+  /** Pod spec with previously injected containers already removed. */
+  spec: JsonObject;
+  proxyConfig: JsonObject;
+  native: boolean;
+  proxyUID: number;
+  proxyGID: number;
+}
+
+const proxyConfigJson = new WeakMap<object, JsonObject>();
+
+export function buildTemplateData(config: InjectionConfig, pod: PodContext): Record<string, unknown> {
+  const annotations = stringMap(pod.metadata.annotations);
+  const values = config.values;
+  const global = (isObject(values.global) ? values.global : {}) as JsonObject;
+  const proxyValues = (isObject(global.proxy) ? global.proxy : {}) as JsonObject;
+  const initValues = (isObject(global.proxy_init) ? global.proxy_init : {}) as JsonObject;
+  const imageType = annotations['sidecar.istio.io/proxyImageType'] ?? imageTypeOf(pod.proxyConfig) ?? String(global.variant ?? '');
+  const inbound = isObject(config.meshConfig.inboundTrafficPolicy) ? String(config.meshConfig.inboundTrafficPolicy.mode ?? '') : '';
+  return {
+    TypeMeta: { APIVersion: pod.typeMeta.apiVersion, Kind: pod.typeMeta.kind },
+    DeploymentMeta: { Name: pod.deployMeta.name, Namespace: pod.deployMeta.namespace },
+    ObjectMeta: {
+      Name: pod.metadata.name ?? '',
+      Namespace: pod.metadata.namespace ?? '',
+      GenerateName: pod.metadata.generateName ?? '',
+      Labels: asStringMap(stringMap(pod.metadata.labels)),
+      Annotations: asStringMap(annotations),
+    },
+    Spec: goView(pod.spec),
+    ProxyConfig: proxyConfigView(pod.proxyConfig),
+    MeshConfig: meshView(config.meshConfig),
+    Values: values,
+    Revision: config.revision,
+    NativeSidecars: pod.native,
+    ProxyImage: imageName(global, String(proxyValues.image ?? 'proxyv2'), imageType),
+    ProxyInitImage: imageName(global, String(initValues.image ?? 'proxyv2'), imageType),
+    ProxyUID: pod.proxyUID,
+    ProxyGID: pod.proxyGID,
+    InboundTrafficPolicyMode: inbound.toUpperCase() === 'LOCALHOST' ? 'localhost' : 'passthrough',
+    CompliancePolicy: config.compliancePolicy ?? '',
+  };
+}
+
+function imageTypeOf(proxyConfig: JsonObject): string | undefined {
+  const image = proxyConfig.image;
+  return isObject(image) && typeof image.imageType === 'string' && image.imageType !== '' ? image.imageType : undefined;
+}
+
+/** `<hub>/<image>:<tag>[-<type>]`; a tag already ending in -distroless/-debug has that suffix replaced. */
+export function imageName(global: JsonObject, image: string, imageType: string): string {
+  if (image.includes('/')) return image;
+  const tag = String(global.tag ?? 'latest').replace(/-(distroless|debug)$/, '');
+  const suffix = imageType === '' || imageType === 'default' ? '' : `-${imageType}`;
+  return `${String(global.hub ?? 'docker.io/istio')}/${image}:${tag}${suffix}`;
+}
+
+function proxyConfigView(proxyConfig: JsonObject): Record<string, unknown> {
+  const view = {
+    InterceptionMode: String(proxyConfig.interceptionMode ?? 'REDIRECT'),
+    StatusPort: Number(proxyConfig.statusPort ?? 15020),
+    ProxyMetadata: asStringMap(stringMap(proxyConfig.proxyMetadata)),
+    HoldApplicationUntilProxyStarts: { GetValue: proxyConfig.holdApplicationUntilProxyStarts === true },
+    DiscoveryAddress: String(proxyConfig.discoveryAddress ?? ''),
+  };
+  proxyConfigJson.set(view, proxyConfig);
+  return view;
+}
+
+function meshView(mesh: JsonObject): Record<string, unknown> {
+  return {
+    ProxyListenPort: Number(mesh.proxyListenPort ?? 15001),
+    ProxyInboundListenPort: Number(mesh.proxyInboundListenPort ?? 15006),
+    TrustDomain: String(mesh.trustDomain ?? ''),
+    EnablePrometheusMerge: { GetValue: mesh.enablePrometheusMerge !== false },
+    DefaultConfig: proxyConfigView(isObject(mesh.defaultConfig) ? mesh.defaultConfig : {}),
+  };
+}
+
+export function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObject(value)) for (const [k, v] of Object.entries(value)) out[k] = v === null ? '' : String(v);
+  return out;
+}
+
+/** Go field order of corev1.ContainerPort, which istiod's structToJSON follows. */
+const CONTAINER_PORT_FIELDS = ['name', 'hostPort', 'containerPort', 'protocol', 'hostIP'];
+
+/**
+ * Helpers that read our data objects: protoToJSON sees the ProxyConfig JSON behind its view,
+ * structToJSON writes Kubernetes objects with Go's field order for container ports.
+ */
+export const dataShapeFuncs: FuncMap = {
+  protoToJSON(value: unknown): string {
+    const json = (value !== null && typeof value === 'object' && proxyConfigJson.get(value)) || unwrapGoView(value);
+    if (!isObject(json)) return '{}';
+    const kept: JsonObject = {};
+    for (const [k, v] of Object.entries(json)) {
+      if (v === null || v === '' || JSON.stringify(v) === JSON.stringify(PROXY_CONFIG_DEFAULTS[k])) continue;
+      if (isObject(v) && Object.keys(v).length === 0) continue;
+      kept[k] = v;
+    }
+    return JSON.stringify(kept);
+  },
+  structToJSON(value: unknown): string {
+    const json = unwrapGoView(value);
+    if (!isObject(json)) return JSON.stringify(json ?? null);
+    if ('containerPort' in json) {
+      const ordered: JsonObject = {};
+      for (const field of CONTAINER_PORT_FIELDS) {
+        const v = json[field];
+        if (v !== undefined && v !== null && v !== '' && v !== 0) ordered[field] = v;
+      }
+      return JSON.stringify(ordered);
+    }
+    return JSON.stringify(json);
+  },
+  /** `annotation meta name default`: the annotation if present (even empty), else the default printed as Go would. */
+  annotation(meta: unknown, name: string, fallback: unknown): string {
+    const annotations = (meta as { Annotations?: Record<string, string> } | null)?.Annotations;
+    if (annotations && Object.prototype.hasOwnProperty.call(annotations, name)) return annotations[name]!;
+    return goPrint(fallback);
+  },
+};
+
+function goPrint(value: unknown): string {
+  if (value === null || value === undefined) return '<nil>';
+  if (typeof value === 'object' && 'valueOf' in value && typeof (value as { valueOf(): unknown }).valueOf() === 'number') return String((value as { valueOf(): number }).valueOf());
+  return String(value);
+}

@@ -1,0 +1,67 @@
+/**
+ * Writes new plain values into a parsed yaml Document while keeping what the user wrote:
+ * unchanged nodes (and their comments) stay, map keys keep their order (new keys are appended),
+ * list items are matched by name/mountPath/containerPort so reordered containers keep comments.
+ */
+import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import type { Json } from './smp.js';
+import { isObject } from './smp.js';
+
+const IDENTITY_KEYS = ['name', 'mountPath', 'containerPort', 'ip', 'devicePath'];
+
+/** Returns the node to use for `value`: `node` updated in place, or a new node. */
+export function syncNode(doc: Document, node: unknown, value: Json): Node {
+  if (isObject(value) && isMap(node)) {
+    const wanted = new Set(Object.keys(value));
+    node.items = (node.items as Pair[]).filter((pair) => wanted.has(keyText(pair.key)));
+    const present = new Map((node.items as Pair[]).map((pair) => [keyText(pair.key), pair]));
+    for (const [key, child] of Object.entries(value)) {
+      const pair = present.get(key);
+      if (pair) pair.value = syncNode(doc, pair.value, child);
+      else node.items.push(doc.createPair(key, child) as Pair);
+    }
+    return node;
+  }
+  if (Array.isArray(value) && isSeq(node)) {
+    const old = node.items as unknown[];
+    const byIdentity = new Map<string, unknown>();
+    for (const item of old) {
+      const id = identityOfNode(item);
+      if (id !== undefined && !byIdentity.has(id)) byIdentity.set(id, item);
+    }
+    node.items = value.map((child, i) => {
+      const id = identityOf(child);
+      const match = id !== undefined ? byIdentity.get(id) : old.length === value.length ? old[i] : undefined;
+      return match !== undefined ? syncNode(doc, match, child) : doc.createNode(child);
+    });
+    return node;
+  }
+  if (isScalar(node) && (value === null || typeof value !== 'object')) {
+    if (node.value !== value) {
+      node.value = value;
+      // a string that now looks like a number/bool must be quoted; let the library choose
+      if (typeof value === 'string') node.type = undefined;
+    }
+    return node;
+  }
+  return doc.createNode(value) as Node;
+}
+
+function keyText(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+function identityOf(value: Json): string | undefined {
+  if (!isObject(value)) return undefined;
+  for (const key of IDENTITY_KEYS) if (value[key] !== undefined) return `${key}=${String(value[key])}`;
+  return undefined;
+}
+
+function identityOfNode(node: unknown): string | undefined {
+  if (!isMap(node)) return undefined;
+  for (const key of IDENTITY_KEYS) {
+    const v = node.get(key);
+    if (v !== undefined && v !== null && typeof v !== 'object') return `${key}=${String(v)}`;
+  }
+  return undefined;
+}
