@@ -1,6 +1,8 @@
 /**
- * `install` (alias `apply`). Only `--dry-run` is built: it resolves, validates and renders
- * exactly what install would apply, and summarises it per component. No cluster is touched.
+ * `install` (alias `apply`). `--dry-run` resolves, validates and renders exactly what install
+ * would apply and summarises it per component, offline. Without it, the rendered objects are
+ * applied to the cluster component by component, waited on, pruned and recorded
+ * (src/installer/install.ts).
  */
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
@@ -8,6 +10,7 @@ import { note, writeStdout } from '../../core/output.js';
 import { resolveIstioOperator } from '../../install/resolve.js';
 import { renderManifests } from '../../render/index.js';
 import { formatSummary, summarize } from '../../render/summary.js';
+import { parseDuration } from '../program.js';
 import type { GlobalOptions } from '../global-options.js';
 
 interface Options {
@@ -18,24 +21,54 @@ interface Options {
   revision?: string;
   force?: boolean;
   dryRun?: boolean;
+  skipConfirmation?: boolean;
+  readinessTimeout?: string;
 }
 
-export async function run(opts: Options, args: string[], _globals: GlobalOptions, _cmd: Command): Promise<void> {
+export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
   if (args.length > 0) throw new UserError(`accepts 0 arg(s), received ${args.length}`);
-  if (!opts.dryRun) {
-    throw new UserError('applying to a cluster is not built yet in sailctl install', {
-      hint: 'Use --dry-run to see what would be installed, or `sailctl manifest generate | kubectl apply --server-side -f -`.',
-    });
-  }
-  const { iop, profile, warnings } = await resolveIstioOperator({
+  const resolveInput = {
     files: opts.filename,
     sets: opts.set,
     revision: opts.revision,
     manifestsDir: opts.manifests ?? opts.charts,
     force: opts.force,
-  });
+  };
+  if (!opts.dryRun) return applyToCluster(opts, resolveInput, globals);
+  const { iop, profile, warnings } = await resolveIstioOperator(resolveInput);
   for (const w of warnings) note(`❗ ${w}`);
   const components = renderManifests(iop);
   writeStdout(`Dry run of profile "${profile}" (revision ${iop.spec.revision || 'default'}): nothing is applied.\n`);
   writeStdout(formatSummary(summarize(components)));
+}
+
+async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], globals: GlobalOptions): Promise<void> {
+  const readinessTimeoutMs = parseDuration(opts.readinessTimeout ?? '5m', '--readiness-timeout');
+  const timeoutMs = parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout');
+  const { prepareInstall } = await import('../../installer/prepare.js');
+  const prepared = await prepareInstall(resolveInput);
+  const { openCluster } = await import('../../kube/cluster.js');
+  const { installToCluster } = await import('../../installer/install.js');
+  const { createProgress } = await import('../../installer/progress.js');
+  const { terminalConfirm } = await import('../../installer/prompt.js');
+  const cluster = await openCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs });
+  const progress = await createProgress();
+  const abort = new AbortController();
+  // Ctrl+C: stop starting new work; what was applied is complete, and a re-run finishes the rest.
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await installToCluster(
+      cluster,
+      { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, manifestsDir: resolveInput.manifestsDir, skipConfirmation: opts.skipConfirmation, force: opts.force, readinessTimeoutMs, signal: abort.signal },
+      { note, progress, confirm: terminalConfirm() },
+    );
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+    cluster.close();
+  }
 }

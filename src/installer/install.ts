@@ -1,0 +1,260 @@
+/**
+ * `sailctl install` against a cluster: pre-install checks, a summary and confirmation,
+ * then component by component in dependency order: apply (server-side, field manager
+ * sailctl), wait until ready with progress, and only when everything is ready prune what
+ * the previous install had and this one no longer renders; finally record the install.
+ * Every step is idempotent, so an interrupted install is completed by running it again.
+ */
+import { SilentExit, UserError } from '../core/errors.js';
+import { effectiveOverrides } from '../install/resolve.js';
+import type { IstioOperator, JsonObject } from '../install/types.js';
+import type { Cluster } from '../kube/cluster.js';
+import { describeObject, mapLimit, type KubeObject } from '../kube/resources.js';
+import { ISTIO_VERSION } from '../version.js';
+import type { Check } from './checks.js';
+import { LABEL_COMPONENT, LABEL_REV, isOwned } from './labels.js';
+import { objectId, type InstallPlan, type PlannedComponent, WAVES } from './plan.js';
+import { accessRequestsFor, clusterChecks, findControlPlanes, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';
+import { formatElapsed, type Progress } from './progress.js';
+import { PRUNABLE_KINDS, mayPrune, pruneFromCluster, pruneFromRecord } from './prune.js';
+import { newRecord, readRecord, recordToConfigMap, recordedObject, type InstallRecord, type RecordedObject } from './record.js';
+import { waitForReady } from './wait.js';
+
+export interface InstallIO {
+  /** Diagnostics and the summary (stderr). */
+  note(text: string): void;
+  progress: Progress;
+  /** Asks a yes/no question; undefined when there is no terminal to ask on. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+export interface InstallRequest {
+  iop: IstioOperator;
+  plan: InstallPlan;
+  /** Validation warnings from resolving the inputs. */
+  warnings?: string[];
+  manifestsDir?: string;
+  skipConfirmation?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+  readinessTimeoutMs: number;
+  /** Apply concurrency within one tier of a component. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+export interface InstallOutcome {
+  applied: number;
+  changed: number;
+  pruned: string[];
+  unchanged: boolean;
+  dryRun: boolean;
+}
+
+export async function installToCluster(cluster: Cluster, req: InstallRequest, io: InstallIO): Promise<InstallOutcome> {
+  const { plan } = req;
+  const res = cluster.res;
+
+  // 1. Pre-install checks, all before anything changes.
+  const pre = await clusterChecks(cluster);
+  const failures: Check[] = pre.checks.filter((c) => c.result === 'error');
+  if (pre.version === undefined) throw new UserError(pre.checks[0]!.error!, { hint: pre.checks[0]!.hint });
+  const [record, planes, access, webhooks] = await Promise.all([
+    readRecord(res, plan.namespace, plan.revision),
+    findControlPlanes(res),
+    accessRequestsFor(plan.objects, res.discovery).then((requests) => permissionCheck(cluster, requests, 'install these objects')),
+    webhookConflictCheck(res, plan.objects),
+  ]);
+  const sameRev = sameRevisionCheck(planes, plan.revision, plan.namespace);
+  const warnings = [...(req.warnings ?? [])];
+  for (const c of [...pre.checks, access, sameRev, webhooks]) {
+    if (c.result === 'warning') warnings.push(`${c.error}`);
+    else if (c.result === 'error') {
+      if (c === webhooks && req.force) warnings.push(`${c.error} ${c.details?.join('; ')} (continuing because of --force)`);
+      else if (!failures.includes(c)) failures.push(c);
+    }
+  }
+  if (failures.length > 0) {
+    const lines = failures.map((c) => `${c.description}: ${c.error}${c.details?.length ? `\n    ${c.details.join('\n    ')}` : ''}`);
+    throw new UserError(`pre-install checks failed on ${cluster.describe()}:\n  ${lines.join('\n  ')}`, { hint: failures[0]!.hint });
+  }
+
+  // 2. Summary, then confirmation.
+  io.note(summary(cluster, req, record));
+  for (const w of warnings) io.note(`❗ ${w}`);
+  if (req.dryRun) {
+    io.note('Dry run: nothing was changed.');
+    return { applied: 0, changed: 0, pruned: [], unchanged: false, dryRun: true };
+  }
+  if (!req.skipConfirmation) {
+    if (!io.confirm) {
+      throw new UserError('refusing to install without confirmation: standard input is not a terminal', {
+        hint: 'Pass -y/--skip-confirmation to install from a script or CI job (or --dry-run to only see the summary).',
+      });
+    }
+    if (!(await io.confirm(`This will install Istio ${ISTIO_VERSION} (profile "${plan.profile}", revision "${plan.revision}") into ${cluster.describe()}. Proceed? (y/N) `))) {
+      io.note('Cancelled.');
+      throw new SilentExit(1);
+    }
+  }
+
+  // 3. Apply and wait, wave by wave. What is there already (by resourceVersion) tells
+  //    afterwards whether the apply changed anything; a fresh cluster has nothing.
+  const existed = planes.some((p) => p.revision === plan.revision && p.namespace === plan.namespace);
+  const before = record || existed ? await liveVersions(cluster, plan) : new Map<string, string>();
+  const applied = new Map<string, KubeObject>();
+  const interrupted = () => {
+    if (req.signal?.aborted) {
+      throw new UserError(`interrupted after applying ${applied.size} of ${plan.objects.length} objects`, {
+        hint: 'Every applied object is complete; run the same command again to finish the install.',
+      });
+    }
+  };
+  await mapLimit(plan.namespaces, 4, (ns) => res.apply(namespaceObject(ns, req.iop)));
+  for (const wave of WAVES) {
+    const components = plan.components.filter((c) => wave.includes(c.component));
+    const results = await Promise.allSettled(components.map((c) => installComponent(cluster, c, req, io, applied)));
+    interrupted();
+    const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as Error);
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new UserError(errors.map((e) => e.message).join('\n'), { hint: (errors[0] as UserError).hint });
+  }
+
+  // 4. Prune: everything is applied and ready, so removing leftovers causes no downtime.
+  const pruned = await prune(cluster, req, record, existed, io);
+
+  // 5. Record, unless nothing changed.
+  const objects: RecordedObject[] = plan.objects.map((o) => recordedObject(o));
+  const changed = plan.objects.filter((o) => {
+    const id = objectId(o);
+    const rv = applied.get(id)?.metadata.resourceVersion;
+    return rv === undefined || before.get(id) !== rv;
+  }).length;
+  const unchanged = record !== undefined && changed === 0 && pruned.length === 0 && sameIop(record.iop, req.iop);
+  if (!unchanged) {
+    await res.apply(recordToConfigMap(newRecord({ revision: plan.revision, profile: plan.profile, namespace: plan.namespace, iop: req.iop, objects })));
+  }
+  if (unchanged) io.progress.done('install', `No changes: all ${plan.objects.length} objects already match this install (revision "${plan.revision}")`);
+  else io.progress.done('install', `Installation complete (${changed} of ${plan.objects.length} objects created or changed${pruned.length ? `, ${pruned.length} removed` : ''})`);
+  return { applied: applied.size, changed, pruned, unchanged, dryRun: false };
+}
+
+async function installComponent(cluster: Cluster, c: PlannedComponent, req: InstallRequest, io: InstallIO, applied: Map<string, KubeObject>): Promise<void> {
+  const started = Date.now();
+  const res = cluster.res;
+  const selector = `${LABEL_COMPONENT}=${c.component},${LABEL_REV}=${req.plan.revision}`;
+  io.progress.begin(c.component, c.displayName);
+  try {
+    for (const tier of c.tiers) {
+      if (req.signal?.aborted) return;
+      const results = await mapLimit(tier, req.concurrency ?? 8, (o) => res.apply(o));
+      tier.forEach((o, i) => applied.set(objectId(o), results[i]!));
+      if (tier[0]!.kind === 'CustomResourceDefinition') {
+        await waitForReady(res, tier, { labelSelector: selector, timeoutMs: req.readinessTimeoutMs, title: `${c.displayName} CRDs`, signal: req.signal, onPending: (p) => io.progress.waiting(c.component, p) });
+        // The new kinds are served now.
+        res.discovery.invalidate();
+      }
+    }
+    const all = c.tiers.flat().filter((o) => o.kind !== 'CustomResourceDefinition');
+    await waitForReady(res, all, { labelSelector: selector, timeoutMs: req.readinessTimeoutMs, title: c.displayName, signal: req.signal, onPending: (p) => io.progress.waiting(c.component, p) });
+    if (req.signal?.aborted) return;
+    io.progress.done(c.component, `${c.displayName} installed ${c.icon} (${formatElapsed(Date.now() - started)})`);
+  } catch (err) {
+    io.progress.fail(c.component, `${c.displayName} encountered an error (${formatElapsed(Date.now() - started)})`);
+    throw err;
+  }
+}
+
+/**
+ * Removes what the last install had and this one lacks. The record says what that was;
+ * without one (an interrupted first install, or an istioctl install) our labels do, but only
+ * when a control plane of this revision already exists: a fresh cluster has nothing to prune.
+ */
+async function prune(cluster: Cluster, req: InstallRequest, record: InstallRecord | undefined, existed: boolean, io: InstallIO): Promise<string[]> {
+  const res = cluster.res;
+  const { plan } = req;
+  let candidates: { apiVersion: string; kind: string; name: string; namespace?: string }[];
+  if (record) {
+    candidates = pruneFromRecord(record.objects, plan.objects);
+  } else if (existed) {
+    const live: KubeObject[] = [];
+    await mapLimit(PRUNABLE_KINDS, 4, async (k) => {
+      const { items } = await res.list(k.apiVersion, k.kind, { labelSelector: `${LABEL_COMPONENT},${LABEL_REV}=${plan.revision}` });
+      live.push(...items);
+    });
+    candidates = pruneFromCluster(live, plan.objects, plan.revision).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
+  } else {
+    return [];
+  }
+  if (candidates.length === 0) return [];
+  io.progress.line(`- Removing ${candidates.length} object${candidates.length === 1 ? '' : 's'} this install no longer has:`);
+  const removed: string[] = [];
+  for (const cand of candidates) {
+    const ref = { kind: cand.kind, metadata: { name: cand.name, namespace: cand.namespace } };
+    const live = await res.get(cand.apiVersion, cand.kind, cand.name, cand.namespace);
+    if (!live) continue;
+    if (!mayPrune(live, plan.revision)) {
+      io.progress.line(`  Kept ${describeObject(ref)}: it is not labelled as part of revision "${plan.revision}" of this install`);
+      continue;
+    }
+    await res.delete(cand.apiVersion, cand.kind, cand.name, cand.namespace);
+    io.progress.line(`  Removed ${describeObject(ref)}`);
+    removed.push(describeObject(ref));
+  }
+  return removed;
+}
+
+/** resourceVersion of every object of this revision already in the cluster, one list per kind. */
+async function liveVersions(cluster: Cluster, plan: InstallPlan): Promise<Map<string, string>> {
+  const kinds = new Map<string, { apiVersion: string; kind: string }>();
+  for (const o of plan.objects) kinds.set(`${o.apiVersion}|${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+  const versions = new Map<string, string>();
+  await mapLimit([...kinds.values()], 4, async (k) => {
+    const { items } = await cluster.res.list(k.apiVersion, k.kind, { labelSelector: `${LABEL_COMPONENT},${LABEL_REV}=${plan.revision}` });
+    for (const o of items) if (o.metadata.resourceVersion) versions.set(objectId(o), o.metadata.resourceVersion);
+  });
+  return versions;
+}
+
+function namespaceObject(name: string, iop: IstioOperator): KubeObject {
+  const network = (iop.spec.values?.global as JsonObject | undefined)?.network;
+  const labels: Record<string, string> = {};
+  if (typeof network === 'string' && network !== '') labels['topology.istio.io/network'] = network;
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(Object.keys(labels).length ? { labels } : {}) } };
+}
+
+function sameIop(a: IstioOperator, b: IstioOperator): boolean {
+  return JSON.stringify(a) === JSON.stringify(JSON.parse(JSON.stringify(b)));
+}
+
+/** The installation summary shown before the prompt. */
+export function summary(cluster: Cluster, req: InstallRequest, record: InstallRecord | undefined): string {
+  const { plan } = req;
+  const overrides = flatten(effectiveOverrides(req.iop, req.manifestsDir)).filter(([k]) => !['profile', 'hub', 'tag', 'values.global.hub', 'values.global.tag'].includes(k));
+  const counts = Object.entries(plan.countsByKind).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const lines = [
+    `${req.dryRun ? 'Would install' : 'Installing'} Istio ${ISTIO_VERSION} into ${cluster.describe()}`,
+    `  profile:     ${plan.profile}`,
+    `  revision:    ${plan.revision}`,
+    `  namespace:   ${plan.namespace}`,
+    `  components:  ${plan.components.map((c) => c.displayName).join(', ')}`,
+    `  images:      ${plan.images.join(', ') || 'none'}`,
+    `  overrides:   ${overrides.length === 0 ? 'none' : overrides.slice(0, 12).map(([k, v]) => `${k}=${v}`).join('\n               ')}${overrides.length > 12 ? `\n               … and ${overrides.length - 12} more` : ''}`,
+    `  objects:     ${plan.objects.length} (${counts.map(([k, n]) => `${n} ${k}`).join(', ')})`,
+  ];
+  if (record) lines.push(`  replaces:    the install of ${record.installedAt} (Istio ${record.istioVersion}, profile ${record.profile}, ${record.objects.length} objects)`);
+  return lines.join('\n');
+}
+
+function flatten(obj: JsonObject, prefix = ''): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v)) out.push(...flatten(v as JsonObject, key));
+    else out.push([key, JSON.stringify(v)]);
+  }
+  return out;
+}
+
+/** Whether an object of the cluster belongs to some Istio install (for uninstall/verify). */
+export { isOwned };
