@@ -1,0 +1,395 @@
+/**
+ * Tree-walking executor with Go text/template semantics: pipelines, variables, field chains on
+ * maps/objects, control structures, template calls, and Go's handling of nil and missing values
+ * (undefined = "no value", null = nil interface, which becomes "no value" at the end of each
+ * pipeline command as in Go).
+ */
+import type { ArgNode, CommandNode, Node, PipeNode, Tree } from './ast.js';
+import { TemplateError } from './errors.js';
+import { formatValue } from './format.js';
+import { ArgTypeError, GoFloat, goFieldToJsonName, goTypeName, isStringMap, isTrue, mapGet, mapHas, sortedKeys } from './values.js';
+
+export type Fn = (...args: any[]) => unknown;
+
+export interface TemplateSet {
+  /** Name given to parseTemplate; error locations use it, as Go's ParseName. */
+  parseName: string;
+  trees: Map<string, Tree>;
+  funcs: Map<string, Fn>;
+  missingKey: 'default' | 'zero' | 'error';
+  /** The built-in `and`/`or` (short-circuit evaluation applies only to these). */
+  and: Fn;
+  or: Fn;
+}
+
+/** Arity metadata for functions ([min, max]); functions without it are not checked. */
+export const ARITY = Symbol('goArity');
+
+const NO_FINAL = Symbol('noFinal');
+type Final = unknown | typeof NO_FINAL;
+const BREAK = { signal: 'break' };
+const CONTINUE = { signal: 'continue' };
+const MAX_DEPTH = 1000;
+
+/** An execution failure, located at a node of the executing tree. */
+class ExecFailure extends Error {}
+
+interface Var {
+  name: string;
+  value: unknown;
+}
+
+export function execute(set: TemplateSet, tree: Tree, data: unknown): string {
+  const st = new State(set, tree, data === null ? undefined : data);
+  try {
+    st.walk(tree.root, st.root);
+  } catch (e) {
+    if (e instanceof TemplateError) throw e;
+    if (e instanceof RangeError && /call stack/.test(e.message)) {
+      throw st.error(`exceeded maximum template depth (${MAX_DEPTH})`);
+    }
+    throw e;
+  }
+  return st.out;
+}
+
+class State {
+  out = '';
+  vars: Var[];
+  tree: Tree;
+  depth = 0;
+  /** Node the executor is at, for error messages (Go's s.at). */
+  atPos = 0;
+  atText = '';
+  readonly root: unknown;
+
+  constructor(
+    private readonly set: TemplateSet,
+    tree: Tree,
+    data: unknown,
+  ) {
+    this.tree = tree;
+    this.root = data;
+    this.vars = [{ name: '$', value: data }];
+  }
+
+  at(pos: number, text: string): void {
+    this.atPos = pos;
+    this.atText = text;
+  }
+
+  error(msg: string): TemplateError {
+    const { parseName } = this.set;
+    const src = this.tree.source.slice(0, this.atPos);
+    const nl = src.lastIndexOf('\n');
+    const line = 1 + (src.match(/\n/g)?.length ?? 0);
+    const col = Buffer.byteLength(src.slice(nl + 1));
+    const loc = `template: ${parseName}:${line}:${col}`;
+    const ctx = this.atText ? ` at <${this.atText}>` : '';
+    return new TemplateError(`${loc}: executing "${this.tree.name}"${ctx}: ${msg}`, parseName, line, col);
+  }
+
+  fail(msg: string): never {
+    throw this.error(msg);
+  }
+
+  walk(nodes: Node[], dot: unknown): void {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      switch (node.k) {
+        case 'text':
+          this.out += node.text;
+          break;
+        case 'action': {
+          const v = this.evalPipeline(dot, node.pipe);
+          if (node.pipe.decl.length === 0) this.out += this.printable(v, node.pipe);
+          break;
+        }
+        case 'if':
+        case 'with': {
+          const mark = this.vars.length;
+          const v = this.evalPipeline(dot, node.pipe);
+          if (isTrue(v)) this.walk(node.list, node.k === 'with' ? v : dot);
+          else if (node.elseList) this.walk(node.elseList, dot);
+          this.vars.length = mark;
+          break;
+        }
+        case 'range':
+          this.walkRange(dot, node);
+          break;
+        case 'template':
+          this.walkTemplate(dot, node);
+          break;
+        case 'break':
+          throw BREAK;
+        case 'continue':
+          throw CONTINUE;
+      }
+    }
+  }
+
+  private printable(v: unknown, pipe: PipeNode): string {
+    if (v === undefined) return '<no value>';
+    if (typeof v === 'string') return v;
+    if (typeof v === 'function') {
+      this.at(pipe.pos, pipe.text);
+      this.fail(`can't print ${pipe.text} of type ${goTypeName(v)}`);
+    }
+    return formatValue(v);
+  }
+
+  private walkRange(dot: unknown, node: Extract<Node, { k: 'range' }>): void {
+    const mark = this.vars.length;
+    const decl = node.pipe.decl;
+    const val = this.evalPipeline(dot, { ...node.pipe, decl: [] });
+    let ran = false;
+    const one = (index: unknown, elem: unknown): boolean => {
+      ran = true;
+      if (decl.length === 1) this.vars.push({ name: decl[0], value: elem });
+      else if (decl.length === 2) {
+        this.vars.push({ name: decl[0], value: index });
+        this.vars.push({ name: decl[1], value: elem });
+      }
+      try {
+        this.walk(node.list, elem);
+      } catch (e) {
+        if (e === BREAK) return false;
+        if (e !== CONTINUE) throw e;
+      } finally {
+        this.vars.length = mark;
+      }
+      return true;
+    };
+    if (val === undefined || val === null) {
+      // Nothing to iterate (Go: invalid value is not an error).
+    } else if (Array.isArray(val)) {
+      for (let i = 0; i < val.length; i++) if (!one(i, val[i])) break;
+    } else if (typeof val === 'number' || val instanceof GoFloat) {
+      const n = typeof val === 'number' ? val : val.value;
+      this.at(node.pipe.pos, node.pipe.text);
+      if (!Number.isInteger(n) || val instanceof GoFloat) this.fail(`range can't iterate over ${formatValue(val)}`);
+      if (decl.length > 1) this.fail(`can't use ${n} to iterate over more than one variable`);
+      for (let i = 0; i < n; i++) if (!one(i, i)) break;
+    } else if (val instanceof Map || (typeof val === 'object' && val !== null)) {
+      for (const k of sortedKeys(val)) if (!one(k, mapGet(val, k))) break;
+    } else {
+      this.at(node.pipe.pos, node.pipe.text);
+      this.fail(`range can't iterate over ${formatValue(val)}`);
+    }
+    if (!ran && node.elseList) this.walk(node.elseList, dot);
+  }
+
+  private walkTemplate(dot: unknown, node: Extract<Node, { k: 'template' }>): void {
+    this.at(node.pos, node.text);
+    const tree = this.set.trees.get(node.name);
+    if (!tree) this.fail(`template: no such template "${node.name}"`);
+    if (this.depth >= MAX_DEPTH) this.fail(`exceeded maximum template depth (${MAX_DEPTH})`);
+    const newDot = node.pipe ? this.evalPipeline(dot, node.pipe) : undefined;
+    const saved = { vars: this.vars, tree: this.tree };
+    this.vars = [{ name: '$', value: newDot }];
+    this.tree = tree;
+    this.depth++;
+    try {
+      this.walk(tree.root, newDot);
+    } finally {
+      this.depth--;
+      this.vars = saved.vars;
+      this.tree = saved.tree;
+    }
+  }
+
+  evalPipeline(dot: unknown, pipe: PipeNode): unknown {
+    let value: unknown = NO_FINAL;
+    for (let i = 0; i < pipe.cmds.length; i++) {
+      value = this.evalCommand(dot, pipe.cmds[i], value);
+      // Go digs a nil out of an empty interface: it becomes "no value".
+      if (value === null) value = undefined;
+    }
+    for (const name of pipe.decl) {
+      if (pipe.isAssign) this.setVar(name, value);
+      else this.vars.push({ name, value });
+    }
+    return value;
+  }
+
+  private setVar(name: string, value: unknown): void {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i].name === name) {
+        this.vars[i].value = value;
+        return;
+      }
+    }
+    this.fail(`undefined variable: ${name}`);
+  }
+
+  private varValue(name: string): unknown {
+    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i].name === name) return this.vars[i].value;
+    this.fail(`undefined variable: ${name}`);
+  }
+
+  private evalCommand(dot: unknown, cmd: CommandNode, final: Final): unknown {
+    const first = cmd.args[0];
+    switch (first.k) {
+      case 'field':
+        return this.evalFieldChain(dot, dot, first, first.idents, cmd.args, final);
+      case 'chain':
+        return this.evalChain(dot, first, cmd.args, final);
+      case 'ident':
+        return this.evalFunction(dot, first.name, cmd, cmd.args, final);
+      case 'pipe':
+        this.at(first.pos, first.text);
+        this.notAFunction(cmd.args, final);
+        return this.evalPipeline(dot, first.pipe);
+      case 'var':
+        return this.evalVariable(dot, first, cmd.args, final);
+    }
+    this.at(first.pos, first.text);
+    this.notAFunction(cmd.args, final);
+    switch (first.k) {
+      case 'nil':
+        this.fail('nil is not a command');
+      // falls through (fail never returns)
+      case 'dot':
+        return dot;
+      case 'const':
+        return first.value;
+    }
+  }
+
+  private notAFunction(args: ArgNode[], final: Final): void {
+    if (args.length > 1 || final !== NO_FINAL) this.fail(`can't give argument to non-function ${args[0].text}`);
+  }
+
+  private evalVariable(dot: unknown, v: Extract<ArgNode, { k: 'var' }>, args: ArgNode[] | null, final: Final): unknown {
+    this.at(v.pos, v.text);
+    const value = this.varValue(v.name);
+    if (v.idents.length === 0) {
+      if (args) this.notAFunction(args, final);
+      return value;
+    }
+    return this.evalFieldChain(dot, value, v, v.idents, args, final);
+  }
+
+  private evalChain(dot: unknown, chain: Extract<ArgNode, { k: 'chain' }>, args: ArgNode[] | null, final: Final): unknown {
+    this.at(chain.pos, chain.text);
+    if (chain.node.k === 'nil') this.fail(`indirection through explicit nil in ${chain.text}`);
+    let recv = this.evalArg(dot, chain.node);
+    if (recv === null) recv = undefined;
+    return this.evalFieldChain(dot, recv, chain, chain.idents, args, final);
+  }
+
+  private evalFieldChain(dot: unknown, receiver: unknown, node: ArgNode, idents: string[], args: ArgNode[] | null, final: Final): unknown {
+    this.at(node.pos, node.text);
+    const n = idents.length;
+    for (let i = 0; i < n - 1; i++) receiver = this.evalField(dot, idents[i], null, NO_FINAL, receiver);
+    return this.evalField(dot, idents[n - 1], args, final, receiver);
+  }
+
+  private evalField(dot: unknown, name: string, args: ArgNode[] | null, final: Final, receiver: unknown): unknown {
+    const hasArgs = (args !== null && args.length > 1) || final !== NO_FINAL;
+    if (receiver === undefined) {
+      if (this.set.missingKey === 'error') this.fail(`nil data; no entry for key "${name}"`);
+      return undefined;
+    }
+    if (receiver === null) this.fail(`nil pointer evaluating interface {}.${name}`);
+    if (typeof receiver === 'object' && !Array.isArray(receiver) && !(receiver instanceof GoFloat)) {
+      let key = name;
+      let found = mapHas(receiver, key);
+      if (!found && name.charCodeAt(0) >= 65 && name.charCodeAt(0) <= 90) {
+        // Go struct field names (`.Spec.Containers`) map onto JSON names (`spec.containers`).
+        const alt = goFieldToJsonName(name);
+        if (mapHas(receiver, alt)) {
+          key = alt;
+          found = true;
+        }
+      }
+      const value = found ? mapGet(receiver, key) : undefined;
+      if (typeof value === 'function') return this.callFunction(value as Fn, name, dot, args, final, receiver);
+      if (hasArgs) this.fail(`${name} is not a method but has arguments`);
+      if (found) return value;
+      switch (this.set.missingKey) {
+        case 'error':
+          this.fail(`map has no entry for key "${name}"`);
+        // falls through (fail never returns)
+        case 'zero':
+          return isStringMap(receiver) ? '' : null;
+        default:
+          return undefined;
+      }
+    }
+    // Stringer-like methods on scalars (proto enums and wrappers in Istio's data).
+    if ((name === 'String' || name === 'GetValue') && !hasArgs && typeof receiver !== 'function') {
+      return name === 'String' ? formatValue(receiver) : receiver;
+    }
+    this.fail(`can't evaluate field ${name} in type ${goTypeName(receiver)}`);
+  }
+
+  private evalFunction(dot: unknown, name: string, cmd: CommandNode | ArgNode, args: ArgNode[] | null, final: Final): unknown {
+    this.at(cmd.pos, cmd.text);
+    const fn = this.set.funcs.get(name);
+    if (!fn) this.fail(`"${name}" is not a defined function`);
+    if ((fn === this.set.and || fn === this.set.or) && args) {
+      return this.evalAndOr(dot, fn === this.set.and, name, args, final);
+    }
+    return this.callFunction(fn, name, dot, args, final, undefined, cmd);
+  }
+
+  private evalAndOr(dot: unknown, isAnd: boolean, name: string, args: ArgNode[], final: Final): unknown {
+    const n = args.length - 1 + (final !== NO_FINAL ? 1 : 0);
+    if (n < 1) this.fail(`wrong number of args for ${name}: want at least 1 got 0`);
+    let v: unknown;
+    for (let i = 1; i < args.length; i++) {
+      v = this.evalArg(dot, args[i]);
+      if (isTrue(v) !== isAnd) return v;
+    }
+    if (final !== NO_FINAL) v = final;
+    return v;
+  }
+
+  private callFunction(fn: Fn, name: string, dot: unknown, args: ArgNode[] | null, final: Final, receiver?: unknown, cmd?: CommandNode | ArgNode): unknown {
+    const argv: unknown[] = [];
+    if (args) for (let i = 1; i < args.length; i++) argv.push(this.evalArg(dot, args[i]));
+    if (final !== NO_FINAL) argv.push(final);
+    if (cmd) this.at(cmd.pos, cmd.text);
+    const arity = (fn as unknown as { [ARITY]?: [number, number] })[ARITY];
+    if (arity) {
+      const [min, max] = arity;
+      if (argv.length < min || argv.length > max) {
+        const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+        this.fail(`wrong number of args for ${name}: want ${want} got ${argv.length}`);
+      }
+    }
+    try {
+      return receiver === undefined ? fn(...argv) : fn.apply(receiver, argv);
+    } catch (e) {
+      if (e instanceof TemplateError) throw e;
+      const msg = e instanceof Error ? e.message : String(e);
+      if (e instanceof ArgTypeError) this.fail(msg);
+      this.fail(`error calling ${name}: ${msg}`);
+    }
+  }
+
+  private evalArg(dot: unknown, n: ArgNode): unknown {
+    this.at(n.pos, n.text);
+    switch (n.k) {
+      case 'dot':
+        return dot;
+      case 'nil':
+        return null;
+      case 'const':
+        return n.value;
+      case 'field':
+        return this.evalFieldChain(dot, dot, n, n.idents, null, NO_FINAL);
+      case 'var':
+        return this.evalVariable(dot, n, null, NO_FINAL);
+      case 'pipe':
+        return this.evalPipeline(dot, n.pipe);
+      case 'ident':
+        return this.evalFunction(dot, n.name, n, [n], NO_FINAL);
+      case 'chain':
+        return this.evalChain(dot, n, null, NO_FINAL);
+    }
+  }
+}
+
+export { ExecFailure };
