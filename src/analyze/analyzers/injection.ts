@@ -1,0 +1,108 @@
+/** Injection analyzers: namespaces without injection, pods without a proxy, `image: auto` without injection, UID 1337. */
+import type { Analyzer } from '../framework.js';
+import type { AnalysisContext } from '../context.js';
+import { asArray, type Json, type Resource } from '../resource.js';
+
+export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
+
+type InjectionState = 'enabled' | 'disabled' | 'ambient' | 'unset';
+
+function namespaceInjection(ns: Resource): InjectionState {
+  const legacy = ns.labels['istio-injection'];
+  if (legacy === 'enabled' || ns.labels['istio.io/rev'] !== undefined) return 'enabled';
+  if (legacy === 'disabled') return 'disabled';
+  if (ns.labels['istio.io/dataplane-mode'] === 'ambient') return 'ambient';
+  return 'unset';
+}
+
+function skipNamespace(ctx: AnalysisContext, name: string): boolean {
+  return SYSTEM_NAMESPACES.has(name) || name === ctx.options.istioNamespace;
+}
+
+/** Whether a pod (its labels/annotations) asks for injection itself, or refuses it. */
+function podChoice(labels: Record<string, string>, annotations: Record<string, string>): 'yes' | 'no' | undefined {
+  const v = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
+  if (v === 'true') return 'yes';
+  if (v === 'false') return 'no';
+  if (labels['istio.io/rev'] !== undefined) return 'yes';
+  return undefined;
+}
+
+export const namespaceInjectionAnalyzer: Analyzer = {
+  name: 'injection.Analyzer',
+  description: 'Checks namespace injection labels and that pods in injected namespaces carry the Istio proxy',
+  inputs: ['Namespace', 'Pod'],
+  codes: ['IST0102', 'IST0123', 'IST0103'],
+  run(ctx) {
+    for (const ns of ctx.all('Namespace')) {
+      if (skipNamespace(ctx, ns.name)) continue;
+      if (ns.labels['istio-injection'] !== undefined && ns.labels['istio.io/rev'] !== undefined) {
+        ctx.report('IST0123', ns, `The namespace has both new and legacy injection labels. Run 'kubectl label namespace ${ns.name} istio.io/rev-' or 'kubectl label namespace ${ns.name} istio-injection-'`, ['metadata', 'labels']);
+      }
+      if (namespaceInjection(ns) === 'unset') {
+        ctx.report('IST0102', ns, `The namespace is not enabled for Istio injection. Run 'kubectl label namespace ${ns.name} istio-injection=enabled' to enable it, or 'kubectl label namespace ${ns.name} istio-injection=disabled' to explicitly mark it as not needing injection.`);
+      }
+    }
+    for (const pod of ctx.all('Pod')) {
+      const ns = ctx.get('Namespace', '', pod.namespace);
+      if (!ns || skipNamespace(ctx, pod.namespace) || pod.spec.hostNetwork === true) continue;
+      const choice = podChoice(pod.labels, pod.annotations);
+      const wanted = choice === 'yes' || (choice === undefined && namespaceInjection(ns) === 'enabled');
+      if (!wanted) continue;
+      const containers = [...asArray<Json>(pod.spec.containers), ...asArray<Json>(pod.spec.initContainers)];
+      if (!containers.some((c) => c?.name === 'istio-proxy')) {
+        ctx.report('IST0103', pod, `The pod ${pod.namespace}/${pod.name} is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.`);
+      }
+    }
+  },
+};
+
+export const imageAuto: Analyzer = {
+  name: 'injection.ImageAutoAnalyzer',
+  description: 'Checks that workloads using `image: auto` (gateway injection) are targeted for injection',
+  inputs: ['Deployment', 'Pod'],
+  codes: ['IST0146', 'IST0147'],
+  run(ctx) {
+    for (const kind of ['Deployment', 'Pod'] as const) {
+      for (const r of ctx.all(kind)) {
+        const pod = kind === 'Pod' ? { labels: r.labels, annotations: r.annotations, spec: r.spec } : { labels: strMap(r.spec.template?.metadata?.labels), annotations: strMap(r.spec.template?.metadata?.annotations), spec: r.spec.template?.spec ?? {} };
+        const auto = asArray<Json>(pod.spec.containers).findIndex((c) => c?.image === 'auto');
+        if (auto < 0) continue;
+        const choice = podChoice(pod.labels, pod.annotations);
+        if (choice === 'yes') continue;
+        const ns = ctx.get('Namespace', '', r.namespace);
+        if (choice === undefined && (!ns || namespaceInjection(ns) === 'enabled')) continue;
+        const path = kind === 'Pod' ? ['spec', 'containers', auto, 'image'] : ['spec', 'template', 'spec', 'containers', auto, 'image'];
+        if (kind === 'Deployment') ctx.report('IST0146', r, `Deployment ${r.name} uses "image: auto" but is not targeted for injection: namespace ${r.namespace} is not enabled for injection and the pod template does not set sidecar.istio.io/inject=true.`, path);
+        else ctx.report('IST0147', r, `Pod ${r.name} uses "image: auto" but is not targeted for injection: namespace ${r.namespace} is not enabled for injection and the pod does not set sidecar.istio.io/inject=true.`, path);
+      }
+    }
+  },
+};
+
+export const applicationUid: Analyzer = {
+  name: 'deployment.ApplicationUIDAnalyzer',
+  description: 'Checks that application containers do not run as UID 1337, which the sidecar proxy uses',
+  inputs: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'],
+  codes: ['IST0144'],
+  run(ctx) {
+    for (const kind of ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']) {
+      for (const r of ctx.all(kind)) {
+        const base = kind === 'Pod' ? ['spec'] : kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'spec'] : ['spec', 'template', 'spec'];
+        let spec: Json | undefined = r.body;
+        for (const k of base) spec = spec?.[k];
+        if (!spec) continue;
+        if (spec.securityContext?.runAsUser === 1337) ctx.report('IST0144', r, 'User ID (UID) 1337 is reserved for the sidecar proxy.', [...base, 'securityContext', 'runAsUser']);
+        asArray<Json>(spec.containers).forEach((c, i) => {
+          if (c?.name !== 'istio-proxy' && c?.securityContext?.runAsUser === 1337) ctx.report('IST0144', r, `User ID (UID) 1337 is reserved for the sidecar proxy (container ${c.name}).`, [...base, 'containers', i, 'securityContext', 'runAsUser']);
+        });
+      }
+    }
+  },
+};
+
+function strMap(v: unknown): Record<string, string> {
+  return typeof v === 'object' && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : {};
+}
+
+export const injectionAnalyzers = [namespaceInjectionAnalyzer, imageAuto, applicationUid];

@@ -1,0 +1,115 @@
+/**
+ * IST0106 schema validation: the Istio CRD OpenAPI schemas (compiled once per kind and version
+ * with ajv, on first use, made strict so unknown fields are errors as in istioctl validate)
+ * plus Istio's semantic rules that a schema cannot express (semantic.ts).
+ */
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { crdSchemaFor } from '../schemas/istio-crds.js';
+import { isObject, type Resource } from './resource.js';
+import { semanticProblems } from './semantic.js';
+
+export interface SchemaProblem {
+  level: 'Error' | 'Warning';
+  /** Field path the problem is about (for the line number). */
+  path: (string | number)[];
+  message: string;
+}
+
+export const ISTIO_GROUPS = new Set(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io']);
+const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+
+type AjvInstance = { compile(schema: object): ValidateFunction };
+let ajv: AjvInstance | undefined;
+const compiled = new Map<string, ValidateFunction | null>();
+
+async function ajvInstance(): Promise<AjvInstance> {
+  if (!ajv) {
+    const [{ default: Ajv }, { default: addFormats }] = await Promise.all([import('ajv'), import('ajv-formats')]);
+    const AjvCtor = Ajv as unknown as new (o: object) => AjvInstance;
+    ajv = new AjvCtor({ allErrors: true, strict: false, validateFormats: true });
+    (addFormats as unknown as (a: AjvInstance) => void)(ajv);
+  }
+  return ajv;
+}
+
+/** Makes every object schema that lists its properties reject others (strict decoding). */
+function strict(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strict);
+  if (!isObject(schema)) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = k === 'properties' && isObject(v) ? Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, strict(pv)])) : strict(v);
+  if (isObject(schema.properties) && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
+  return out;
+}
+
+async function validatorFor(apiVersion: string, kind: string): Promise<ValidateFunction | null> {
+  const key = `${apiVersion}|${kind}`;
+  if (!compiled.has(key)) {
+    const schema = crdSchemaFor(apiVersion, kind) as Record<string, unknown> | undefined;
+    if (!schema) compiled.set(key, null);
+    else {
+      // metadata and status are Kubernetes' business; validate spec strictly.
+      const props = isObject(schema.properties) ? schema.properties : {};
+      const forSpec = { ...schema, properties: { ...props, spec: strict(props.spec ?? { type: 'object' }), metadata: { type: 'object' }, status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } };
+      compiled.set(key, (await ajvInstance()).compile(forSpec));
+    }
+  }
+  return compiled.get(key)!;
+}
+
+function pathOf(instancePath: string): (string | number)[] {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+export function dotted(path: readonly (string | number)[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}
+
+function describe(e: ErrorObject): SchemaProblem {
+  const path = pathOf(e.instancePath);
+  if (e.keyword === 'additionalProperties') {
+    const field = (e.params as { additionalProperty: string }).additionalProperty;
+    return { level: 'Error', path: [...path, field], message: `unknown field "${dotted([...path, field])}"` };
+  }
+  const where = dotted(path) || '(root)';
+  if (e.keyword === 'enum') return { level: 'Error', path, message: `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
+  return { level: 'Error', path, message: `${where}: ${e.message ?? e.keyword}` };
+}
+
+/** Whether this is an Istio configuration kind that gets schema validation. */
+export function isIstioKind(r: Resource): boolean {
+  return ISTIO_GROUPS.has(r.group);
+}
+
+/** Schema and semantic problems of one Istio resource, in document order (duplicates removed). */
+export async function validateResource(r: Resource): Promise<SchemaProblem[]> {
+  const problems: SchemaProblem[] = [];
+  for (const key of Object.keys(r.body)) {
+    if (!TOP_LEVEL.has(key)) problems.push({ level: 'Error', path: [key], message: `unknown field "${key}"` });
+  }
+  const validate = await validatorFor(r.apiVersion, r.kind);
+  if (validate === null && crdSchemaFor(`${r.group}/v1`, r.kind) === undefined && crdSchemaFor(`${r.group}/v1alpha1`, r.kind) === undefined && crdSchemaFor(`${r.group}/v1beta1`, r.kind) === undefined) {
+    problems.push({ level: 'Error', path: ['kind'], message: `unknown kind ${r.kind} in ${r.group}` });
+  } else if (validate === null) {
+    problems.push({ level: 'Error', path: ['apiVersion'], message: `${r.kind} is not served at ${r.apiVersion}` });
+  } else if (!validate(r.body)) {
+    // oneOf failures repeat the branch errors; keep the most specific, one per path and text.
+    const seen = new Set<string>();
+    for (const e of validate.errors ?? []) {
+      // Branch errors of oneOf/anyOf only restate the alternatives; the oneOf error says it once.
+      if (/\/(oneOf|anyOf)\/|\/not\//.test(e.schemaPath) || e.keyword === 'anyOf' || e.keyword === 'not') continue;
+      const p = e.keyword === 'oneOf' ? { level: 'Error' as const, path: pathOf(e.instancePath), message: `${dotted(pathOf(e.instancePath)) || '(root)'}: set exactly one of the alternative fields` } : describe(e);
+      const k = `${dotted(p.path)}|${p.message}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        problems.push(p);
+      }
+    }
+  }
+  if (isObject(r.body.spec)) problems.push(...semanticProblems(r));
+  return problems;
+}
