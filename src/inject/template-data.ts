@@ -128,16 +128,6 @@ export const dataShapeFuncs: FuncMap = {
     }
     return JSON.stringify(json);
   },
-  /** `annotation meta name default`: the annotation if present (even empty), else the default printed as Go would. */
-  annotation(meta: unknown, name: string, fallback: unknown): string {
-    const annotations = (meta as { Annotations?: Record<string, string> } | null)?.Annotations;
-    if (annotations && Object.prototype.hasOwnProperty.call(annotations, name)) return annotations[name]!;
-    return goPrint(fallback);
-  },
+
 };
 
-function goPrint(value: unknown): string {
-  if (value === null || value === undefined) return '<nil>';
-  if (typeof value === 'object' && 'valueOf' in value && typeof (value as { valueOf(): unknown }).valueOf() === 'number') return String((value as { valueOf(): number }).valueOf());
-  return String(value);
-}

@@ -23,7 +23,7 @@ metadata:
 spec:
   securityContext:
   {{- if .Values.gateways.securityContext }}
-{{ toYaml .Values.gateways.securityContext | indent 4 }}
+    {{ toYaml .Values.gateways.securityContext | indent 4 }}
   {{- else }}
     sysctls:
     - name: net.ipv4.ip_unprivileged_port_start

@@ -190,7 +190,7 @@ spec:
     {{- end }}
     {{- with .Values.global.proxy.seccompProfile }}
       seccompProfile:
-{{ toYaml . | indent 8 }}
+        {{ toYaml . | indent 8 }}
     {{- end }}
   {{- end }}
   {{- if $native }}
@@ -264,7 +264,7 @@ spec:
   {{- if isset $anno ` + '`sidecar.istio.io/userVolume`' + String.raw` }}
   {{- range $name, $volume := fromJSON (index $anno ` + '`sidecar.istio.io/userVolume`' + String.raw`) }}
   - name: {{ $name | quote }}
-{{ toYaml $volume | indent 4 }}
+    {{ toYaml $volume | indent 4 }}
   {{- end }}
   {{- end }}
 {{- /* ---------------------------------------------------------------------------------- */ -}}
@@ -340,7 +340,7 @@ spec:
     {{- end }}
     {{- if $values.global.proxy.lifecycle }}
     lifecycle:
-{{ toYaml $values.global.proxy.lifecycle | indent 6 }}
+      {{ toYaml $values.global.proxy.lifecycle | indent 6 }}
     {{- else if .hold }}
     lifecycle:
       postStart:
@@ -523,7 +523,7 @@ spec:
     {{- end }}
     {{- with $values.global.proxy.seccompProfile }}
       seccompProfile:
-{{ toYaml . | indent 8 }}
+        {{ toYaml . | indent 8 }}
     {{- end }}
     volumeMounts:
     - name: workload-socket
@@ -564,7 +564,7 @@ spec:
     {{- if isset $anno ` + '`sidecar.istio.io/userVolumeMount`' + String.raw` }}
     {{- range $name, $mount := fromJSON (index $anno ` + '`sidecar.istio.io/userVolumeMount`' + String.raw`) }}
     - name: {{ $name | quote }}
-{{ toYaml $mount | indent 6 }}
+      {{ toYaml $mount | indent 6 }}
     {{- end }}
     {{- end }}
 {{- end }}
