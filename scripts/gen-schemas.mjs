@@ -316,7 +316,7 @@ function generateCrds() {
 const IOP_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true };
 
 function writeStandaloneValidator(schema) {
-  const ajv = new Ajv({ ...IOP_AJV_OPTIONS, code: { source: true, esm: true, optimize: true } });
+  const ajv = new Ajv({ ...IOP_AJV_OPTIONS, code: { source: true, esm: true, optimize: true }, inlineRefs: false });
   const validate = ajv.compile(schema);
   const dir = join(root, 'src', 'install', 'generated');
   mkdirSync(dir, { recursive: true });
@@ -324,7 +324,7 @@ function writeStandaloneValidator(schema) {
   writeFileSync(join(dir, 'iop-validate.mjs'), header + standaloneCode(ajv, validate));
   writeFileSync(
     join(dir, 'iop-validate.d.mts'),
-    header +
+    header.replace('/* eslint-disable */\n', '') +
       'export interface IopSchemaError { instancePath: string; keyword: string; params: Record<string, any>; message?: string; data?: unknown; schema?: unknown; parentSchema?: any }\n' +
       'declare const validate: ((data: unknown) => boolean) & { errors?: IopSchemaError[] | null };\nexport default validate;\n',
   );

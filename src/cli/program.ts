@@ -116,6 +116,7 @@ export function buildProgram(version: string): Command {
   profile
     .command('dump [profile]')
     .description('Print the merged IstioOperator of a profile and overlays')
+    .allowExcessArguments(true) // checked by the action: istioctl's "too many positional arguments", exit 1
     .option('-f, --filename <files>', 'IstioOperator overlay files', collectFiles)
     .option('-s, --set <path=value>', 'override a value (repeatable)', collect)
     .option('-p, --config-path <path>', 'print only this subtree, e.g. components.pilot or values.global')
@@ -123,8 +124,9 @@ export function buildProgram(version: string): Command {
     .option('-d, --manifests <dir>', 'a directory of profiles to use instead of the built-in ones')
     .action(lazy(() => import('./commands/profile-dump.js')));
   profile
-    .command('diff <a> <b>')
+    .command('diff [a] [b]')
     .description('Show the differences between two profiles (names or files)')
+    .allowExcessArguments(true) // checked by the action: istioctl's "diff requires two profiles", exit 1
     .option('-d, --manifests <dir>', 'a directory of profiles to use instead of the built-in ones')
     .action(lazy(() => import('./commands/profile-diff.js')));
 

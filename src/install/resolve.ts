@@ -12,7 +12,7 @@ import { clone, deepMerge, isPlainObject, mergeInto } from './merge.js';
 import { loadProfile, requireIstioOperator } from './profiles.js';
 import { applySet, formatPath, parseSetFlag, type SetFlag } from './set-path.js';
 import { IOP_API_VERSION, IOP_KIND, type IstioOperator, type JsonObject, type ResolveInput, type ResolvedIstioOperator } from './types.js';
-import { formatIssues, validateIstioOperator, type ValidationIssue } from './validate.js';
+import { formatIssues, validateIstioOperator } from './validate.js';
 
 export { listProfiles, loadProfile } from './profiles.js';
 

@@ -1,4 +1,4 @@
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { crdSchemaFor, istioCrds } from '../../src/schemas/istio-crds.js';
 
