@@ -31,9 +31,6 @@ const BREAK = { signal: 'break' };
 const CONTINUE = { signal: 'continue' };
 const MAX_DEPTH = 1000;
 
-/** An execution failure, located at a node of the executing tree. */
-class ExecFailure extends Error {}
-
 interface Var {
   name: string;
   value: unknown;
@@ -182,7 +179,7 @@ class State {
   private walkTemplate(dot: unknown, node: Extract<Node, { k: 'template' }>): void {
     this.at(node.pos, node.text);
     const tree = this.set.trees.get(node.name);
-    if (!tree) this.fail(`template: no such template "${node.name}"`);
+    if (!tree) this.fail(`template ${JSON.stringify(node.name)} not defined`);
     if (this.depth >= MAX_DEPTH) this.fail(`exceeded maximum template depth (${MAX_DEPTH})`);
     const newDot = node.pipe ? this.evalPipeline(dot, node.pipe) : undefined;
     const saved = { vars: this.vars, tree: this.tree };
@@ -303,8 +300,10 @@ class State {
           found = true;
         }
       }
+      if (!found && isMethod(receiver, name)) {
+        return this.callFunction((receiver as Record<string, Fn>)[name], name, dot, args, final, receiver);
+      }
       const value = found ? mapGet(receiver, key) : undefined;
-      if (typeof value === 'function') return this.callFunction(value as Fn, name, dot, args, final, receiver);
       if (hasArgs) this.fail(`${name} is not a method but has arguments`);
       if (found) return value;
       switch (this.set.missingKey) {
@@ -392,4 +391,8 @@ class State {
   }
 }
 
-export { ExecFailure };
+/** A method of a class instance (Go method); own function-valued keys are plain values, as map entries. */
+function isMethod(receiver: object, name: string): boolean {
+  const proto = Object.getPrototypeOf(receiver);
+  return proto !== null && proto !== Object.prototype && typeof (receiver as Record<string, unknown>)[name] === 'function';
+}

@@ -141,6 +141,7 @@ interface Spec {
   width: number; // -1 = none
   prec: number; // -1 = none
   verb: string;
+  plusV?: boolean;
 }
 
 function pad(s: string, spec: Spec, numeric: boolean): string {
@@ -265,6 +266,10 @@ function fmtString(s: string, spec: Spec): string | null {
 /** Formats one argument for one verb; returns `%!verb(type=value)` on a mismatch like Go. */
 function formatArg(v: unknown, spec: Spec): string {
   const verb = spec.verb;
+  if (verb === 'v' && spec.plus) {
+    // %+v: the flag asks for struct field names; it does not sign numbers.
+    return formatArg(v, { ...spec, plus: false, plusV: true });
+  }
   if (verb === 'T') return pad(goTypeName(v), spec, false);
   if (verb === 'v' && spec.sharp) return pad(goSyntax(v), spec, false);
   if (v === undefined || v === null) {
@@ -283,7 +288,7 @@ function formatArg(v: unknown, spec: Spec): string {
     if (verb === 's' || verb === 'v' || verb === 'd' || verb === 'q' || verb === 'x' || verb === 'X') {
       if (isStruct(v)) {
         const o = v as Record<string, unknown>;
-        return pad(`{${Object.keys(o).map((k) => (spec.plus ? k + ':' : '') + formatArg(o[k], { ...spec, width: -1 })).join(' ')}}`, spec, false);
+        return pad(`{${Object.keys(o).map((k) => (spec.plusV ? k + ':' : '') + formatArg(o[k], { ...spec, width: -1 })).join(' ')}}`, spec, false);
       }
       const keys = sortedKeys(v);
       const inner = { ...spec, width: -1 };
