@@ -251,13 +251,27 @@ function keyLine(doc: SourceDoc, text: string, path: readonly (string | number)[
     const parent = path.length === 1 ? doc.doc.contents : doc.doc.getIn(path.slice(0, -1), true);
     const items = (parent as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)?.items;
     const offset = items?.find((item) => item.key?.value === last)?.key?.range?.[0];
-    if (offset !== undefined) return lineAt(text, offset);
+    if (offset !== undefined) return lineAt(doc, text, offset);
   }
   return doc.lineOf(path);
 }
 
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+const lineStarts = new WeakMap<SourceDoc, number[]>();
+
+/** 1-based line of a character offset (binary search over the document's line starts). */
+function lineAt(doc: SourceDoc, text: string, offset: number): number {
+  let starts = lineStarts.get(doc);
+  if (!starts) {
+    starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    lineStarts.set(doc, starts);
+  }
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }
