@@ -53,17 +53,22 @@ async function main() {
     try {
       if (suite.setup) await suite.setup(ctx);
       for (const c of suite.cases(ctx)) {
-        const r = timeCommand(c.argv, { runs: c.runs ?? 15, stdin: c.stdin, env: c.env });
+        // A case either gives argv (timed here) or its own async `measure(ctx)` returning
+        // { median, status?, stderr?, note? } (for cases that need an in-process server).
+        const r = c.measure ? { status: 0, ...(await c.measure(ctx)) } : timeCommand(c.argv, { runs: c.runs ?? 15, stdin: c.stdin, env: c.env });
         if (r.status !== 0 && !(c.okStatus ?? [0]).includes(r.status)) {
           failures++;
           console.log(`| ${suite.title} | ${c.name} | FAILED (exit ${r.status}) | | | ${r.stderr.split('\n')[0]} |`);
           continue;
         }
-        const tput = c.units ? `${Math.round(c.units.count / (r.median / 1000)).toLocaleString('en-US')} ${c.units.unit}/s` : '';
+        const tput = [c.units ? `${Math.round(c.units.count / (r.median / 1000)).toLocaleString('en-US')} ${c.units.unit}/s` : '', r.note ?? '']
+          .filter(Boolean)
+          .join('; ');
         const vsKubectl = c.compareKubectl && kubectl ? `${(r.median / kubectl).toFixed(2)}×` : '';
         console.log(`| ${suite.title} | ${c.name} | ${fmt(r.median)} | ${(r.median / floor).toFixed(2)}× | ${vsKubectl} | ${tput} |`);
       }
     } finally {
+      if (suite.teardown) await suite.teardown(ctx);
       rmSync(tmp, { recursive: true, force: true });
     }
   }
