@@ -4,7 +4,7 @@
  * only when that command runs, so `--help` and `--version` stay cheap.
  */
 import { Command, Option } from 'commander';
-import { NotImplementedError, UsageError, UserError } from '../core/errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 import { globalsOf, type GlobalOptions } from './global-options.js';
 
 export const DASHBOARDS = ['kiali', 'grafana', 'jaeger', 'prometheus', 'zipkin', 'skywalking', 'proxy', 'envoy', 'controlz', 'istiod-debug'] as const;
@@ -18,12 +18,6 @@ function lazy(load: () => Promise<{ run: Action }>): (...args: unknown[]) => Pro
     const positional = cmd.args;
     const mod = await load();
     await mod.run(cmd.opts(), positional, globalsOf(cmd), cmd);
-  };
-}
-
-function notBuilt(name: string): () => Promise<void> {
-  return async () => {
-    throw new NotImplementedError(name);
   };
 }
 
@@ -256,4 +250,3 @@ function dashboardHelp(name: (typeof DASHBOARDS)[number]): string {
   }
 }
 
-export { notBuilt };

@@ -44,16 +44,6 @@ export class DataError extends UserError {
   }
 }
 
-/** A command that is registered for compatibility but not built yet. */
-export class NotImplementedError extends UserError {
-  constructor(command: string) {
-    super(`'sailctl ${command}' is not implemented yet in this version of sailctl`, {
-      hint: 'Use istioctl for this command for now; see the README for what sailctl already covers.',
-    });
-    this.name = 'NotImplementedError';
-  }
-}
-
 /**
  * Signals that a command already reported its result and only the exit code is left to set
  * (analysis findings, failed checks). Nothing further is printed.
