@@ -9,7 +9,8 @@ import { isPodReady, listPods } from '../kube/pods.js';
 export interface MeshComponentVersion {
   Component: string;
   Revision: string;
-  Info: { version: string; image: string; pod: string };
+  /** istioctl's BuildInfo fields (what an image tag can tell), plus where the version was read. */
+  Info: { version: string; revision: string; golang_version: string; status: string; tag: string; image: string; pod: string };
 }
 export interface ProxyVersion {
   ID: string;
@@ -35,7 +36,15 @@ export async function controlPlaneVersions(conn: ClusterConnection, istioNamespa
     return {
       Component: pod.metadata?.labels?.istio ?? 'pilot',
       Revision: pod.metadata?.labels?.['istio.io/rev'] ?? 'default',
-      Info: { version: imageTag(container?.image), image: container?.image ?? '', pod: `${pod.metadata?.name}.${pod.metadata?.namespace}` },
+      Info: {
+        version: imageTag(container?.image),
+        revision: '',
+        golang_version: '',
+        status: '',
+        tag: imageTag(container?.image),
+        image: container?.image ?? '',
+        pod: `${pod.metadata?.name}.${pod.metadata?.namespace}`,
+      },
     };
   });
 }
