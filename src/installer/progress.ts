@@ -109,12 +109,11 @@ export function formatElapsed(ms: number): string {
   return `${m}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
-/** Go-style duration for messages: 5m0s, 30s, 1m30s. */
+/** Go's time.Duration form for messages: 5m0s, 30s, 1.5s, 1m30s, 250ms. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const total = Math.round(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = Number(((ms % 60_000) / 1000).toFixed(3));
   return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
 }

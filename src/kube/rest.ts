@@ -178,7 +178,7 @@ export class KubeClient {
   /** A streaming GET (watch): calls onLine for each newline-terminated line until the server ends it. */
   stream(spec: RequestSpec, onLine: (line: string) => void, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const req = this.rawRequest(spec, (res) => {
+      const req = this.rawRequest(spec, undefined, (res) => {
         if ((res.statusCode ?? 0) >= 400) {
           collect(res).then((body) => reject(this.explainStatus(spec, { status: res.statusCode ?? 0, headers: res.headers, body })), reject);
           return;
@@ -208,8 +208,9 @@ export class KubeClient {
 
   private attempt(spec: RequestSpec): Promise<RawResponse> {
     const timeoutMs = spec.timeoutMs ?? this.conn.timeoutMs;
+    const body = encodeBody(spec);
     return new Promise<RawResponse>((resolve, reject) => {
-      const req = this.rawRequest(spec, (res) => {
+      const req = this.rawRequest(spec, body, (res) => {
         collect(res).then((body) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }), reject);
       });
       const timer = setTimeout(() => {
@@ -219,17 +220,20 @@ export class KubeClient {
       }, timeoutMs);
       req.on('error', reject);
       req.on('close', () => clearTimeout(timer));
-      if (spec.body !== undefined) req.write(typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body));
-      req.end();
+      req.end(body);
     });
   }
 
-  private rawRequest(spec: RequestSpec, onResponse: (res: http.IncomingMessage) => void): http.ClientRequest {
+  private rawRequest(spec: RequestSpec, body: string | undefined, onResponse: (res: http.IncomingMessage) => void): http.ClientRequest {
     this.requestCount++;
     const url = new URL(this.base.href.replace(/\/$/, '') + spec.path);
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...this.headers, Accept: spec.accept ?? 'application/json' };
-    if (spec.body !== undefined) headers['Content-Type'] = spec.contentType ?? 'application/json';
+    if (body !== undefined) {
+      headers['Content-Type'] = spec.contentType ?? 'application/json';
+      // A length rather than chunked encoding: some servers and proxies refuse chunked DELETE bodies.
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
     const mod = url.protocol === 'http:' ? http : https;
     return mod.request(url, { method: spec.method, headers, agent: this.agent }, onResponse);
   }
@@ -275,6 +279,11 @@ export class KubeClient {
       cause: err,
     });
   }
+}
+
+function encodeBody(spec: RequestSpec): string | undefined {
+  if (spec.body === undefined) return undefined;
+  return typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
 }
 
 function headerOf(v: string | string[] | undefined): string | undefined {

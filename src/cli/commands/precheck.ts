@@ -1,6 +1,42 @@
-import { NotImplementedError } from '../../core/errors.js';
+/** `x precheck` / `precheck`: can Istio be installed or upgraded here? (src/installer/precheck.ts) */
+import type { Command } from 'commander';
+import { SilentExit, UsageError, UserError } from '../../core/errors.js';
+import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
+import { palette } from '../../core/terminal.js';
+import type { GlobalOptions } from '../global-options.js';
+import { openClusterFromGlobals } from './cluster-session.js';
 
-/** Placeholder until its issue lands: says so plainly and exits non-zero. */
-export async function run(): Promise<void> {
-  throw new NotImplementedError('x precheck');
+interface Options {
+  skipControlplane?: boolean;
+  fromVersion?: string;
+  revision?: string;
+  outputThreshold?: string;
+  output: string;
+}
+
+export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
+  if (args.length > 0) throw new UserError(`precheck takes no arguments, got ${JSON.stringify(args)}`);
+  const format = parseOutputFormat(opts.output, ['log', 'json', 'yaml', 'short'] as const);
+  if (opts.fromVersion !== undefined) checkFromVersion(opts.fromVersion);
+  const { prepareInstall } = await import('../../installer/prepare.js');
+  const { plan } = await prepareInstall({ revision: opts.revision });
+  const { precheck } = await import('../../installer/precheck.js');
+  const { formatReport } = await import('../../installer/checks.js');
+  const cluster = await openClusterFromGlobals(globals);
+  try {
+    const report = await precheck(cluster, { plan, skipControlPlane: opts.skipControlplane, fromVersion: opts.fromVersion });
+    writeStdout(formatReport(report, format === 'log' ? 'text' : format, palette(process.stdout)));
+    if (!report.success) throw new SilentExit(1);
+    if (format === 'log') note('✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/.');
+  } finally {
+    cluster.close();
+  }
+}
+
+/** istioctl's --from-version rules: 1.<minor>. */
+function checkFromVersion(v: string): void {
+  const parts = v.replace(/^v/, '').split('.');
+  if (parts.length < 2) throw new UsageError(`invalid version ${v}, expected format like '1.0'`);
+  if (parts[0] !== '1') throw new UsageError(`invalid version ${v}: expected major version 1`);
+  if (!/^\d+$/.test(parts[1]!)) throw new UsageError(`invalid version ${v}: minor version is not a number`);
 }

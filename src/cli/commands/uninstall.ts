@@ -1,6 +1,48 @@
-import { NotImplementedError } from '../../core/errors.js';
+/** `uninstall`: remove a revision, or everything with --purge (src/installer/uninstall.ts). */
+import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { note, writeStdout } from '../../core/output.js';
+import type { GlobalOptions } from '../global-options.js';
+import { openClusterFromGlobals } from './cluster-session.js';
 
-/** Placeholder until its issue lands: says so plainly and exits non-zero. */
-export async function run(): Promise<void> {
-  throw new NotImplementedError('uninstall');
+interface Options {
+  filename?: string[];
+  set?: string[];
+  manifests?: string;
+  charts?: string;
+  revision?: string;
+  purge?: boolean;
+  skipConfirmation?: boolean;
+  dryRun?: boolean;
+}
+
+export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
+  if (args.length > 0) throw new UserError('sailctl uninstall does not take arguments', { hint: 'Select what to remove with --revision, -f or --purge.' });
+  const selects = (opts.filename?.length ?? 0) > 0 || (opts.set?.length ?? 0) > 0;
+  if (!opts.purge && !opts.revision && !selects) {
+    throw new UserError('at least one of the --revision (or --set revision=<revision>), --filename or --purge flags must be set', {
+      hint: 'e.g. sailctl uninstall --revision canary, or sailctl uninstall --purge to remove every Istio resource.',
+    });
+  }
+  if (opts.purge && (opts.revision || selects)) note('Purge uninstall will remove all Istio resources, ignoring the specified revision or operator file');
+  let plan;
+  if (selects && !opts.purge) {
+    const { prepareInstall } = await import('../../installer/prepare.js');
+    ({ plan } = await prepareInstall({ files: opts.filename, sets: opts.set, revision: opts.revision, manifestsDir: opts.manifests ?? opts.charts }));
+  }
+  const { uninstall } = await import('../../installer/uninstall.js');
+  const { createProgress } = await import('../../installer/progress.js');
+  const { terminalConfirm } = await import('../../installer/prompt.js');
+  const cluster = await openClusterFromGlobals(globals);
+  const progress = await createProgress();
+  try {
+    await uninstall(
+      cluster,
+      { istioNamespace: globals.istioNamespace, revision: opts.revision === '' ? undefined : opts.revision, plan, purge: opts.purge, dryRun: opts.dryRun, skipConfirmation: opts.skipConfirmation },
+      { note, out: writeStdout, progress, confirm: terminalConfirm() },
+    );
+  } finally {
+    progress.stop();
+    cluster.close();
+  }
 }

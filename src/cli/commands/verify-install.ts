@@ -1,6 +1,41 @@
-import { NotImplementedError } from '../../core/errors.js';
+/** `verify-install`: is the installed mesh complete and healthy? (src/installer/verify.ts) */
+import type { Command } from 'commander';
+import { SilentExit, UserError } from '../../core/errors.js';
+import { parseOutputFormat, writeStdout } from '../../core/output.js';
+import { palette } from '../../core/terminal.js';
+import type { GlobalOptions } from '../global-options.js';
+import { openClusterFromGlobals } from './cluster-session.js';
 
-/** Placeholder until its issue lands: says so plainly and exits non-zero. */
-export async function run(): Promise<void> {
-  throw new NotImplementedError('verify-install');
+interface Options {
+  filename?: string[];
+  set?: string[];
+  manifests?: string;
+  charts?: string;
+  revision?: string;
+  output: string;
+}
+
+export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
+  if (args.length > 0) throw new UserError(`verify-install takes no arguments, got ${JSON.stringify(args)}`, { hint: 'Pass IstioOperator files with -f FILE.' });
+  const format = parseOutputFormat(opts.output, ['text', 'short', 'json', 'yaml'] as const);
+  const { verifyInstall } = await import('../../installer/verify.js');
+  const { formatReport } = await import('../../installer/checks.js');
+  let plan;
+  if ((opts.filename?.length ?? 0) > 0 || (opts.set?.length ?? 0) > 0) {
+    const { prepareInstall } = await import('../../installer/prepare.js');
+    ({ plan } = await prepareInstall({ files: opts.filename, sets: opts.set, revision: opts.revision, manifestsDir: opts.manifests ?? opts.charts }));
+  }
+  const revision = opts.revision && opts.revision !== '' ? opts.revision : undefined;
+  const cluster = await openClusterFromGlobals(globals);
+  try {
+    const result = await verifyInstall(cluster, { istioNamespace: globals.istioNamespace, revision, plan });
+    if (result.nothingInstalled && (format === 'text' || format === 'short')) {
+      writeStdout(`${palette(process.stdout).red('✖')} ${result.nothingInstalled}\n`);
+      throw new SilentExit(1);
+    }
+    writeStdout(formatReport(result.report, format, palette(process.stdout)));
+    if (!result.report.success) throw new SilentExit(1);
+  } finally {
+    cluster.close();
+  }
 }
