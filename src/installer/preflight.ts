@@ -19,7 +19,7 @@ export async function clusterChecks(cluster: Cluster): Promise<{ checks: Check[]
   } catch (err) {
     return { checks: [fail('can reach the Kubernetes API', (err as Error).message, (err as { hint?: string }).hint)] };
   }
-  const checks = [ok(`can reach the Kubernetes API (${cluster.describe()}, ${version.gitVersion})`)];
+  const checks = [ok(`can reach the Kubernetes API: ${cluster.describe()}, Kubernetes ${version.gitVersion}`)];
   checks.push(kubernetesVersionCheck(version));
   return { checks, version };
 }

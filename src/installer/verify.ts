@@ -130,7 +130,13 @@ function workloadChecks(objects: KubeObject[], live: Map<string, KubeObject>, po
     if (o.kind !== 'Deployment' && o.kind !== 'DaemonSet') continue;
     const current = live.get(objectId(o));
     if (!current) continue; // reported by the existence check
-    const readiness = readinessOf(current, o.kind)!;
+    let readiness = readinessOf(current, o.kind)!;
+    // Available at the rendered replica count: a Deployment scaled down to 0 is not "ready".
+    const rendered = o.kind === 'Deployment' ? Math.max(1, Number(o.spec?.replicas ?? 1)) : 0;
+    const liveReplicas = Number(current.spec?.replicas ?? 1);
+    if (o.kind === 'Deployment' && liveReplicas < rendered) {
+      readiness = { ready: false, detail: `scaled to ${liveReplicas} replica${liveReplicas === 1 ? '' : 's'}; the install renders ${rendered}` };
+    }
     const available = o.kind === 'Deployment' ? 'available' : 'ready on every node';
     const description = `${describeObject(o)} is ${available} (${readiness.detail})`;
     if (readiness.ready) checks.push(ok(description));
