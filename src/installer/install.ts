@@ -14,11 +14,12 @@ import { ISTIO_VERSION } from '../version.js';
 import type { Check } from './checks.js';
 import { LABEL_COMPONENT, LABEL_REV, isOwned } from './labels.js';
 import { objectId, type InstallPlan, type PlannedComponent, WAVES } from './plan.js';
-import { accessRequestsFor, clusterChecks, findControlPlanes, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';
+import { accessRequestsFor, reachableCluster, findControlPlanes, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';
 import { formatElapsed, type Progress } from './progress.js';
 import { PRUNABLE_KINDS, mayPrune, pruneFromCluster, pruneFromRecord } from './prune.js';
-import { newRecord, readRecord, recordToConfigMap, recordedObject, type InstallRecord, type RecordedObject } from './record.js';
+import { newRecord, readRecord, recordToConfigMap, recordedId, recordedObject, type InstallRecord, type RecordedObject } from './record.js';
 import { waitForReady } from './wait.js';
+import { formatPreview, liveObjects, previewChanges } from './preview.js';
 
 export interface InstallIO {
   /** Diagnostics and the summary (stderr). */
@@ -56,9 +57,8 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
   const res = cluster.res;
 
   // 1. Pre-install checks, all before anything changes.
-  const pre = await clusterChecks(cluster);
+  const pre = await reachableCluster(cluster);
   const failures: Check[] = pre.checks.filter((c) => c.result === 'error');
-  if (pre.version === undefined) throw new UserError(pre.checks[0]!.error!, { hint: pre.checks[0]!.hint });
   const [record, planes, access, webhooks] = await Promise.all([
     readRecord(res, plan.namespace, plan.revision),
     findControlPlanes(res),
@@ -82,9 +82,17 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
   // 2. Summary, then confirmation.
   io.note(summary(cluster, req, record));
   for (const w of warnings) io.note(`❗ ${w}`);
+  const existed = planes.some((p) => p.revision === plan.revision && p.namespace === plan.namespace);
   if (req.dryRun) {
-    io.note('Dry run: nothing was changed.');
-    return { applied: 0, changed: 0, pruned: [], unchanged: false, dryRun: true };
+    const live = record || existed ? await liveObjects(cluster, plan) : new Map<string, KubeObject>();
+    const removable: string[] = [];
+    for (const c of await pruneCandidates(cluster, plan, record, existed)) {
+      const obj = await res.get(c.apiVersion, c.kind, c.name, c.namespace);
+      if (obj && mayPrune(obj, plan.revision)) removable.push(describeObject(obj));
+    }
+    const preview = await previewChanges(cluster, plan, live, removable);
+    io.note(formatPreview(preview));
+    return { applied: 0, changed: preview.create.length + preview.change.length, pruned: [], unchanged: preview.create.length + preview.change.length + removable.length === 0, dryRun: true };
   }
   if (!req.skipConfirmation) {
     if (!io.confirm) {
@@ -100,8 +108,8 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
 
   // 3. Apply and wait, wave by wave. What is there already (by resourceVersion) tells
   //    afterwards whether the apply changed anything; a fresh cluster has nothing.
-  const existed = planes.some((p) => p.revision === plan.revision && p.namespace === plan.namespace);
-  const before = record || existed ? await liveVersions(cluster, plan) : new Map<string, string>();
+  const before = new Map<string, string>();
+  if (record || existed) for (const [id, o] of await liveObjects(cluster, plan)) if (o.metadata.resourceVersion) before.set(id, o.metadata.resourceVersion);
   const applied = new Map<string, KubeObject>();
   const interrupted = () => {
     if (req.signal?.aborted) {
@@ -111,6 +119,16 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
     }
   };
   await mapLimit(plan.namespaces, 4, (ns) => res.apply(namespaceObject(ns, req.iop)));
+  // Mark the install as under way (unless this exact install is already complete, so a no-op
+  // re-run writes nothing). Keeping the previous objects in the list lets a re-run after an
+  // interruption still prune what the previous install had.
+  const objects: RecordedObject[] = plan.objects.map((o) => recordedObject(o));
+  const recordFields = { revision: plan.revision, profile: plan.profile, namespace: plan.namespace, iop: req.iop };
+  if (!record || record.status !== 'complete' || !sameIop(record.iop, req.iop)) {
+    const ids = new Set(objects.map(recordedId));
+    const carried = (record?.objects ?? []).filter((r) => !ids.has(recordedId(r)));
+    await res.apply(recordToConfigMap(newRecord({ ...recordFields, status: 'installing', objects: [...objects, ...carried] })));
+  }
   for (const wave of WAVES) {
     const components = plan.components.filter((c) => wave.includes(c.component));
     const results = await Promise.allSettled(components.map((c) => installComponent(cluster, c, req, io, applied)));
@@ -123,16 +141,15 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
   // 4. Prune: everything is applied and ready, so removing leftovers causes no downtime.
   const pruned = await prune(cluster, req, record, existed, io);
 
-  // 5. Record, unless nothing changed.
-  const objects: RecordedObject[] = plan.objects.map((o) => recordedObject(o));
+  // 5. Record the finished install, unless nothing changed.
   const changed = plan.objects.filter((o) => {
     const id = objectId(o);
     const rv = applied.get(id)?.metadata.resourceVersion;
     return rv === undefined || before.get(id) !== rv;
   }).length;
-  const unchanged = record !== undefined && changed === 0 && pruned.length === 0 && sameIop(record.iop, req.iop);
+  const unchanged = record?.status === 'complete' && changed === 0 && pruned.length === 0 && sameIop(record.iop, req.iop);
   if (!unchanged) {
-    await res.apply(recordToConfigMap(newRecord({ revision: plan.revision, profile: plan.profile, namespace: plan.namespace, iop: req.iop, objects })));
+    await res.apply(recordToConfigMap(newRecord({ ...recordFields, objects })));
   }
   if (unchanged) io.progress.done('install', `No changes: all ${plan.objects.length} objects already match this install (revision "${plan.revision}")`);
   else io.progress.done('install', `Installation complete (${changed} of ${plan.objects.length} objects created or changed${pruned.length ? `, ${pruned.length} removed` : ''})`);
@@ -165,27 +182,29 @@ async function installComponent(cluster: Cluster, c: PlannedComponent, req: Inst
   }
 }
 
+type PruneCandidate = { apiVersion: string; kind: string; name: string; namespace?: string };
+
 /**
- * Removes what the last install had and this one lacks. The record says what that was;
- * without one (an interrupted first install, or an istioctl install) our labels do, but only
- * when a control plane of this revision already exists: a fresh cluster has nothing to prune.
+ * What the last install had and this one lacks. The record says what that was; without one
+ * (an interrupted first install, or an istioctl install) our labels do, but only when a
+ * control plane of this revision already exists: a fresh cluster has nothing to prune.
  */
+async function pruneCandidates(cluster: Cluster, plan: InstallPlan, record: InstallRecord | undefined, existed: boolean): Promise<PruneCandidate[]> {
+  if (record) return pruneFromRecord(record.objects, plan.objects);
+  if (!existed) return [];
+  const live: KubeObject[] = [];
+  await mapLimit(PRUNABLE_KINDS, 4, async (k) => {
+    const { items } = await cluster.res.list(k.apiVersion, k.kind, { labelSelector: `${LABEL_COMPONENT},${LABEL_REV}=${plan.revision}` });
+    live.push(...items);
+  });
+  return pruneFromCluster(live, plan.objects, plan.revision).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
+}
+
+/** Removes the prune candidates, each read back first so only our own objects of this revision go. */
 async function prune(cluster: Cluster, req: InstallRequest, record: InstallRecord | undefined, existed: boolean, io: InstallIO): Promise<string[]> {
   const res = cluster.res;
   const { plan } = req;
-  let candidates: { apiVersion: string; kind: string; name: string; namespace?: string }[];
-  if (record) {
-    candidates = pruneFromRecord(record.objects, plan.objects);
-  } else if (existed) {
-    const live: KubeObject[] = [];
-    await mapLimit(PRUNABLE_KINDS, 4, async (k) => {
-      const { items } = await res.list(k.apiVersion, k.kind, { labelSelector: `${LABEL_COMPONENT},${LABEL_REV}=${plan.revision}` });
-      live.push(...items);
-    });
-    candidates = pruneFromCluster(live, plan.objects, plan.revision).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
-  } else {
-    return [];
-  }
+  const candidates = await pruneCandidates(cluster, plan, record, existed);
   if (candidates.length === 0) return [];
   io.progress.line(`- Removing ${candidates.length} object${candidates.length === 1 ? '' : 's'} this install no longer has:`);
   const removed: string[] = [];
@@ -202,18 +221,6 @@ async function prune(cluster: Cluster, req: InstallRequest, record: InstallRecor
     removed.push(describeObject(ref));
   }
   return removed;
-}
-
-/** resourceVersion of every object of this revision already in the cluster, one list per kind. */
-async function liveVersions(cluster: Cluster, plan: InstallPlan): Promise<Map<string, string>> {
-  const kinds = new Map<string, { apiVersion: string; kind: string }>();
-  for (const o of plan.objects) kinds.set(`${o.apiVersion}|${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
-  const versions = new Map<string, string>();
-  await mapLimit([...kinds.values()], 4, async (k) => {
-    const { items } = await cluster.res.list(k.apiVersion, k.kind, { labelSelector: `${LABEL_COMPONENT},${LABEL_REV}=${plan.revision}` });
-    for (const o of items) if (o.metadata.resourceVersion) versions.set(objectId(o), o.metadata.resourceVersion);
-  });
-  return versions;
 }
 
 function namespaceObject(name: string, iop: IstioOperator): KubeObject {

@@ -7,7 +7,7 @@ import type { Cluster } from '../kube/cluster.js';
 import { ISTIO_VERSION } from '../version.js';
 import { buildReport, ok, warn, type Check, type CheckReport } from './checks.js';
 import type { InstallPlan } from './plan.js';
-import { accessRequestsFor, clusterChecks, findControlPlanes, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';
+import { accessRequestsFor, findControlPlanes, reachableCluster, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';
 
 export interface PrecheckInput {
   /** What would be installed (default profile, or the given revision). */
@@ -19,8 +19,7 @@ export interface PrecheckInput {
 }
 
 export async function precheck(cluster: Cluster, input: PrecheckInput): Promise<CheckReport> {
-  const pre = await clusterChecks(cluster);
-  if (!pre.version) return buildReport([{ categoryName: 'cluster', checks: pre.checks }]);
+  const pre = await reachableCluster(cluster);
   const res = cluster.res;
   const requests = await accessRequestsFor(input.plan.objects, res.discovery);
   const [access, webhooks, planes] = await Promise.all([

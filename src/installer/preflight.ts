@@ -3,6 +3,7 @@
  * reachable and new enough, permitted (SelfSubjectAccessReview, all at once), free of a
  * conflicting injector webhook, and which Istio control planes already run there.
  */
+import { UserError } from '../core/errors.js';
 import type { Cluster } from '../kube/cluster.js';
 import { checkAccess, describeAccess, serverVersion, type AccessRequest, type ServerVersion } from '../kube/cluster.js';
 import type { Discovery } from '../kube/discovery.js';
@@ -22,6 +23,13 @@ export async function clusterChecks(cluster: Cluster): Promise<{ checks: Check[]
   const checks = [ok(`can reach the Kubernetes API: ${cluster.describe()}, Kubernetes ${version.gitVersion}`)];
   checks.push(kubernetesVersionCheck(version));
   return { checks, version };
+}
+
+/** The cluster checks, or one clear error when the cluster cannot be reached at all. */
+export async function reachableCluster(cluster: Cluster): Promise<{ checks: Check[]; version: ServerVersion }> {
+  const pre = await clusterChecks(cluster);
+  if (pre.version === undefined) throw new UserError(pre.checks[0]!.error!, { hint: pre.checks[0]!.hint });
+  return { checks: pre.checks, version: pre.version };
 }
 
 export function kubernetesVersionCheck(v: ServerVersion): Check {

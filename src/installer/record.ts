@@ -28,6 +28,11 @@ export interface InstallRecord {
   istioVersion: string;
   sailctlVersion: string;
   installedAt: string;
+  /**
+   * `installing` while an install runs (then `objects` also holds what the previous install
+   * had, so an interrupted upgrade still prunes it when re-run), `complete` once it finished.
+   */
+  status: 'installing' | 'complete';
   iop: IstioOperator;
   objects: RecordedObject[];
 }
@@ -51,6 +56,7 @@ export function recordToConfigMap(rec: InstallRecord): KubeObject {
       istioVersion: rec.istioVersion,
       sailctlVersion: rec.sailctlVersion,
       installedAt: rec.installedAt,
+      status: rec.status,
       'istio-operator.yaml': stringify(rec.iop, { lineWidth: 0 }),
       'objects.json': JSON.stringify(rec.objects),
     },
@@ -68,6 +74,7 @@ export function recordFromConfigMap(cm: KubeObject): InstallRecord {
       istioVersion: data.istioVersion ?? '',
       sailctlVersion: data.sailctlVersion ?? '',
       installedAt: data.installedAt ?? '',
+      status: data.status === 'installing' ? 'installing' : 'complete',
       iop: parse(data['istio-operator.yaml'] ?? '{}') as IstioOperator,
       objects: JSON.parse(data['objects.json'] ?? '[]') as RecordedObject[],
     };
@@ -78,8 +85,8 @@ export function recordFromConfigMap(cm: KubeObject): InstallRecord {
   }
 }
 
-export function newRecord(fields: Omit<InstallRecord, 'istioVersion' | 'sailctlVersion' | 'installedAt'>): InstallRecord {
-  return { ...fields, istioVersion: ISTIO_VERSION, sailctlVersion: VERSION, installedAt: new Date().toISOString() };
+export function newRecord(fields: Omit<InstallRecord, 'istioVersion' | 'sailctlVersion' | 'installedAt' | 'status'> & { status?: InstallRecord['status'] }): InstallRecord {
+  return { status: 'complete', ...fields, istioVersion: ISTIO_VERSION, sailctlVersion: VERSION, installedAt: new Date().toISOString() };
 }
 
 export async function readRecord(res: Resources, namespace: string, revision: string): Promise<InstallRecord | undefined> {

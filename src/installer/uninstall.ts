@@ -10,6 +10,7 @@ import { describeObject, mapLimit, type KubeObject } from '../kube/resources.js'
 import { sleep } from '../kube/rest.js';
 import { LABEL_COMPONENT, LABEL_REV, isOwned } from './labels.js';
 import { REMOVAL_ORDER, objectId, type InstallPlan } from './plan.js';
+import { reachableCluster } from './preflight.js';
 import { PRUNABLE_KINDS } from './prune.js';
 import { listRecords, readRecord, recordName, type RecordedObject } from './record.js';
 import type { InstallIO } from './install.js';
@@ -45,6 +46,7 @@ const NON_BASE = ['Pilot', 'IngressGateways', 'EgressGateways', 'Cni', 'Ztunnel'
 
 export async function uninstall(cluster: Cluster, req: UninstallRequest, io: InstallIO & { out(text: string): void }): Promise<UninstallOutcome> {
   const res = cluster.res;
+  await reachableCluster(cluster);
   let targets: Target[];
   let records: { namespace: string; name: string }[] = [];
   if (req.purge) {

@@ -10,10 +10,10 @@ import { imageTag } from '../version/mesh-version.js';
 import { buildReport, fail, ok, warn, type Check, type CheckCategory, type CheckReport } from './checks.js';
 import { LABEL_COMPONENT, LABEL_REV } from './labels.js';
 import { objectId, type InstallPlan } from './plan.js';
-import { clusterChecks, findControlPlanes } from './preflight.js';
+import { findControlPlanes, reachableCluster } from './preflight.js';
 import { planFromIop } from './prepare.js';
 import { explainNotReady, readinessOf, selects, type EventLike, type PodLike } from './readiness.js';
-import { listRecords, readRecord } from './record.js';
+import { listRecords, readRecord, type InstallRecord } from './record.js';
 
 export interface VerifyInput {
   istioNamespace: string;
@@ -31,21 +31,24 @@ export interface VerifyResult {
 
 export async function verifyInstall(cluster: Cluster, input: VerifyInput): Promise<VerifyResult> {
   const res = cluster.res;
-  const pre = await clusterChecks(cluster);
+  const pre = await reachableCluster(cluster);
   const clusterCat: CheckCategory = { categoryName: 'cluster', checks: pre.checks };
-  if (!pre.version) return { report: buildReport([clusterCat]) };
 
   // What should be there.
   const plans: InstallPlan[] = [];
   const notes: Check[] = [];
   if (input.plan) {
     plans.push(input.plan);
-  } else if (input.revision) {
-    const rec = await readRecord(res, input.istioNamespace, input.revision);
-    if (rec) plans.push(planFromIop(rec.iop));
   } else {
-    const recs = (await listRecords(res)).filter((r) => r.namespace === input.istioNamespace);
-    for (const r of recs) plans.push(planFromIop(r.iop));
+    const recs = input.revision
+      ? [await readRecord(res, input.istioNamespace, input.revision)].filter((r): r is InstallRecord => r !== undefined)
+      : (await listRecords(res)).filter((r) => r.namespace === input.istioNamespace);
+    for (const r of recs) {
+      plans.push(planFromIop(r.iop));
+      if (r.status === 'installing') {
+        notes.push(warn(`the last install${r.revision === 'default' ? '' : ` of revision ${r.revision}`} completed`, `the install started ${r.installedAt} did not finish (interrupted, or its resources never became ready)`, 'Run the same sailctl install again to complete it; the checks below show what is missing.'));
+      }
+    }
   }
   if (plans.length === 0) {
     const planes = (await findControlPlanes(res)).filter((p) => p.namespace === input.istioNamespace && (!input.revision || p.revision === input.revision));

@@ -1,8 +1,8 @@
 /**
- * `install` (alias `apply`). `--dry-run` resolves, validates and renders exactly what install
- * would apply and summarises it per component, offline. Without it, the rendered objects are
- * applied to the cluster component by component, waited on, pruned and recorded
- * (src/installer/install.ts).
+ * `install` (alias `apply`): the rendered objects are applied to the cluster component by
+ * component, waited on, pruned and recorded (src/installer/install.ts). `--dry-run` runs the
+ * pre-install checks and shows the summary and what would change, without changing anything;
+ * with no cluster configured at all it summarises the render per component, offline.
  */
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
@@ -10,6 +10,7 @@ import { note, writeStdout } from '../../core/output.js';
 import { resolveIstioOperator } from '../../install/resolve.js';
 import { renderManifests } from '../../render/index.js';
 import { formatSummary, summarize } from '../../render/summary.js';
+import { resolveKubeconfig } from '../../kube/kubeconfig.js';
 import { parseDuration } from '../program.js';
 import type { GlobalOptions } from '../global-options.js';
 
@@ -34,12 +35,29 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
     manifestsDir: opts.manifests ?? opts.charts,
     force: opts.force,
   };
-  if (!opts.dryRun) return applyToCluster(opts, resolveInput, globals);
+  if (!opts.dryRun || clusterConfigured(globals)) return applyToCluster(opts, resolveInput, globals);
+  // --dry-run with no kubeconfig at all: show what would be installed, offline.
+  note('No cluster is configured (no kubeconfig): showing what would be installed without checking a cluster.');
   const { iop, profile, warnings } = await resolveIstioOperator(resolveInput);
   for (const w of warnings) note(`❗ ${w}`);
   const components = renderManifests(iop);
   writeStdout(`Dry run of profile "${profile}" (revision ${iop.spec.revision || 'default'}): nothing is applied.\n`);
   writeStdout(formatSummary(summarize(components)));
+}
+
+/**
+ * Whether a cluster is configured: an explicit --kubeconfig/--context always counts (so their
+ * errors are reported); otherwise $KUBECONFIG, ~/.kube/config or in-cluster config must name one.
+ * Reads files only, no API call.
+ */
+function clusterConfigured(globals: GlobalOptions): boolean {
+  if (globals.kubeconfig || globals.context) return true;
+  try {
+    resolveKubeconfig({ kubeconfig: globals.kubeconfig, context: globals.context });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], globals: GlobalOptions): Promise<void> {
@@ -63,7 +81,7 @@ async function applyToCluster(opts: Options, resolveInput: Parameters<typeof res
   try {
     await installToCluster(
       cluster,
-      { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, manifestsDir: resolveInput.manifestsDir, skipConfirmation: opts.skipConfirmation, force: opts.force, readinessTimeoutMs, signal: abort.signal },
+      { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, manifestsDir: resolveInput.manifestsDir, skipConfirmation: opts.skipConfirmation, dryRun: opts.dryRun, force: opts.force, readinessTimeoutMs, signal: abort.signal },
       { note, progress, confirm: terminalConfirm() },
     );
   } finally {
