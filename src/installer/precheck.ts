@@ -43,12 +43,39 @@ export async function precheck(cluster: Cluster, input: PrecheckInput): Promise<
     const gap = minorGap(input.fromVersion, ISTIO_VERSION);
     installs.push(gap > 2 ? warn(`upgrade from ${input.fromVersion} is supported`, `${input.fromVersion} → ${ISTIO_VERSION} skips ${gap - 1} minor versions`, 'Upgrade at most two minor versions at a time.') : ok(`upgrade from ${input.fromVersion} is supported`));
   }
+  // An upgrade: the deprecation analyzers of `analyze` over the Istio config in the cluster.
+  const upgrade = planes.length > 0 || input.fromVersion ? [await deprecationCheck(cluster)] : [];
   return buildReport([
     { categoryName: 'cluster', checks: pre.checks },
     { categoryName: 'permissions', checks: [access] },
     { categoryName: 'Istio installations', checks: installs },
     { categoryName: 'webhooks', checks: [webhooks] },
+    { categoryName: 'upgrade', checks: upgrade },
   ]);
+}
+
+/** Kinds the deprecation analyzer reads, as the cluster serves them. */
+const DEPRECATION_INPUTS = [
+  { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' },
+  { apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter' },
+  { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar' },
+];
+
+export async function deprecationCheck(cluster: Cluster): Promise<Check> {
+  const [{ AnalysisContext, defaultMeshConfig }, { runAnalyzers }, { deprecatedFields }, { makeResource, friendlyName }] = await Promise.all([
+    import('../analyze/context.js'),
+    import('../analyze/framework.js'),
+    import('../analyze/analyzers/deprecation.js'),
+    import('../analyze/resource.js'),
+  ]);
+  const lists = await Promise.all(DEPRECATION_INPUTS.map((k) => cluster.res.list(k.apiVersion, k.kind)));
+  const resources = lists.flatMap((l) => l.items).map((o) => makeResource({ body: o as never, defaultNamespace: 'default', origin: { source: 'cluster' } }));
+  const ctx = new AnalysisContext(resources, { meshConfig: defaultMeshConfig('istio-system'), istioNamespace: 'istio-system', completeKinds: new Set(DEPRECATION_INPUTS.map((k) => k.kind)) });
+  await runAnalyzers(ctx, [deprecatedFields]);
+  const found = ctx.diagnostics.map((d) => `${d.type.code} (${d.resource ? friendlyName(d.resource) : 'cluster'}) ${d.text}`);
+  const description = `no deprecated Istio fields in use (${resources.length} resource${resources.length === 1 ? '' : 's'} checked)`;
+  if (found.length === 0) return ok(description);
+  return warn(description, `${found.length} use${found.length === 1 ? '' : 's'} of deprecated fields:`, 'Move them to the replacement fields before upgrading; sailctl analyze -A shows the same findings.', found);
 }
 
 /** 1.28.2 vs 1.30.0 → 2; unparsable → 0. */

@@ -178,6 +178,23 @@ describe('precheck', () => {
     expect(text).toMatch(/✖ no other sidecar injector selects the same pods\n {4}two injectors would both inject new pods:\n {6}MutatingWebhookConfiguration other-injector \(revision old\)/);
     expect(text).toMatch(/⚠ upgrade from 1\.26 is supported\n {4}1\.26 → 1\.30\.0 skips 3 minor versions/);
     const json = JSON.parse(formatReport(report, 'json', plain));
-    expect(json.categories.map((c: { categoryName: string }) => c.categoryName)).toEqual(['cluster', 'permissions', 'Istio installations', 'webhooks']);
+    expect(json.categories.map((c: { categoryName: string }) => c.categoryName)).toEqual(['cluster', 'permissions', 'Istio installations', 'webhooks', 'upgrade']);
+  });
+
+  it('before an upgrade, runs the deprecation analyzers over the Istio config in the cluster', async () => {
+    h = await startHarness();
+    await install(h, ['profile=minimal']);
+    h.emu.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    h.emu.create({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'cart', namespace: 'shop' },
+      spec: { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' } }], mirror: { host: 'cart-v2' }, mirrorPercent: 10 }] },
+    });
+    const { plan } = await prepareInstall({});
+    const report = await precheck(h.cluster, { plan });
+    expect(report.success).toBe(true); // a warning does not fail
+    const text = formatReport(report, 'text', plain);
+    expect(text).toMatch(/⚠ no deprecated Istio fields in use \(1 resource checked\)\n {4}1 use of deprecated fields:\n {6}IST0002 \(VirtualService shop\/cart\) Deprecated: spec\.http\[0\]\.mirrorPercent is deprecated; use mirrorPercentage instead\./);
   });
 });
