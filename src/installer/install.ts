@@ -200,27 +200,28 @@ async function pruneCandidates(cluster: Cluster, plan: InstallPlan, record: Inst
   return pruneFromCluster(live, plan.objects, plan.revision).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
 }
 
-/** Removes the prune candidates, each read back first so only our own objects of this revision go. */
+/**
+ * Removes the prune candidates: each is read back first so only our own objects of this
+ * revision go, and the whole list is shown before the first delete.
+ */
 async function prune(cluster: Cluster, req: InstallRequest, record: InstallRecord | undefined, existed: boolean, io: InstallIO): Promise<string[]> {
   const res = cluster.res;
   const { plan } = req;
-  const candidates = await pruneCandidates(cluster, plan, record, existed);
-  if (candidates.length === 0) return [];
-  io.progress.line(`- Removing ${candidates.length} object${candidates.length === 1 ? '' : 's'} this install no longer has:`);
-  const removed: string[] = [];
-  for (const cand of candidates) {
-    const ref = { kind: cand.kind, metadata: { name: cand.name, namespace: cand.namespace } };
+  const doomed: PruneCandidate[] = [];
+  for (const cand of await pruneCandidates(cluster, plan, record, existed)) {
     const live = await res.get(cand.apiVersion, cand.kind, cand.name, cand.namespace);
     if (!live) continue;
-    if (!mayPrune(live, plan.revision)) {
-      io.progress.line(`  Kept ${describeObject(ref)}: it is not labelled as part of revision "${plan.revision}" of this install`);
-      continue;
-    }
-    await res.delete(cand.apiVersion, cand.kind, cand.name, cand.namespace);
-    io.progress.line(`  Removed ${describeObject(ref)}`);
-    removed.push(describeObject(ref));
+    if (mayPrune(live, plan.revision)) doomed.push(cand);
+    else io.progress.line(`  Keeping ${describeObject(live)}: it is not labelled as part of revision "${plan.revision}" of this install`);
   }
-  return removed;
+  if (doomed.length === 0) return [];
+  const names = doomed.map((c) => describeObject({ kind: c.kind, metadata: { name: c.name, namespace: c.namespace } }));
+  io.progress.line(`- Removing ${doomed.length} object${doomed.length === 1 ? '' : 's'} this install no longer has (everything new is ready):\n${names.map((n) => `    ${n}`).join('\n')}`);
+  for (const [i, cand] of doomed.entries()) {
+    await res.delete(cand.apiVersion, cand.kind, cand.name, cand.namespace);
+    io.progress.line(`  Removed ${names[i]}`);
+  }
+  return names;
 }
 
 function namespaceObject(name: string, iop: IstioOperator): KubeObject {

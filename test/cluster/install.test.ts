@@ -89,6 +89,34 @@ describe('install', () => {
     expect((await h.kubectl(['get', 'crd', 'virtualservices.networking.istio.io'])).exitCode).toBe(0);
   });
 
+  it('an upgrade that drops a gateway lists it, and removes it only after everything new is ready', async () => {
+    h = await startHarness();
+    await install(h, ['profile=demo']);
+    h.emu.resetRequestLog();
+    h.emu.readyDelayMs = 150;
+    // A changed istiod (new env) rolls out; the egress gateway is no longer rendered.
+    const { outcome, io } = await install(h, ['profile=demo', 'components.egressGateways[0].enabled=false', 'values.pilot.env.UPGRADE_MARK=1']);
+    expect(outcome.pruned).toEqual(expect.arrayContaining(['Deployment istio-system/istio-egressgateway', 'Service istio-system/istio-egressgateway']));
+    const text = io.text();
+    const removing = text.indexOf('- Removing');
+    expect(removing).toBeGreaterThan(text.indexOf('✔ Istiod installed'));
+    expect(removing).toBeGreaterThan(text.indexOf('✔ Ingress gateways installed'));
+    // The whole list comes before the first removal.
+    expect(text.slice(removing)).toMatch(/^- Removing \d+ objects this install no longer has \(everything new is ready\):\n( {4}\S.*\n)+ {2}Removed /);
+    const patches = h.emu.requests.filter((r) => r.verb === 'patch' && r.resource !== 'configmaps');
+    const deletes = h.emu.requests.filter((r) => r.verb === 'delete');
+    expect(deletes.length).toBeGreaterThan(0);
+    for (const d of deletes) expect(h.emu.requests.indexOf(d)).toBeGreaterThan(h.emu.requests.indexOf(patches.at(-1)!));
+    expect(deletes.map((d) => d.name)).not.toContain('istio-ingressgateway');
+    const istiod = await kubectlJson(h, ['get', 'deploy', '-n', 'istio-system', 'istiod']);
+    expect(istiod.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'UPGRADE_MARK', value: '1' }]));
+    expect(istiod.status.updatedReplicas).toBe(1);
+    expect((await h.kubectl(['get', 'deploy', '-n', 'istio-system', 'istio-egressgateway'])).exitCode).not.toBe(0);
+    // The pruned objects are gone from the record too: a third run prunes nothing.
+    const third = await install(h, ['profile=demo', 'components.egressGateways[0].enabled=false', 'values.pilot.env.UPGRADE_MARK=1']);
+    expect(third.outcome.unchanged).toBe(true);
+  });
+
   it('installs a revision side by side, and uninstalling it leaves the other', async () => {
     h = await startHarness();
     await install(h, ['profile=minimal']);
@@ -167,6 +195,24 @@ describe('install', () => {
     expect(again.outcome.unchanged).toBe(false);
     const deploys = await kubectlJson(h, ['get', 'deploy', '-n', 'istio-system']);
     expect(deploys.items.map((d: any) => d.metadata.name).sort()).toEqual(['istio-egressgateway', 'istio-ingressgateway', 'istiod']);
+  });
+
+  it('an interrupted upgrade, re-run, still prunes what the previous install had', async () => {
+    h = await startHarness();
+    await install(h, ['profile=demo']);
+    const sets = ['profile=demo', 'components.egressGateways[0].enabled=false', 'values.pilot.env.UPGRADE_MARK=1'];
+    const p = await prepareInstall({ sets });
+    const abort = new AbortController();
+    h.emu.readyDelayMs = 300;
+    const running = installToCluster(h.cluster, { iop: p.iop, plan: p.plan, skipConfirmation: true, readinessTimeoutMs: 10_000, signal: abort.signal }, captureIO());
+    await h.emu.waitFor(() => JSON.stringify(h!.emu.get('apps/v1', 'Deployment', 'istio-system', 'istiod')?.spec).includes('UPGRADE_MARK'), 10_000, 'new istiod applied');
+    abort.abort();
+    await expect(running).rejects.toThrow(/interrupted/);
+    expect((await kubectlJson(h, ['get', 'configmap', '-n', 'istio-system', 'sailctl-install'])).data.status).toBe('installing');
+    h.emu.readyDelayMs = 5;
+    const again = await install(h, sets);
+    expect(again.outcome.pruned).toContain('Deployment istio-system/istio-egressgateway');
+    expect((await kubectlJson(h, ['get', 'configmap', '-n', 'istio-system', 'sailctl-install'])).data.status).toBe('complete');
   });
 });
 
