@@ -58,7 +58,6 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
 
   // 1. Pre-install checks, all before anything changes.
   const pre = await reachableCluster(cluster);
-  const failures: Check[] = pre.checks.filter((c) => c.result === 'error');
   const [record, planes, access, webhooks] = await Promise.all([
     readRecord(res, plan.namespace, plan.revision),
     findControlPlanes(res),
@@ -66,14 +65,9 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
     webhookConflictCheck(res, plan.objects),
   ]);
   const sameRev = sameRevisionCheck(planes, plan.revision, plan.namespace);
-  const warnings = [...(req.warnings ?? [])];
-  for (const c of [...pre.checks, access, sameRev, webhooks]) {
-    if (c.result === 'warning') warnings.push(`${c.error}`);
-    else if (c.result === 'error') {
-      if (c === webhooks && req.force) warnings.push(`${c.error} ${c.details?.join('; ')} (continuing because of --force)`);
-      else if (!failures.includes(c)) failures.push(c);
-    }
-  }
+  // An old Kubernetes and a clashing injector may be overridden with --force; missing permissions cannot.
+  const { failures, warnings } = gateChecks([...pre.checks, access, sameRev, webhooks], new Set([...pre.checks.slice(1), webhooks]), req.force ?? false);
+  warnings.unshift(...(req.warnings ?? []));
   if (failures.length > 0) {
     const lines = failures.map((c) => `${c.description}: ${c.error}${c.details?.length ? `\n    ${c.details.join('\n    ')}` : ''}`);
     throw new UserError(`pre-install checks failed on ${cluster.describe()}:\n  ${lines.join('\n  ')}`, { hint: failures[0]!.hint });
@@ -233,6 +227,18 @@ function namespaceObject(name: string, iop: IstioOperator): KubeObject {
 
 function sameIop(a: IstioOperator, b: IstioOperator): boolean {
   return JSON.stringify(a) === JSON.stringify(JSON.parse(JSON.stringify(b)));
+}
+
+/** Splits pre-install checks into blocking failures and warnings; --force turns the forceable failures into warnings. */
+export function gateChecks(checks: readonly Check[], forceable: ReadonlySet<Check>, force: boolean): { failures: Check[]; warnings: string[] } {
+  const failures: Check[] = [];
+  const warnings: string[] = [];
+  for (const c of checks) {
+    if (c.result === 'warning') warnings.push(`${c.error}`);
+    else if (c.result === 'error' && force && forceable.has(c)) warnings.push(`${c.error}${c.details?.length ? ` ${c.details.join('; ')}` : ''} (continuing because of --force)`);
+    else if (c.result === 'error') failures.push(c);
+  }
+  return { failures, warnings };
 }
 
 /** The installation summary shown before the prompt. */

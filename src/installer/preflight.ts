@@ -35,7 +35,7 @@ export async function reachableCluster(cluster: Cluster): Promise<{ checks: Chec
 export function kubernetesVersionCheck(v: ServerVersion): Check {
   const what = `Kubernetes ${v.major}.${v.minor} is supported by Istio ${ISTIO_VERSION}`;
   if (v.major > 1 || v.minor >= MIN_K8S_MINOR) return ok(what);
-  return fail(what, `the cluster runs Kubernetes ${v.gitVersion}; Istio ${ISTIO_VERSION} needs 1.${MIN_K8S_MINOR} or newer`, `Upgrade the cluster to Kubernetes 1.${MIN_K8S_MINOR}+, or install an older Istio release.`);
+  return fail(what, `the cluster runs Kubernetes ${v.gitVersion}; Istio ${ISTIO_VERSION} needs 1.${MIN_K8S_MINOR} or newer`, `Upgrade the cluster to Kubernetes 1.${MIN_K8S_MINOR}+, install an older Istio release, or pass --force to install anyway.`);
 }
 
 /** create and patch on every resource type the objects use, in their namespaces. */

@@ -214,6 +214,21 @@ describe('install', () => {
     expect(again.outcome.pruned).toContain('Deployment istio-system/istio-egressgateway');
     expect((await kubectlJson(h, ['get', 'configmap', '-n', 'istio-system', 'sailctl-install'])).data.status).toBe('complete');
   });
+
+  it('refuses to install next to a clashing injector webhook unless --force', async () => {
+    h = await startHarness();
+    await install(h, ['profile=minimal']);
+    const mwc = h.emu.get('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', undefined, 'istio-sidecar-injector')!;
+    h.emu.create({ apiVersion: mwc.apiVersion, kind: mwc.kind, metadata: { name: 'legacy-injector', labels: { 'istio.io/rev': '1-22' } }, webhooks: mwc.webhooks });
+    h.emu.resetRequestLog();
+    const err = await install(h, ['profile=minimal', 'values.pilot.env.X=1']).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/pre-install checks failed on context "kube-emulator" .*:\n {2}no other sidecar injector selects the same pods: two injectors would both inject new pods:\n {4}MutatingWebhookConfiguration legacy-injector \(revision 1-22\) injects the same pods as istio-sidecar-injector\//);
+    expect((err as { hint?: string }).hint).toMatch(/--force/);
+    expect(h.emu.countRequests({ verb: 'patch' })).toBe(0);
+    const forced = await install(h, ['profile=minimal', 'values.pilot.env.X=1'], { force: true });
+    expect(forced.io.text()).toMatch(/❗ two injectors would both inject new pods: .*legacy-injector.* \(continuing because of --force\)/);
+    expect(forced.outcome.changed).toBeGreaterThan(0);
+  });
 });
 
 describe('API errors', () => {
@@ -261,6 +276,23 @@ describe('API errors', () => {
 });
 
 describe('uninstall', () => {
+  it('-f/--set select the revision they render (unlike istioctl, --set revision=x removes only x)', async () => {
+    h = await startHarness();
+    await install(h, ['profile=minimal']);
+    await install(h, ['profile=minimal'], { revision: 'canary' });
+    const { plan } = await prepareInstall({ sets: ['profile=minimal', 'revision=canary'] });
+    const io = captureIO();
+    const out = await uninstall(h.cluster, { istioNamespace: 'istio-system', plan, skipConfirmation: true }, io);
+    expect(out.removed).toContain('Deployment istio-system/istiod-canary');
+    expect(out.removed.filter((r) => !r.includes('canary'))).toEqual([]);
+    // Webhooks go first (nothing may call a removed istiod), then the workloads.
+    const order = io.stdout().split('\n').filter(Boolean);
+    expect(order.findIndex((l) => l.includes('WebhookConfiguration'))).toBe(0);
+    expect(order.findIndex((l) => l.includes('Deployment'))).toBeGreaterThan(order.findLastIndex((l) => l.includes('WebhookConfiguration')));
+    const deploys = await kubectlJson(h, ['get', 'deploy', '-n', 'istio-system']);
+    expect(deploys.items.map((d: any) => d.metadata.name)).toEqual(['istiod']);
+  });
+
   it('--purge removes everything, CRDs included, and warns about custom resources', async () => {
     h = await startHarness();
     await install(h, ['profile=demo']);

@@ -191,3 +191,19 @@ describe('object identity', () => {
     expect(withOwnership(dep('a', { keep: 'me' }), { component: 'Pilot', revision: 'default', ownerNamespace: 'istio-system' }).metadata.labels).toMatchObject({ keep: 'me', [LABEL_COMPONENT]: 'Pilot' });
   });
 });
+
+describe('pre-install gate', () => {
+  it('an old Kubernetes blocks the install unless --force; missing permissions always block', async () => {
+    const { kubernetesVersionCheck } = await import('../../src/installer/preflight.js');
+    const { gateChecks } = await import('../../src/installer/install.js');
+    const old = kubernetesVersionCheck({ major: 1, minor: 29, gitVersion: 'v1.29.4' });
+    expect(old).toMatchObject({ result: 'error', error: 'the cluster runs Kubernetes v1.29.4; Istio 1.30.0 needs 1.32 or newer' });
+    expect(kubernetesVersionCheck({ major: 1, minor: 32, gitVersion: 'v1.32.0' }).result).toBe('success');
+    const denied = fail('you have the permissions to install these objects', 'missing 1 of 3 permissions:', undefined, ['create clusterroles.rbac.authorization.k8s.io (cluster-wide)']);
+    const notice = warn('no other control plane of revision "default"', 'revision "default" runs Istio 1.29.0');
+    expect(gateChecks([old, denied, notice], new Set([old]), false)).toEqual({ failures: [old, denied], warnings: ['revision "default" runs Istio 1.29.0'] });
+    const forced = gateChecks([old, denied, notice], new Set([old]), true);
+    expect(forced.failures).toEqual([denied]);
+    expect(forced.warnings).toContain('the cluster runs Kubernetes v1.29.4; Istio 1.30.0 needs 1.32 or newer (continuing because of --force)');
+  });
+});
