@@ -288,7 +288,8 @@ describe('uninstall', () => {
     // Webhooks go first (nothing may call a removed istiod), then the workloads.
     const order = io.stdout().split('\n').filter(Boolean);
     expect(order.findIndex((l) => l.includes('WebhookConfiguration'))).toBe(0);
-    expect(order.findIndex((l) => l.includes('Deployment'))).toBeGreaterThan(order.findLastIndex((l) => l.includes('WebhookConfiguration')));
+    const lastWebhook = order.length - 1 - [...order].reverse().findIndex((l) => l.includes('WebhookConfiguration'));
+    expect(order.findIndex((l) => l.includes('Deployment'))).toBeGreaterThan(lastWebhook);
     const deploys = await kubectlJson(h, ['get', 'deploy', '-n', 'istio-system']);
     expect(deploys.items.map((d: any) => d.metadata.name)).toEqual(['istiod']);
   });
