@@ -69,6 +69,8 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
       if (advisory) add(r, 'Warning', advisory, ['spec', 'template', 'metadata']);
     }
   }
+  const order = new Map(files.map((f, i) => [f, i]));
+  problems.sort((a, b) => (order.get(a.file ?? '') ?? 0) - (order.get(b.file ?? '') ?? 0) || (a.line ?? 0) - (b.line ?? 0));
   return { files, resources: resources.length, problems };
 }
 

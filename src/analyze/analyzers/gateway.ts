@@ -67,7 +67,9 @@ export const conflictingGateways: Analyzer = {
         }
       }
     }
-    for (const [gw, c] of conflicts) {
+    for (const gw of ctx.all('Gateway')) {
+      const c = conflicts.get(gw);
+      if (!c) continue;
       ctx.report('IST0145', gw, `Conflict with gateways ${[...c.others].sort().join(',')} (workload selector ${labelsToString(selectorOf(gw))}, port ${c.port}, hosts ${[...c.hosts].sort().join(',')}).`, ['spec', 'servers']);
     }
   },

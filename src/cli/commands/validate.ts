@@ -20,8 +20,9 @@ export async function run(opts: { filename?: string[]; output: string }, args: s
     for (const file of result.files) {
       const mine = result.problems.filter((p) => p.file === file);
       const label = file === '<stdin>' ? 'stdin' : `"${file}"`;
+      const warnings = mine.filter((p) => p.level === 'Warning');
       if (mine.length === 0) note(file === '<stdin>' ? 'validation succeed' : `${label} is valid`);
-      else if (mine.every((p) => p.level === 'Warning')) note(`${label} has warnings: \n${mine.map((p) => `\t* ${describeProblem(p)}`).join('\n')}\n`);
+      else if (warnings.length > 0) note(`${label} has warnings: \n${warnings.map((p) => `\t* ${describeProblem(p)}`).join('\n')}\n`);
     }
   }
   if (errors.length > 0) {
