@@ -14,10 +14,10 @@ const kubectl = findKubectl();
 if (!kubectl) {
   if (process.env.CI === 'true') {
     it('kubectl is installed (required under CI)', () => {
-      throw new Error('kubectl is not on PATH: the port-forward fidelity tests need the real kubectl');
+      throw new Error('kubectl is not on PATH (or $KUBECTL is not executable): the port-forward fidelity tests need the real kubectl');
     });
   } else {
-    console.warn('SKIPPED: kubectl is not on PATH, so the kubectl port-forward tests do not run');
+    console.warn('SKIPPED: kubectl is not on PATH (or $KUBECTL is not executable), so the kubectl port-forward tests do not run');
   }
 }
 

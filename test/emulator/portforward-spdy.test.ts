@@ -25,6 +25,7 @@ import {
 import { decodeHeaderBlock, encodeHeaderBlock, HeaderDeflater, HeaderInflater, StoredHeaderCompressor } from '../kube-emulator/portforward/spdy/header-block.js';
 import { handlePortForwardUpgrade, type TargetResolver } from '../kube-emulator/portforward/index.js';
 import { SpdyTestClient } from '../kube-emulator/portforward/testing/spdy-client.js';
+import { servePortForwardOverSpdy } from '../kube-emulator/portforward/spdy-portforward.js';
 
 describe('SPDY/3 header dictionary', () => {
   it('is the 1423-byte dictionary of the SPDY/3 draft', () => {
@@ -168,6 +169,7 @@ describe('SPDY port-forward session (raw upgrade)', () => {
       if (port === 80) return { host: '127.0.0.1', port: echoPort };
       if (port === 81) return { host: '127.0.0.1', port: closedRefusedPort };
       if (port === 82) return { host: '127.0.0.1', port: burstPort };
+      if (port === 83) return { error: 'error forwarding port 83 to pod 1234-abcd, uid : custom kubelet text' };
       return { error: `no container port ${port} in the emulated pod` };
     };
     api = http.createServer((_req, res) => res.writeHead(404).end());
@@ -218,6 +220,8 @@ describe('SPDY port-forward session (raw upgrade)', () => {
     expect(refused.data.length).toBe(0);
     const unknown = await client.exchange(9999, 1, 'x');
     expect(unknown.error).toBe('error forwarding port 9999 to pod ns1/web-0, uid : no container port 9999 in the emulated pod');
+    const verbatim = await client.exchange(83, 3, 'x');
+    expect(verbatim.error).toBe('error forwarding port 83 to pod 1234-abcd, uid : custom kubelet text');
     const after = await client.exchange(80, 2, 'still here');
     expect(after.data.toString()).toBe('still here');
     expect(client.framesOf('goaway')).toEqual([]);
@@ -365,3 +369,25 @@ function adler32(data: Buffer): number {
   }
   return ((b << 16) | a) >>> 0;
 }
+
+describe('SPDY port-forward stream pairing', () => {
+  it('gives up on a request whose partner stream never comes, as the kubelet does', async () => {
+    const server = net.createServer((socket) => {
+      servePortForwardOverSpdy(socket, Buffer.alloc(0), { namespace: 'ns1', name: 'web-0' }, () => ({ error: 'unused' }), { pairTimeoutMs: 100 });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = new SpdyTestClient(net.connect((server.address() as net.AddressInfo).port, '127.0.0.1'));
+    const lonelyError = await client.openStream([['streamtype', 'error'], ['port', '80'], ['requestid', '1']]);
+    const lonelyData = await client.openStream([['streamtype', 'data'], ['port', '80'], ['requestid', '2']]);
+    await client.until(() => client.isFinished(lonelyError) && client.wasReset(lonelyData), 'both timeouts');
+    expect(client.received(lonelyError).toString()).toBe('timed out waiting for streams');
+    // A second stream of the same type for one request is refused.
+    await client.openStream([['streamtype', 'data'], ['port', '80'], ['requestid', '3']]);
+    const twin = await client.openStream([['streamtype', 'data'], ['port', '80'], ['requestid', '3']]);
+    const odd = await client.openStream([['streamtype', 'stdin'], ['requestid', '4']]);
+    await client.until(() => client.wasReset(twin) && client.wasReset(odd), 'refusals');
+    expect(client.framesOf('rst_stream').find((f) => f.streamId === odd)?.status).toBe(RstStatus.PROTOCOL_ERROR);
+    client.close();
+    await new Promise((r) => server.close(r));
+  });
+});

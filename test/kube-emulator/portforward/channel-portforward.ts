@@ -7,7 +7,7 @@
 import type net from 'node:net';
 import type { WebSocket } from 'ws';
 import type { PodRef, TargetResolver } from './index.js';
-import { connectTarget } from './target.js';
+import { connectTarget, kubeletErrorPrefix } from './target.js';
 
 export const CHANNEL_PROTOCOLS = ['v4.channel.k8s.io', 'v4.base64.channel.k8s.io', 'base64.channel.k8s.io'] as const;
 
@@ -70,7 +70,7 @@ export function serveChannelPortForward(ws: WebSocket, ports: number[], pod: Pod
         if (ws.bufferedAmount >= SEND_BUFFER_LIMIT) target.pause();
       });
       target.on('drain', () => ws.resume());
-      target.on('error', (err) => send(2 * i + 1, Buffer.from(`error forwarding port ${port} to pod ${pod.namespace}/${pod.name}, uid : ${err.message}`)));
+      target.on('error', (err) => send(2 * i + 1, Buffer.from(kubeletErrorPrefix(pod, port) + err.message)));
       target.on('end', () => target.end());
       target.on('close', portDone);
     });

@@ -11,7 +11,12 @@ import { rejectUpgrade, isWebSocketUpgrade, isSpdyUpgrade } from './upgrade.js';
 import { serveRawSpdy } from './spdy-transport.js';
 import { serveWebSocket } from './websocket.js';
 
-/** Maps a pod port to the local TCP endpoint standing in for the container, or explains why it cannot. */
+/**
+ * Maps a pod port to the local TCP endpoint standing in for the container, or says why it cannot. Called
+ * once per forwarded connection. An `error` is written on that connection's error stream/channel after the
+ * kubelet's prefix (`error forwarding port P to pod NS/NAME, uid : `), unless it already starts with
+ * `error forwarding port `, in which case it is used as it is.
+ */
 export type TargetResolver = (port: number) => { host: string; port: number } | { error: string };
 
 export interface PodRef {

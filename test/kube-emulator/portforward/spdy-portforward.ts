@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { PodRef, TargetResolver } from './index.js';
 import { RstStatus } from './spdy/frames.js';
 import { SpdySession, type SpdyStream } from './spdy/session.js';
-import { connectTarget, parsePort, STREAM_PAIR_TIMEOUT_MS } from './target.js';
+import { connectTarget, kubeletErrorPrefix, parsePort, STREAM_PAIR_TIMEOUT_MS } from './target.js';
 
 interface Pair {
   data?: SpdyStream;
@@ -32,6 +32,7 @@ export function servePortForwardOverSpdy(
   const pairTimeout = options.pairTimeoutMs ?? STREAM_PAIR_TIMEOUT_MS;
 
   const onStream = (stream: SpdyStream): void => {
+    stream.on('error', () => {}); // resets and lost connections also end the stream's pipes; nothing to report
     const type = stream.headers.get('streamtype');
     if (type !== 'data' && type !== 'error') {
       stream.resetStream(RstStatus.PROTOCOL_ERROR);
@@ -56,7 +57,6 @@ export function servePortForwardOverSpdy(
       return;
     }
     pair[type] = stream;
-    stream.on('error', () => {});
     if (type === 'error') stream.resume(); // clients half-close it at once; we only ever write to it
     if (pair.data && pair.error) {
       clearTimeout(pair.timer);
@@ -81,7 +81,7 @@ export function servePortForwardOverSpdy(
       let failed = false;
       target.on('error', (err) => {
         failed = true;
-        fail(`error forwarding port ${port.port} to pod ${pod.namespace}/${pod.name}, uid : ${err.message}`);
+        fail(kubeletErrorPrefix(pod, port.port) + err.message);
       });
       data.on('error', () => target.destroy()); // reset by the client, or the connection went away
       target.on('close', () => {

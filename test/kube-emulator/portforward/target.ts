@@ -12,7 +12,7 @@ export type Connected = { socket: net.Socket } | { error: string };
  * each direction closes on its own) or with the text a kubelet writes on the error stream.
  */
 export function connectTarget(pod: PodRef, port: number, resolve: TargetResolver, done: (result: Connected) => void): void {
-  const prefix = `error forwarding port ${port} to pod ${pod.namespace}/${pod.name}, uid : `;
+  const prefix = kubeletErrorPrefix(pod, port);
   let target: ReturnType<TargetResolver>;
   try {
     target = resolve(port);
@@ -21,7 +21,7 @@ export function connectTarget(pod: PodRef, port: number, resolve: TargetResolver
     return;
   }
   if ('error' in target) {
-    done({ error: prefix + target.error });
+    done({ error: target.error.startsWith(KUBELET_ERROR_START) ? target.error : prefix + target.error });
     return;
   }
   const socket = net.connect({ host: target.host, port: target.port, allowHalfOpen: true });
@@ -34,6 +34,13 @@ export function connectTarget(pod: PodRef, port: number, resolve: TargetResolver
     socket.off('error', onError);
     done({ socket });
   });
+}
+
+const KUBELET_ERROR_START = 'error forwarding port ';
+
+/** What a kubelet puts before every port-forward failure it writes on the error stream. */
+export function kubeletErrorPrefix(pod: PodRef, port: number): string {
+  return `${KUBELET_ERROR_START}${port} to pod ${pod.namespace}/${pod.name}, uid : `;
 }
 
 /** Go's wording for dial failures, which is what users see from a real kubelet. */

@@ -23,6 +23,7 @@ export function headerTokens(value: string | string[] | undefined): string[] {
 /** Answers a not-yet-upgraded request with a Kubernetes Status body, as the API server does, and closes it. */
 export function rejectUpgrade(socket: stream.Duplex, code: number, reason: string, message: string): void {
   const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+  socket.on('error', () => {}); // the client may already be gone; nothing more to tell it
   const statusText: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
   if (socket.writable) {
     socket.end(

@@ -4,18 +4,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 
-/** `kubectl` on PATH, or undefined. */
+/** `$KUBECTL` if set (e.g. a specific `kubectl.1.29`), else `kubectl` on PATH; undefined if not executable. */
 export function findKubectl(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, 'kubectl');
+  const candidates = process.env.KUBECTL !== undefined
+    ? [process.env.KUBECTL]
+    : (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'kubectl'));
+  return candidates.find((candidate) => {
     try {
       fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
+      return true;
     } catch {
-      // not here
+      return false;
     }
-  }
-  return undefined;
+  });
 }
 
 export interface KubectlPortForward {

@@ -1,0 +1,154 @@
+/**
+ * `as=Table` responses, so `kubectl get` prints the columns a real cluster shows for common kinds
+ * (and a CRD's additionalPrinterColumns for custom resources).
+ */
+import type { Obj } from './errors.js';
+import type { ResourceType } from './registry.js';
+
+interface Column {
+  name: string;
+  type?: string;
+  format?: string;
+  priority?: number;
+  cell: (o: Obj) => unknown;
+}
+
+export function age(timestamp: string | undefined, now = Date.now()): string {
+  if (!timestamp) return '<unknown>';
+  const s = Math.max(0, Math.floor((now - Date.parse(timestamp)) / 1000));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
+  if (m < 180) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+const nameCol: Column = { name: 'Name', format: 'name', cell: (o) => o.metadata.name };
+const ageCol: Column = { name: 'Age', cell: (o) => age(o.metadata.creationTimestamp) };
+
+function podStatus(o: Obj): string {
+  if (o.metadata.deletionTimestamp) return 'Terminating';
+  for (const cs of o.status?.containerStatuses ?? []) {
+    if (cs.state?.waiting?.reason) return cs.state.waiting.reason;
+    if (cs.state?.terminated?.reason) return cs.state.terminated.reason;
+  }
+  return o.status?.phase ?? 'Pending';
+}
+
+function servicePorts(o: Obj): string {
+  const ports = (o.spec?.ports ?? []).map((p: Obj) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`);
+  return ports.length ? ports.join(',') : '<none>';
+}
+
+const builtinColumns: Record<string, Column[]> = {
+  '/namespaces': [nameCol, { name: 'Status', cell: (o) => o.status?.phase ?? '' }, ageCol],
+  '/pods': [
+    nameCol,
+    { name: 'Ready', cell: (o) => `${(o.status?.containerStatuses ?? []).filter((c: Obj) => c.ready).length}/${(o.spec?.containers ?? []).length}` },
+    { name: 'Status', cell: podStatus },
+    { name: 'Restarts', type: 'integer', cell: (o) => (o.status?.containerStatuses ?? []).reduce((n: number, c: Obj) => n + (c.restartCount ?? 0), 0) },
+    ageCol,
+    { name: 'IP', priority: 1, cell: (o) => o.status?.podIP ?? '<none>' },
+    { name: 'Node', priority: 1, cell: (o) => o.spec?.nodeName ?? '<none>' },
+  ],
+  '/services': [
+    nameCol,
+    { name: 'Type', cell: (o) => o.spec?.type ?? '' },
+    { name: 'Cluster-IP', cell: (o) => o.spec?.clusterIP ?? '<none>' },
+    { name: 'External-IP', cell: (o) => (o.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip ?? i.hostname).join(',') || (o.spec?.type === 'LoadBalancer' ? '<pending>' : '<none>') },
+    { name: 'Port(s)', cell: servicePorts },
+    ageCol,
+  ],
+  '/configmaps': [nameCol, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length }, ageCol],
+  '/secrets': [nameCol, { name: 'Type', cell: (o) => o.type ?? '' }, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length }, ageCol],
+  '/nodes': [
+    nameCol,
+    { name: 'Status', cell: (o) => ((o.status?.conditions ?? []).find((c: Obj) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady') },
+    { name: 'Roles', cell: () => '<none>' },
+    ageCol,
+    { name: 'Version', cell: (o) => o.status?.nodeInfo?.kubeletVersion ?? '' },
+  ],
+  'apps/deployments': [
+    nameCol,
+    { name: 'Ready', cell: (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}` },
+    { name: 'Up-to-date', type: 'integer', cell: (o) => o.status?.updatedReplicas ?? 0 },
+    { name: 'Available', type: 'integer', cell: (o) => o.status?.availableReplicas ?? 0 },
+    ageCol,
+  ],
+  'apps/replicasets': [
+    nameCol,
+    { name: 'Desired', type: 'integer', cell: (o) => o.spec?.replicas ?? 0 },
+    { name: 'Current', type: 'integer', cell: (o) => o.status?.replicas ?? 0 },
+    { name: 'Ready', type: 'integer', cell: (o) => o.status?.readyReplicas ?? 0 },
+    ageCol,
+  ],
+  'apps/statefulsets': [nameCol, { name: 'Ready', cell: (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}` }, ageCol],
+  'apps/daemonsets': [
+    nameCol,
+    { name: 'Desired', type: 'integer', cell: (o) => o.status?.desiredNumberScheduled ?? 0 },
+    { name: 'Current', type: 'integer', cell: (o) => o.status?.currentNumberScheduled ?? 0 },
+    { name: 'Ready', type: 'integer', cell: (o) => o.status?.numberReady ?? 0 },
+    ageCol,
+  ],
+  'batch/jobs': [
+    nameCol,
+    { name: 'Status', cell: (o) => ((o.status?.conditions ?? []).some((c: Obj) => c.type === 'Complete' && c.status === 'True') ? 'Complete' : 'Running') },
+    { name: 'Completions', cell: (o) => `${o.status?.succeeded ?? 0}/${o.spec?.completions ?? 1}` },
+    ageCol,
+  ],
+  'apiextensions.k8s.io/customresourcedefinitions': [nameCol, { name: 'Created At', type: 'date', cell: (o) => o.metadata.creationTimestamp }],
+};
+
+/** Evaluates the simple JSONPath forms CRDs use in additionalPrinterColumns (`.spec.x`, `.status.conditions[0].type`). */
+function jsonPathCell(obj: Obj, path: string): unknown {
+  let cur: unknown = obj;
+  const re = /\.([^.[\]]+)|\[(\d+)\]|\[\?\(@\.(\w+)=="([^"]*)"\)\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(path)) !== null) {
+    if (cur === null || cur === undefined) return undefined;
+    if (m[1] !== undefined) cur = (cur as Obj)[m[1]];
+    else if (m[2] !== undefined) cur = Array.isArray(cur) ? cur[Number(m[2])] : undefined;
+    else cur = Array.isArray(cur) ? cur.find((x) => x?.[m![3]] === m![4]) : undefined;
+  }
+  return cur;
+}
+
+function columnsFor(type: ResourceType): Column[] {
+  if (type.columns?.length) {
+    const cols: Column[] = [nameCol];
+    for (const c of type.columns) {
+      cols.push({
+        name: c.name,
+        type: c.type,
+        priority: c.priority ?? 0,
+        cell: (o) => {
+          const v = jsonPathCell(o, c.jsonPath);
+          return c.type === 'date' && typeof v === 'string' ? age(v) : v ?? null;
+        },
+      });
+    }
+    if (!type.columns.some((c) => c.jsonPath === '.metadata.creationTimestamp')) cols.push(ageCol);
+    return cols;
+  }
+  return builtinColumns[`${type.group}/${type.plural}`] ?? [nameCol, ageCol];
+}
+
+export function wantsTable(accept: string | undefined): boolean {
+  return !!accept && accept.split(',')[0].includes('as=Table');
+}
+
+export function toTable(type: ResourceType, items: Obj[], listMeta: Obj): Obj {
+  const cols = columnsFor(type);
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: listMeta,
+    columnDefinitions: cols.map((c) => ({ name: c.name, type: c.type ?? 'string', format: c.format ?? '', description: '', priority: c.priority ?? 0 })),
+    rows: items.map((o) => ({
+      cells: cols.map((c) => c.cell(o)),
+      object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+    })),
+  };
+}
