@@ -78,7 +78,7 @@ export function buildProgram(version: string): Command {
     .option('--force', 'turn validation errors into warnings')
     .option('--readiness-timeout <duration>', 'how long to wait for each component to become ready', '5m')
     .option('--dry-run', 'render, validate and summarise; change nothing')
-    .addOption(new Option('--verify', 'accepted for istioctl compatibility; run sailctl verify-install instead').hideHelp())
+    .option('--verify', 'after the install is ready, run the verify-install checks on it')
     .allowExcessArguments(true)
     .action(lazy(() => import('./commands/install.js')));
 

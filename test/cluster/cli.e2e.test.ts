@@ -73,9 +73,12 @@ describe('sailctl install / verify-install / precheck / uninstall (binary, emula
     const deploy = await h.kubectl(['get', 'deploy', '-n', 'istio-system', 'istiod', '-o', 'jsonpath={.status.readyReplicas}']);
     expect(deploy.stdout).toBe('1');
 
-    const again = await run(['install', '-y', '--set', 'profile=minimal']);
+    const again = await run(['install', '-y', '--verify', '--set', 'profile=minimal']);
     expect(again.exitCode).toBe(0);
     expect(again.stderr).toMatch(/✔ No changes: all \d+ objects already match this install \(revision "default"\)/);
+    // --verify: the verify-install report of what was installed, on stdout.
+    expect(again.stdout).toContain('✔ Deployment istio-system/istiod is available (1/1 ready)');
+    expect(again.stdout).toMatch(/Status check results are ✔ \(\d+ passed\)\n$/);
   });
 
   it('--dry-run against the cluster shows what would change and changes nothing', async () => {

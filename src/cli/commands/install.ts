@@ -5,7 +5,8 @@
  * with no cluster configured at all it summarises the render per component, offline.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { SilentExit, UserError } from '../../core/errors.js';
+import { palette } from '../../core/terminal.js';
 import { note, writeStdout } from '../../core/output.js';
 import { resolveIstioOperator } from '../../install/resolve.js';
 import { renderManifests } from '../../render/index.js';
@@ -24,6 +25,7 @@ interface Options {
   dryRun?: boolean;
   skipConfirmation?: boolean;
   readinessTimeout?: string;
+  verify?: boolean;
 }
 
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
@@ -84,6 +86,14 @@ async function applyToCluster(opts: Options, resolveInput: Parameters<typeof res
       { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, manifestsDir: resolveInput.manifestsDir, skipConfirmation: opts.skipConfirmation, dryRun: opts.dryRun, force: opts.force, readinessTimeoutMs, signal: abort.signal },
       { note, progress, confirm: terminalConfirm() },
     );
+    // --verify: the verify-install checks of what was just installed (after the readiness wait).
+    if (opts.verify && !opts.dryRun) {
+      const { verifyInstall } = await import('../../installer/verify.js');
+      const { formatReport } = await import('../../installer/checks.js');
+      const result = await verifyInstall(cluster, { istioNamespace: prepared.plan.namespace, plan: prepared.plan });
+      writeStdout(formatReport(result.report, 'text', palette(process.stdout)));
+      if (!result.report.success) throw new SilentExit(1);
+    }
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
