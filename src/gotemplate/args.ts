@@ -10,9 +10,9 @@ export function defn<F extends Fn>(min: number, max: number, fn: F): F {
 }
 
 function typeError(expected: string, v: unknown): ArgTypeError {
-  if (v === undefined) return new ArgTypeError(`invalid value; expected ${expected}`);
+  if (v === undefined) return new ArgTypeError(`invalid value; expected ${expected}`, v);
   const got = v === null ? 'interface {}' : goTypeName(v);
-  return new ArgTypeError(`wrong type for value; expected ${expected}; got ${got}`);
+  return new ArgTypeError(`wrong type for value; expected ${expected}; got ${got}`, v);
 }
 
 /** A `string` parameter. */

@@ -163,14 +163,14 @@ class State {
       for (let i = 0; i < val.length; i++) if (!one(i, val[i])) break;
     } else if (typeof val === 'number' || val instanceof GoFloat) {
       const n = typeof val === 'number' ? val : val.value;
-      this.at(node.pipe.pos, node.pipe.text);
+      this.at(node.pipe.pos, `{{range ${node.pipe.text}}}`);
       if (!Number.isInteger(n) || val instanceof GoFloat) this.fail(`range can't iterate over ${formatValue(val)}`);
       if (decl.length > 1) this.fail(`can't use ${n} to iterate over more than one variable`);
       for (let i = 0; i < n; i++) if (!one(i, i)) break;
     } else if (val instanceof Map || (typeof val === 'object' && val !== null)) {
       for (const k of sortedKeys(val)) if (!one(k, mapGet(val, k))) break;
     } else {
-      this.at(node.pipe.pos, node.pipe.text);
+      this.at(node.pipe.pos, `{{range ${node.pipe.text}}}`);
       this.fail(`range can't iterate over ${formatValue(val)}`);
     }
     if (!ran && node.elseList) this.walk(node.elseList, dot);
@@ -363,7 +363,12 @@ class State {
     } catch (e) {
       if (e instanceof TemplateError) throw e;
       const msg = e instanceof Error ? e.message : String(e);
-      if (e instanceof ArgTypeError) this.fail(msg);
+      if (e instanceof ArgTypeError) {
+        // Go reports a badly typed argument at the argument's node.
+        const i = argv.indexOf(e.value);
+        if (args && i >= 0 && i < args.length - 1) this.at(args[i + 1].pos, args[i + 1].text);
+        this.fail(msg);
+      }
       this.fail(`error calling ${name}: ${msg}`);
     }
   }

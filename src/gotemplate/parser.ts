@@ -162,7 +162,7 @@ class Parser {
           return null;
         case 'template':
         case 'block':
-          list.push(this.templateControl(kw.val, kw.pos, list));
+          list.push(this.templateControl(kw.val));
           return null;
         case 'break':
         case 'continue':
@@ -204,7 +204,7 @@ class Parser {
     return { k: kind, pos, pipe, list, elseList } as Node;
   }
 
-  private templateControl(kind: string, pos: number, _list: Node[]): Node {
+  private templateControl(kind: string): Node {
     const nameTok = this.nextNonSpace();
     if (nameTok.kind !== 'string') this.unexpected(nameTok, `${kind} clause`);
     let pipe: PipeNode | null = null;
@@ -220,7 +220,8 @@ class Parser {
       if (!pipe) this.fail('missing value for block clause', nameTok.pos);
     }
     const text = `{{template ${JSON.stringify(nameTok.val)}${pipe ? ' ' + pipe.text : ''}}}`;
-    return { k: 'template', pos, name: nameTok.val, pipe, text };
+    // Go positions a template call at its name.
+    return { k: 'template', pos: nameTok.pos, name: nameTok.val, pipe, text };
   }
 
   private pipeline(context: string, end: 'right' | 'rparen'): PipeNode {
@@ -342,7 +343,7 @@ class Parser {
       case 'const':
       case 'nil':
       case 'dot':
-        this.fail(`unexpected . after term "${node.text}"`, node.pos);
+        this.fail(`unexpected . after term ${JSON.stringify(node.text)}`, node.pos);
       // falls through (fail never returns)
       default:
         return { k: 'chain', pos: node.pos, node, idents, text: node.text + suffix };

@@ -78,8 +78,15 @@ export function goTypeName(v: unknown): string {
   return 'map[string]interface {}';
 }
 
-/** Thrown by function argument conversion; reported like Go's reflection type errors. */
-export class ArgTypeError extends Error {}
+/** Thrown by function argument conversion; reported like Go's reflection type errors, at the argument. */
+export class ArgTypeError extends Error {
+  constructor(
+    message: string,
+    readonly value?: unknown,
+  ) {
+    super(message);
+  }
+}
 
 /** Go truthiness: false, 0, "", nil and empty collections are false. */
 export function isTrue(v: unknown): boolean {

@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { parseTemplate, type Template } from '../gotemplate/index.js';
 import { findInvalidAnnotation, parseGoBool } from './annotations.js';
 import { deepMerge, type InjectionConfig } from './config.js';
+import { parseSimpleYaml } from './fast-yaml.js';
 import { mergePrometheus } from './prometheus.js';
 import { proberEnvValue, rewriteAppProbes } from './probes.js';
 import { canonicalQuantity } from './quantity.js';
@@ -163,8 +164,8 @@ function renderTemplate(config: InjectionConfig, name: string, data: unknown): J
   } catch (err) {
     throw new InjectionError(`failed to render template "${name}": ${(err as Error).message}`);
   }
-  let parsed: unknown;
-  try {
+  let parsed: unknown = parseSimpleYaml(output);
+  if (parsed === undefined) try {
     parsed = parse(output);
   } catch (err) {
     throw new InjectionError(`template "${name}" did not produce valid YAML: ${(err as Error).message.split('\n')[0]}`);
