@@ -1,11 +1,12 @@
 /**
  * A local listener that forwards every connection to a pod port through the API server
- * (client-node's WebSocket port-forward), and keeps doing so: it watches the pod, moves to a
- * ready replacement when the pod goes away, and fails loudly when none appears in time
- * (istioctl kept a dead tunnel open silently).
+ * (client-node's WebSocket port-forward, one WebSocket per connection), and keeps doing so: it
+ * checks the pod, moves to a ready replacement when the pod goes away, and fails loudly when none
+ * appears in time (istioctl kept a dead tunnel open silently).
  */
 import net from 'node:net';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
+import type { WebSocket } from 'ws';
 import { UserError } from '../core/errors.js';
 import type { ClusterConnection } from '../kube/connect.js';
 import { isPodReady } from '../kube/pods.js';
@@ -26,12 +27,19 @@ export interface TunnelOptions {
   log: (message: string) => void;
 }
 
+/** Above this many unsent bytes towards the API server, stop reading from the local client. */
+const SEND_BUFFER_LIMIT = 1024 * 1024;
+/** The v4.channel data channel of the first (only) forwarded port. */
+const DATA_CHANNEL = Buffer.from([0]);
+
 export class Tunnel {
   private servers: net.Server[] = [];
   private sockets = new Set<net.Socket>();
+  private websockets = new Set<WebSocket>();
   private target: PodTarget;
   private targetReady: Promise<PodTarget>;
   private timer?: NodeJS.Timeout;
+  private checkInFlight?: Promise<void>;
   private failed?: (err: Error) => void;
   private closed = false;
   /** Settles when the tunnel ends: resolves on close(), rejects when it cannot continue. */
@@ -49,6 +57,7 @@ export class Tunnel {
     this.done.catch(() => undefined);
   }
 
+  /** The pod connections go to right now. */
   get pod(): PodTarget {
     return this.target;
   }
@@ -59,118 +68,165 @@ export class Tunnel {
     return this.localPort;
   }
 
+  /** Stops listening and ends every forwarded connection. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
     for (const s of this.sockets) s.destroy();
+    for (const ws of this.websockets) ws.terminate();
     for (const server of this.servers) server.close();
     this.resolveDone();
   }
 
   private fail(err: Error): void {
     if (this.closed) return;
-    this.close();
+    // Reject before close() resolves `done`, or the failure would read as a clean stop.
     this.failed?.(err);
+    this.close();
   }
 
   private async listen(): Promise<number> {
-    const hosts = this.opts.address === 'localhost' ? ['127.0.0.1', '::1'] : [this.opts.address];
-    const bindAll = async (port: number): Promise<number> => {
-      let bound = 0;
-      let firstError: NodeJS.ErrnoException | undefined;
-      for (const host of hosts) {
-        try {
-          const server = net.createServer((socket) => void this.forward(socket));
-          bound = await new Promise<number>((resolve, reject) => {
-            server.once('error', reject);
-            server.listen({ port: bound || port, host, exclusive: true }, () => resolve((server.address() as net.AddressInfo).port));
-          });
-          this.servers.push(server);
-        } catch (err) {
-          firstError ??= err as NodeJS.ErrnoException;
-          // "localhost" needs only one of its addresses (IPv6 may be off); a port clash on the first is fatal.
-          if (bound === 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') break;
-        }
+    const { address, localPort, preferredPort, log } = this.opts;
+    if (localPort !== undefined && localPort !== 0) {
+      return this.bindAll(localPort).catch((err: NodeJS.ErrnoException) => Promise.reject(listenError(err, address, localPort)));
+    }
+    if (localPort === undefined) {
+      try {
+        return await this.bindAll(preferredPort);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EADDRINUSE' && code !== 'EACCES') throw listenError(err as NodeJS.ErrnoException, address, preferredPort);
       }
-      if (bound === 0) {
-        for (const s of this.servers) s.close();
-        this.servers = [];
-        throw firstError ?? new Error('could not listen');
-      }
-      return bound;
-    };
+    }
+    const port = await this.bindAll(0).catch((err: NodeJS.ErrnoException) => Promise.reject(listenError(err, address, 0)));
+    if (localPort === undefined) log(`Port ${preferredPort} is in use on ${address}; using port ${port} instead.`);
+    return port;
+  }
 
-    if (this.opts.localPort !== undefined && this.opts.localPort !== 0) {
+  /** Listens on every address of `address` ("localhost" = 127.0.0.1 and ::1; one of them is enough). */
+  private async bindAll(port: number): Promise<number> {
+    const hosts = this.opts.address === 'localhost' ? ['127.0.0.1', '::1'] : [this.opts.address];
+    let bound = 0;
+    let firstError: NodeJS.ErrnoException | undefined;
+    for (const host of hosts) {
+      const server = net.createServer({ allowHalfOpen: true }, (socket) => void this.forward(socket));
       try {
-        return await bindAll(this.opts.localPort);
+        bound = await new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen({ port: bound || port, host }, () => resolve((server.address() as net.AddressInfo).port));
+        });
+        this.servers.push(server);
       } catch (err) {
-        throw listenError(err as NodeJS.ErrnoException, this.opts.address, this.opts.localPort);
+        firstError ??= err as NodeJS.ErrnoException;
+        // A clash on the first address is fatal; the second (IPv6 may be off) is optional.
+        if (bound === 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') break;
       }
     }
-    if (this.opts.localPort === undefined) {
-      try {
-        return await bindAll(this.opts.preferredPort);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' && (err as NodeJS.ErrnoException).code !== 'EACCES') {
-          throw listenError(err as NodeJS.ErrnoException, this.opts.address, this.opts.preferredPort);
-        }
-        this.opts.log(`Port ${this.opts.preferredPort} is in use on ${this.opts.address}; using a free port instead.`);
-      }
+    if (bound === 0) {
+      for (const s of this.servers) s.close();
+      this.servers = [];
+      throw firstError ?? new Error('could not listen');
     }
-    try {
-      return await bindAll(0);
-    } catch (err) {
-      throw listenError(err as NodeJS.ErrnoException, this.opts.address, 0);
-    }
+    return bound;
   }
 
   private async forward(socket: net.Socket): Promise<void> {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    try {
+    // The socket stays paused (its bytes buffered) until the WebSocket is open, so a retry loses nothing.
+    for (let attempt = 0; ; attempt++) {
       const target = await this.targetReady;
-      if (socket.destroyed) return;
-      const { conn, remotePort } = this.opts;
-      const errors = new PassThrough();
-      errors.on('data', (chunk: Buffer) => {
-        const text = chunk.toString('utf8').trim();
-        if (text) this.opts.log(`connection to ${target.namespace}/${target.name}:${remotePort} failed: ${text}`);
+      if (socket.destroyed || this.closed) return;
+      try {
+        const ws = await this.connect(target, socket);
+        if (socket.destroyed || this.closed) return void ws.terminate();
+        this.pipe(socket, ws);
+        return;
+      } catch (err) {
+        if (socket.destroyed || this.closed) return;
+        // The pod may just have gone: check it now, and retry once if there is a new one.
+        if (attempt === 0) {
+          await this.checkPod();
+          if (this.target !== target) continue;
+        }
+        this.opts.log(`port-forward to pod ${target.namespace}/${target.name} failed: ${upgradeErrorText(err)}`);
         socket.destroy();
-      });
-      const pf = new conn.k8s.PortForward(conn.kc, false);
-      const ws = (await pf.portForward(target.namespace, target.name, [remotePort], socket, errors, socket)) as import('ws').WebSocket;
-      ws.on('close', () => socket.end());
-      ws.on('error', () => socket.destroy());
-      socket.on('close', () => ws.close());
-    } catch (err) {
-      const message = (err as Error).message ?? String(err);
-      this.opts.log(`port-forward to ${this.target.namespace}/${this.target.name} failed: ${message}`);
-      socket.destroy();
-      void this.checkPod();
+        return;
+      }
     }
   }
 
-  private checking = false;
+  private async connect(target: PodTarget, socket: net.Socket): Promise<WebSocket> {
+    const { conn, remotePort } = this.opts;
+    let ws: WebSocket | undefined;
+    // Bytes from the pod go to the local client; when it cannot keep up, stop reading the WebSocket.
+    const output = new Writable({
+      write(chunk: Buffer, _enc, callback) {
+        if (!socket.destroyed && !socket.write(chunk) && ws) {
+          ws.pause();
+          socket.once('drain', () => ws?.resume());
+        }
+        callback();
+      },
+    });
+    const errors = new Writable({
+      write: (chunk: Buffer, _enc, callback) => {
+        const text = chunk.toString('utf8').trim();
+        if (text) {
+          this.opts.log(`connection to pod ${target.namespace}/${target.name} port ${remotePort} failed: ${text}`);
+          socket.destroy();
+        }
+        callback();
+      },
+    });
+    // client-node would close the WebSocket when its input ends; the local client's half-close must
+    // not cut the answer off, so input is sent below (pipe) and this stream never ends.
+    const noInput = new PassThrough();
+    const pf = new conn.k8s.PortForward(conn.kc, false);
+    ws = (await pf.portForward(target.namespace, target.name, [remotePort], output, errors, noInput)) as WebSocket;
+    return ws;
+  }
 
-  /** Keeps the target current: a gone or unready pod is replaced, or the tunnel fails. */
-  private async checkPod(): Promise<void> {
-    if (this.checking || this.closed) return;
-    this.checking = true;
+  /** Local client → pod with backpressure; the pod closing ends the local connection. */
+  private pipe(socket: net.Socket, ws: WebSocket): void {
+    this.websockets.add(ws);
+    socket.on('data', (chunk: Buffer) => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(Buffer.concat([DATA_CHANNEL, chunk]), { binary: true }, () => {
+        if (socket.isPaused() && ws.bufferedAmount < SEND_BUFFER_LIMIT) socket.resume();
+      });
+      if (ws.bufferedAmount >= SEND_BUFFER_LIMIT) socket.pause();
+    });
+    ws.on('close', () => {
+      this.websockets.delete(ws);
+      socket.end();
+    });
+    ws.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
+    });
+    socket.resume();
+  }
+
+  /** Keeps the target current: a gone or unready pod is replaced, or the tunnel fails. One check at a time. */
+  private checkPod(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.checkInFlight ??= this.runCheck().finally(() => (this.checkInFlight = undefined));
+    return this.checkInFlight;
+  }
+
+  private async runCheck(): Promise<void> {
+    const current = this.target;
+    let pod;
     try {
-      const current = this.target;
-      let pod;
-      try {
-        pod = await readPod(this.opts.conn, current.namespace, current.name);
-      } catch (err) {
-        return this.waitForReplacement(current, `the API server did not answer (${(err as Error).message})`);
-      }
-      if (pod && isPodReady(pod)) return;
-      await this.waitForReplacement(current, pod ? 'is no longer ready' : 'was deleted');
-    } finally {
-      this.checking = false;
+      pod = await readPod(this.opts.conn, current.namespace, current.name);
+    } catch (err) {
+      return this.waitForReplacement(current, `could not be checked (${(err as Error).message})`);
     }
+    if (pod && isPodReady(pod)) return;
+    await this.waitForReplacement(current, pod ? 'is no longer ready' : 'was deleted');
   }
 
   private async waitForReplacement(lost: PodTarget, why: string): Promise<void> {
@@ -197,21 +253,34 @@ export class Tunnel {
       }
       if (Date.now() >= deadline) {
         return this.fail(
-          new UserError(`pod ${lost.namespace}/${lost.name} ${why} and no ready replacement appeared within ${Math.round(timeoutMs / 1000)}s; the tunnel is closed`, {
+          new UserError(`pod ${lost.namespace}/${lost.name} ${why} and no ready replacement appeared within ${formatMs(timeoutMs)}; the tunnel is closed`, {
             hint: `Check the workload with: kubectl get pods -n ${lost.namespace}${lost.replacementSelector ? ` -l ${lost.replacementSelector}` : ''}`,
           }),
         );
       }
-      await new Promise((r) => setTimeout(r, Math.min(1000, this.opts.checkIntervalMs ?? 2000)));
+      await new Promise((r) => setTimeout(r, Math.min(1000, this.opts.checkIntervalMs ?? 2000, Math.max(0, deadline - Date.now()))));
     }
   }
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 || ms % 1000 !== 0 ? `${ms}ms` : `${ms / 1000}s`;
+}
+
+/** client-node rejects with the WebSocket's error event: "Unexpected server response: 403" and the like. */
+function upgradeErrorText(err: unknown): string {
+  const e = err as { message?: string; error?: { message?: string } };
+  const text = e.error?.message ?? e.message ?? String(err);
+  if (/\b403\b/.test(text)) return `${text} (you need the RBAC permission "create" on "pods/portforward")`;
+  if (/\b404\b/.test(text)) return `${text} (the pod no longer exists)`;
+  return text;
 }
 
 function listenError(err: NodeJS.ErrnoException, address: string, port: number): UserError {
   if (err.code === 'EADDRINUSE') {
     return new UserError(`local port ${port} is already in use on ${address}`, { hint: 'Pick another one with --port, or --port 0 for any free port.' });
   }
-  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
     return new UserError(`cannot listen on address ${address}: it is not an address of this machine`, { hint: 'Use --address localhost, 127.0.0.1 or 0.0.0.0.' });
   }
   if (err.code === 'EACCES') return new UserError(`no permission to listen on ${address}:${port}`, { hint: 'Ports below 1024 need privileges; use --port with a higher port.' });
