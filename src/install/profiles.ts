@@ -8,6 +8,7 @@ import { DataError, UserError } from '../core/errors.js';
 import { parseYamlDocuments, type SourceDoc } from '../core/yaml-docs.js';
 import { isPlainObject } from './merge.js';
 import { packageRoot } from './package-root.js';
+import { keyLine } from './source-lines.js';
 import { IOP_API_VERSION, IOP_KIND, type JsonObject } from './types.js';
 
 export interface LoadedProfile {
@@ -19,6 +20,8 @@ export interface LoadedProfile {
   /** The file's text (for locating keys in error messages). */
   text: string;
 }
+
+const TOP_LEVEL_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
 
 /** The directory profiles are read from. */
 export function profilesDir(manifestsDir?: string): string {
@@ -49,7 +52,7 @@ export function loadProfile(name: string, manifestsDir?: string): LoadedProfile 
     });
   }
   const text = readFileSync(file, 'utf8');
-  const doc = requireIstioOperator(parseYamlDocuments(text, file), file);
+  const doc = requireIstioOperator(parseYamlDocuments(text, file), file, text);
   if (!doc) throw new DataError(`${file}: the profile file is empty`, { hint: 'A profile file holds one IstioOperator.' });
   return { name, file, iop: doc.value as JsonObject, doc, text };
 }
@@ -59,7 +62,8 @@ export function loadProfile(name: string, manifestsDir?: string): LoadedProfile 
  * install.istio.io/v1alpha1 IstioOperator, and there may be only one.
  * Returns undefined for a file without documents.
  */
-export function requireIstioOperator(docs: SourceDoc[], file: string): SourceDoc | undefined {
+export function requireIstioOperator(docs: SourceDoc[], file: string, text?: string): SourceDoc | undefined {
+  const lineOfKey = (doc: SourceDoc, path: string[]) => (text === undefined ? doc.lineOf(path) : keyLine(doc, text, path)) ?? doc.line;
   let found: SourceDoc | undefined;
   for (const doc of docs) {
     if (!isPlainObject(doc.value)) {
@@ -67,7 +71,7 @@ export function requireIstioOperator(docs: SourceDoc[], file: string): SourceDoc
     }
     const { apiVersion, kind } = doc.value;
     if (kind !== IOP_KIND || (apiVersion !== undefined && apiVersion !== IOP_API_VERSION)) {
-      const line = doc.lineOf(['kind']) ?? doc.line;
+      const line = lineOfKey(doc, ['kind']);
       throw new DataError(
         `${file}:${line}: ${String(kind ?? 'a document without kind')}${apiVersion ? ` (${String(apiVersion)})` : ''} is not an IstioOperator`,
         { hint: `An overlay file holds one object with apiVersion: ${IOP_API_VERSION} and kind: ${IOP_KIND}.` },
@@ -75,6 +79,17 @@ export function requireIstioOperator(docs: SourceDoc[], file: string): SourceDoc
     }
     if (found) {
       throw new DataError(`${file}:${doc.line}: contains multiple IstioOperator CRs, only one per file is supported`);
+    }
+    for (const key of Object.keys(doc.value)) {
+      if (!TOP_LEVEL_KEYS.includes(key)) {
+        throw new DataError(`${file}:${lineOfKey(doc, [key])}: unknown field "${key}" in IstioOperator`, {
+          hint: `An IstioOperator has only ${TOP_LEVEL_KEYS.join(', ')}; settings go under spec.`,
+        });
+      }
+    }
+    const spec = doc.value.spec;
+    if (spec !== undefined && spec !== null && !isPlainObject(spec)) {
+      throw new DataError(`${file}:${lineOfKey(doc, ['spec'])}: spec must be a map, not ${Array.isArray(spec) ? 'a list' : 'a ' + typeof spec}`);
     }
     found = doc;
   }

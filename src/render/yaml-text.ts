@@ -1,10 +1,7 @@
 /** Deterministic text forms: YAML with sorted keys (as sigs.k8s.io/yaml re-marshals) and sorted JSON. */
-import { stringify } from 'yaml';
 import { isMap } from './tree.js';
 
-export function yamlText(value: unknown): string {
-  return stringify(value, { sortMapEntries: true, indentSeq: false, lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
-}
+export { emitYaml as yamlText } from './yaml-emit.js';
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);

@@ -163,6 +163,15 @@ describe('bad input files', () => {
     expect(err.message).toBe(`${f}:6: contains multiple IstioOperator CRs, only one per file is supported`);
   });
 
+  it('unknown top-level fields and a spec that is not a map', async () => {
+    const f = file('specs.yaml', 'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspecs:\n  profile: demo\n');
+    const err = await rejects(resolveIstioOperator({ files: [f] }));
+    expect(err).toBeInstanceOf(DataError);
+    expect(err.message).toBe(`${f}:3: unknown field "specs" in IstioOperator`);
+    const g = file('speclist.yaml', 'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  - profile\n');
+    expect((await rejects(resolveIstioOperator({ files: [g] }))).message).toBe(`${g}:3: spec must be a map, not a list`);
+  });
+
   it('malformed YAML: DataError with file:line:col', async () => {
     const f = file('bad.yaml', 'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  values: [unclosed\n');
     const err = await rejects(resolveIstioOperator({ files: [f] }));
