@@ -95,6 +95,22 @@ describe('sailctl install / verify-install / precheck / uninstall (binary, emula
     expect((await h.kubectl(['get', 'deploy', '-A', '-o', 'name'])).stdout).toBe(before);
   });
 
+  it('precheck before an upgrade: warnings print but do not fail; --output-threshold Error hides them', async () => {
+    const r = await run(['x', 'precheck', '--from-version', '1.26']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('✔ installed control planes: revision default (Istio 1.30.0, istio-system)');
+    expect(r.stdout).toMatch(/⚠ upgrade from 1\.26 is supported\n {4}1\.26 → 1\.30\.0 skips 3 minor versions/);
+    expect(r.stdout).toMatch(/✔ no deprecated Istio fields in use \(0 resources checked\)/);
+    expect(r.stderr).toBe('✔ Istio is safe to install or upgrade, but read the 1 warning above first.\n');
+    const quiet = await run(['x', 'precheck', '--from-version', '1.26', '--output-threshold', 'Error']);
+    expect(quiet.exitCode).toBe(0);
+    expect(quiet.stdout).not.toContain('⚠');
+    expect((await run(['x', 'precheck', '--output-threshold', 'Loud'])).exitCode).toBe(64);
+    const bad = await run(['x', 'precheck', '--from-version', '2.1']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/^Error: invalid version 2\.1: expected major version 1/);
+  });
+
   it('verify-install on the healthy install, in each output format', async () => {
     const text = await run(['verify-install']);
     expect(text.exitCode).toBe(0);

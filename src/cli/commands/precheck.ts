@@ -18,16 +18,25 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   if (args.length > 0) throw new UserError(`precheck takes no arguments, got ${JSON.stringify(args)}`);
   const format = parseOutputFormat(opts.output, ['log', 'json', 'yaml', 'short'] as const);
   if (opts.fromVersion !== undefined) checkFromVersion(opts.fromVersion);
+  const threshold = (opts.outputThreshold ?? 'Warning').toLowerCase();
+  if (!['info', 'warning', 'error'].includes(threshold)) throw new UsageError(`invalid --output-threshold "${opts.outputThreshold}": use Info, Warning or Error`);
   const { prepareInstall } = await import('../../installer/prepare.js');
   const { plan } = await prepareInstall({ revision: opts.revision });
   const { precheck } = await import('../../installer/precheck.js');
-  const { formatReport } = await import('../../installer/checks.js');
+  const { countResults, formatReport } = await import('../../installer/checks.js');
   const cluster = await openClusterFromGlobals(globals);
   try {
     const report = await precheck(cluster, { plan, skipControlPlane: opts.skipControlplane, fromVersion: opts.fromVersion });
-    writeStdout(formatReport(report, format === 'log' ? 'text' : format, palette(process.stdout)));
+    // --output-threshold Error hides warnings from the printed report (they never fail the run).
+    const shown = threshold === 'error' ? { ...report, categories: report.categories.map((c) => ({ ...c, checks: c.checks.filter((k) => k.result !== 'warning') })) } : report;
+    writeStdout(formatReport(shown, format === 'log' ? 'text' : format, palette(process.stdout)));
     if (!report.success) throw new SilentExit(1);
-    if (format === 'log') note('✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/.');
+    if (format === 'log') {
+      const warnings = countResults(report).warning;
+      note(warnings === 0
+        ? '✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/.'
+        : `✔ Istio is safe to install or upgrade, but read the ${warnings} warning${warnings === 1 ? '' : 's'} above first.`);
+    }
   } finally {
     cluster.close();
   }
@@ -36,7 +45,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
 /** istioctl's --from-version rules: 1.<minor>. */
 function checkFromVersion(v: string): void {
   const parts = v.replace(/^v/, '').split('.');
-  if (parts.length < 2) throw new UsageError(`invalid version ${v}, expected format like '1.0'`);
-  if (parts[0] !== '1') throw new UsageError(`invalid version ${v}: expected major version 1`);
-  if (!/^\d+$/.test(parts[1]!)) throw new UsageError(`invalid version ${v}: minor version is not a number`);
+  if (parts.length < 2) throw new UserError(`invalid version ${v}, expected format like '1.0'`);
+  if (parts[0] !== '1') throw new UserError(`invalid version ${v}: expected major version 1`);
+  if (!/^\d+$/.test(parts[1]!)) throw new UserError(`invalid version ${v}: minor version is not a number`);
 }
