@@ -130,6 +130,16 @@ export async function findControlPlanes(res: Resources): Promise<ControlPlane[]>
     .sort((a, b) => a.revision.localeCompare(b.revision) || a.namespace.localeCompare(b.namespace));
 }
 
+/** "upgrade" / "downgrade" / "change", comparing versions numerically (1.9 < 1.10). */
+export function direction(from: string, to: string): 'upgrade' | 'downgrade' | 'change' {
+  const parse = (v: string) => /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v)?.slice(1, 4).map((n) => Number(n ?? 0));
+  const a = parse(from);
+  const b = parse(to);
+  if (!a || !b) return 'change';
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? 'upgrade' : 'downgrade';
+  return 'change';
+}
+
 /** A control plane of the same revision elsewhere is a conflict; in our namespace it is an upgrade. */
 export function sameRevisionCheck(planes: readonly ControlPlane[], revision: string, namespace: string): Check {
   const elsewhere = planes.filter((p) => p.revision === revision && p.namespace !== namespace);
@@ -138,7 +148,7 @@ export function sameRevisionCheck(planes: readonly ControlPlane[], revision: str
   }
   const here = planes.find((p) => p.revision === revision && p.namespace === namespace);
   if (here && here.version !== ISTIO_VERSION) {
-    return warn(`no other control plane of revision "${revision}"`, `revision "${revision}" runs Istio ${here.version} in ${namespace}; installing will ${here.version < ISTIO_VERSION ? 'upgrade' : 'change'} it to ${ISTIO_VERSION} in place`, 'To upgrade without touching the running control plane, install with --revision and move namespaces over (canary upgrade).');
+    return warn(`no other control plane of revision "${revision}"`, `revision "${revision}" runs Istio ${here.version} in ${namespace}; installing will ${direction(here.version, ISTIO_VERSION)} it to ${ISTIO_VERSION} in place`, 'To upgrade without touching the running control plane, install with --revision and move namespaces over (canary upgrade).');
   }
   return ok(`no other control plane of revision "${revision}"`);
 }

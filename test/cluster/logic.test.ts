@@ -207,3 +207,13 @@ describe('pre-install gate', () => {
     expect(forced.warnings).toContain('the cluster runs Kubernetes v1.29.4; Istio 1.30.0 needs 1.32 or newer (continuing because of --force)');
   });
 });
+
+describe('version direction', () => {
+  it('compares numerically, not as strings (istioctl: "1.9" > "1.10")', async () => {
+    const { direction } = await import('../../src/installer/preflight.js');
+    expect(direction('1.9.8', '1.30.0')).toBe('upgrade');
+    expect(direction('1.30.1', '1.30.0')).toBe('downgrade');
+    expect(direction('1.30.0', '1.30.0')).toBe('change');
+    expect(direction('unknown', '1.30.0')).toBe('change');
+  });
+});
