@@ -200,7 +200,9 @@ export function buildProgram(version: string): Command {
     const takesPod = ['proxy', 'envoy', 'controlz', 'istiod-debug'].includes(name);
     const sub = dashboard.command(takesPod ? `${name} [pod]` : name).description(dashboardHelp(name));
     if (name === 'controlz' || name === 'istiod-debug') sub.option('-r, --revision <revision>', 'control plane revision');
-    sub.option('--ui-port <port>', 'the remote port of the dashboard');
+    // istioctl names the remote port --ctrlz_port on controlz and --ui-port everywhere else.
+    if (name === 'controlz') sub.option('--ctrlz_port <port>', 'ControlZ port of istiod', '9876');
+    else sub.option('--ui-port <port>', 'the remote port of the dashboard');
     sub.action(lazy(() => import('./commands/dashboard.js')));
   }
   dashboard.argument('[dashboard]').action((name: string | undefined) => {

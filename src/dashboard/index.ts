@@ -21,12 +21,15 @@ export interface OpenDashboard {
   tunnel: Tunnel;
 }
 
+/**
+ * --port (0 = any free port) and the remote --ui-port/--ctrlz_port. Not a number is a flag error
+ * (exit 64, as istioctl's int flags); a number out of range is istioctl's exit-1 message.
+ */
 export function parsePort(value: string | undefined, flag: string, allowZero: boolean): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > 65535) {
-    throw new UsageError(`port number ${value} for ${flag} must be in the range ${allowZero ? 0 : 1}..65535`);
-  }
+  if (value.trim() === '' || !Number.isInteger(n)) throw new UsageError(`invalid argument "${value}" for "${flag}" flag: not a port number`);
+  if (n < (allowZero ? 0 : 1) || n > 65535) throw new UserError(`port number ${n} must be in the range ${allowZero ? 0 : 1}..65535`, { hint: `Check ${flag}.` });
   return n;
 }
 

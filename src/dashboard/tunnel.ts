@@ -160,13 +160,13 @@ export class Tunnel {
 
   private async connect(target: PodTarget, socket: net.Socket): Promise<WebSocket> {
     const { conn, remotePort } = this.opts;
-    let ws: WebSocket | undefined;
+    const link: { ws?: WebSocket } = {};
     // Bytes from the pod go to the local client; when it cannot keep up, stop reading the WebSocket.
     const output = new Writable({
       write(chunk: Buffer, _enc, callback) {
-        if (!socket.destroyed && !socket.write(chunk) && ws) {
-          ws.pause();
-          socket.once('drain', () => ws?.resume());
+        if (!socket.destroyed && !socket.write(chunk) && link.ws) {
+          link.ws.pause();
+          socket.once('drain', () => link.ws?.resume());
         }
         callback();
       },
@@ -185,8 +185,8 @@ export class Tunnel {
     // not cut the answer off, so input is sent below (pipe) and this stream never ends.
     const noInput = new PassThrough();
     const pf = new conn.k8s.PortForward(conn.kc, false);
-    ws = (await pf.portForward(target.namespace, target.name, [remotePort], output, errors, noInput)) as WebSocket;
-    return ws;
+    link.ws = (await pf.portForward(target.namespace, target.name, [remotePort], output, errors, noInput)) as WebSocket;
+    return link.ws;
   }
 
   /** Local client → pod with backpressure; the pod closing ends the local connection. */

@@ -12,6 +12,7 @@ interface Options {
   selector?: string;
   output?: string;
   uiPort?: string;
+  ctrlz_port?: string;
   revision?: string;
 }
 
@@ -20,8 +21,14 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
   if (opts.output !== undefined && opts.output !== 'json') throw new UsageError(`--output must be "json", not "${opts.output}"`);
   const { connectCluster } = await import('../../kube/connect.js');
   const { openDashboard, parsePort } = await import('../../dashboard/index.js');
-  const conn = await connectCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs: parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout') });
+  // Flags first: a bad one is reported without touching the cluster.
+  const localPort = parsePort(opts.port, '--port', true);
+  const uiPort = parsePort(opts.uiPort ?? opts.ctrlz_port, opts.uiPort !== undefined ? '--ui-port' : '--ctrlz_port', false);
   const reconnect = process.env.SAILCTL_DASHBOARD_RECONNECT_TIMEOUT;
+  const reconnectTimeoutMs = reconnect ? parseDuration(reconnect, 'SAILCTL_DASHBOARD_RECONNECT_TIMEOUT') : undefined;
+  const timeoutMs = parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout');
+
+  const conn = await connectCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs });
   const { url, target, tunnel } = await openDashboard(conn, {
     dashboard: cmd.name() as DashboardName,
     podArg: args[0],
@@ -30,15 +37,18 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
     istioNamespace: globals.istioNamespace,
     namespace: globals.namespace ?? conn.resolved.namespace,
     address: opts.address,
-    localPort: parsePort(opts.port, '--port', true),
-    uiPort: parsePort(opts.uiPort, '--ui-port', false),
-    reconnectTimeoutMs: reconnect ? parseDuration(reconnect, 'SAILCTL_DASHBOARD_RECONNECT_TIMEOUT') : undefined,
+    localPort,
+    uiPort,
+    reconnectTimeoutMs,
     log: note,
   });
+  // Ctrl+C from here on closes the tunnel cleanly (exit 0), even while the browser is starting.
+  const stop = () => tunnel.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 
-  const pod = `${target.name}.${target.namespace}`;
   if (opts.output === 'json') {
-    process.stdout.write(JSON.stringify({ url, pod, localPort: tunnel.localPort }) + '\n');
+    process.stdout.write(JSON.stringify({ url, pod: `${target.name}.${target.namespace}`, localPort: tunnel.localPort }) + '\n');
   } else {
     process.stdout.write(`${url}\n`);
     note(`Forwarding ${url} to pod ${target.namespace}/${target.name}. Press Ctrl+C to stop.`);
@@ -46,9 +56,6 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
   if (opts.browser) await openBrowser(url);
   else if (opts.output !== 'json') note('Not opening a browser (--browser=false).');
 
-  const stop = () => tunnel.close();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   try {
     await tunnel.done;
   } finally {
