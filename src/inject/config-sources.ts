@@ -1,14 +1,19 @@
 /**
- * Where kube-inject's configuration comes from (injection.md §5.3): an IstioOperator file,
- * explicit files, or the built-in default profile. A cluster source (the istio-sidecar-injector
- * and istio ConfigMaps) plugs in as one more `InjectionConfigSource` with the cluster layer.
+ * Where kube-inject's configuration comes from (injection.md §5.3), per part, highest first:
+ *   templates: --injectConfigFile  >  cluster ConfigMap istio-sidecar-injector[-REV] key `config`
+ *   values:    --operatorFileName  >  --valuesFile  >  the same ConfigMap's key `values`
+ *   mesh:      --operatorFileName  >  --meshConfigFile  >  ConfigMap istio[-REV] key `mesh`
+ * An IstioOperator file is rendered like `manifest generate` (profile and chart defaults
+ * included), so it is a complete source by itself. Parts no file gives come from the cluster;
+ * with no cluster configured or reachable, from the built-in default profile (said on stderr).
  */
 import { parse } from 'yaml';
-import { DataError } from '../core/errors.js';
+import { DataError, UserError } from '../core/errors.js';
 import { readInput } from '../core/yaml-docs.js';
+import { ClusterUnreachable, type ClusterConfigReader } from './cluster-source.js';
 import { nativeSidecarsFromEnv, withMeshDefaults, type InjectionConfig } from './config.js';
 import { defaultInjectionValues } from './default-values.js';
-import { buildInjectorConfig, builtinTemplates } from './injector-config.js';
+import { buildInjectorConfig } from './injector-config.js';
 import type { JsonObject } from './smp.js';
 import { isObject } from './smp.js';
 
@@ -18,58 +23,151 @@ export interface InjectionConfigOptions {
   meshConfigFile?: string;
   operatorFileName?: string;
   revision?: string;
+  /** Default `istio-system`. */
+  istioNamespace?: string;
+  /** Default `istio`; `-REV` is appended for a revision. */
+  meshConfigMapName?: string;
+  /** Default `istio-sidecar-injector`; `-REV` is appended for a revision. */
+  injectConfigMapName?: string;
 }
 
 export interface LoadedInjectionConfig {
   config: InjectionConfig;
-  /** Said on stderr: where the configuration came from when the user gave no files. */
+  /** Said on stderr: where the configuration came from when it is not the user's. */
   notice?: string;
 }
 
-/** A swappable source of the three inputs; the cluster layer will add one reading ConfigMaps. */
-export interface InjectionConfigSource {
-  injectorConfig(): Promise<string | undefined>;
-  values(): Promise<JsonObject | undefined>;
-  meshConfig(): Promise<JsonObject | undefined>;
+export interface ConfigEnvironment {
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Opens the cluster when some part is still missing: undefined when no cluster is
+   * configured; throws a UserError when it cannot be reached.
+   */
+  cluster?: () => Promise<ClusterConfigReader | undefined>;
 }
 
-export async function loadInjectionConfig(options: InjectionConfigOptions, env: NodeJS.ProcessEnv = process.env): Promise<LoadedInjectionConfig> {
-  const fromFiles = Boolean(options.injectConfigFile || options.valuesFile || options.meshConfigFile || options.operatorFileName);
-  let notice: string | undefined;
+/** The three rendered ConfigMap payloads kube-inject needs. */
+interface ConfigMapPayloads {
+  config: string;
+  values: JsonObject;
+  mesh?: JsonObject;
+}
+
+export async function loadInjectionConfig(options: InjectionConfigOptions, environment: ConfigEnvironment = {}): Promise<LoadedInjectionConfig> {
+  const env = environment.env ?? process.env;
   let injectorText: string | undefined;
+  let injectorName = options.injectConfigFile ?? '';
   let values: JsonObject | undefined;
   let mesh: JsonObject | undefined;
+  let revision = options.revision && options.revision !== 'default' ? options.revision : '';
+  const notices: string[] = [];
 
   if (options.operatorFileName) {
-    const iop = await readStructured(options.operatorFileName);
-    const spec = isObject(iop.spec) ? iop.spec : {};
-    if (isObject(spec.values)) values = spec.values;
-    if (isObject(spec.meshConfig)) mesh = spec.meshConfig;
+    const rendered = await renderedPayloads({ files: [options.operatorFileName], revision: options.revision });
+    values = rendered.values;
+    mesh = rendered.mesh ?? {};
+    if (!options.injectConfigFile) {
+      injectorText = rendered.config;
+      injectorName = `${options.operatorFileName} (rendered)`;
+    }
   }
   if (options.injectConfigFile) injectorText = (await readInput(options.injectConfigFile)).text;
   if (!values && options.valuesFile) values = await readStructured(options.valuesFile);
   if (!mesh && options.meshConfigFile) mesh = await readStructured(options.meshConfigFile);
 
-  if (!fromFiles || !injectorText || !values) {
-    const builtin = await builtinDefault(options.revision);
-    injectorText ??= builtin.config;
-    values ??= builtin.values;
-    if (!fromFiles) mesh ??= builtin.mesh;
-    if (!fromFiles) notice = `using the built-in default profile's injection configuration (${builtin.origin}); pass --injectConfigFile/--valuesFile/--meshConfigFile or --operatorFileName to use your installation's`;
+  if (injectorText === undefined || !values || !mesh) {
+    const missing = [injectorText === undefined && 'templates', !values && 'values', !mesh && 'mesh config'].filter(Boolean).join(', ');
+    let reader: ClusterConfigReader | undefined;
+    let unreachable: string | undefined;
+    try {
+      reader = await environment.cluster?.();
+    } catch (err) {
+      if (!(err instanceof ClusterUnreachable)) throw err;
+      unreachable = err.message;
+    }
+    if (reader) {
+      try {
+        if (!options.revision) revision = (await reader.defaultRevision()) ?? '';
+        const fromCluster = await readClusterConfigMaps(reader, options, revision, { injector: injectorText === undefined || !values, mesh: !mesh });
+        if (injectorText === undefined) {
+          injectorText = fromCluster.config;
+          injectorName = fromCluster.injectorName;
+        }
+        values ??= fromCluster.values;
+        mesh ??= fromCluster.mesh;
+      } catch (err) {
+        // No answer at all means "no reachable cluster"; a refusal or a missing ConfigMap is an answer.
+        if (!(err instanceof ClusterUnreachable)) throw err;
+        unreachable = err.message;
+      }
+    }
+    if (injectorText === undefined || !values || !mesh) {
+      const builtin = await renderedPayloads({ files: [], revision });
+      if (injectorText === undefined) {
+        injectorText = builtin.config;
+        injectorName = 'built-in injector config';
+      }
+      values ??= builtin.values;
+      mesh ??= builtin.mesh ?? {};
+      const why = unreachable ? `the cluster is not reachable (${unreachable})` : 'no cluster is configured';
+      notices.push(`${why}: using the built-in default profile's ${missing}; pass --injectConfigFile, --valuesFile and --meshConfigFile (or --operatorFileName) to inject for your installation`);
+    }
   }
-  const injector = parseInjectorConfig(injectorText, options.injectConfigFile ?? 'built-in injector config');
-  const revision = typeof values.revision === 'string' ? values.revision : options.revision && options.revision !== 'default' ? options.revision : '';
+
+  const injector = parseInjectorConfig(injectorText, injectorName);
+  const fromValues = typeof values.revision === 'string' ? values.revision : '';
+  const effective = fromValues || revision;
   return {
     config: {
       ...injector,
       values,
       meshConfig: withMeshDefaults(mesh),
-      revision: revision === 'default' ? '' : revision,
+      revision: effective === 'default' ? '' : effective,
       nativeSidecars: nativeSidecarsFromEnv(env),
       compliancePolicy: env.COMPLIANCE_POLICY || undefined,
     },
-    notice,
+    notice: notices.length > 0 ? notices.join('\n') : undefined,
   };
+}
+
+async function readClusterConfigMaps(
+  reader: ClusterConfigReader,
+  options: InjectionConfigOptions,
+  revision: string,
+  need: { injector: boolean; mesh: boolean },
+): Promise<{ config?: string; values?: JsonObject; mesh?: JsonObject; injectorName: string }> {
+  const ns = options.istioNamespace || 'istio-system';
+  const suffix = revision && revision !== 'default' ? `-${revision}` : '';
+  const injectName = `${options.injectConfigMapName || 'istio-sidecar-injector'}${suffix}`;
+  const meshName = `${options.meshConfigMapName || 'istio'}${suffix}`;
+  const out: { config?: string; values?: JsonObject; mesh?: JsonObject; injectorName: string } = { injectorName: `ConfigMap ${ns}/${injectName}` };
+  const missingHint = `Is Istio${suffix ? ` revision "${revision}"` : ''} installed in namespace ${ns}? Use -i/--istioNamespace and -r/--revision to point at it, or pass --injectConfigFile, --valuesFile and --meshConfigFile.`;
+  if (need.injector) {
+    const data = await reader.configMapData(ns, injectName);
+    if (!data) throw new UserError(`ConfigMap ${ns}/${injectName} not found on ${reader.describe()}`, { hint: missingHint });
+    if (typeof data.config !== 'string') throw new UserError(`ConfigMap ${ns}/${injectName} has no key "config" (the injection templates)`, { hint: missingHint });
+    out.config = data.config;
+    if (typeof data.values !== 'string') throw new UserError(`ConfigMap ${ns}/${injectName} has no key "values"`, { hint: 'Pass --valuesFile with the injection values.' });
+    out.values = parseObject(data.values, `ConfigMap ${ns}/${injectName} key values`);
+  }
+  if (need.mesh) {
+    const data = await reader.configMapData(ns, meshName);
+    if (!data) throw new UserError(`ConfigMap ${ns}/${meshName} not found on ${reader.describe()}`, { hint: missingHint });
+    out.mesh = data.mesh === undefined ? {} : parseObject(data.mesh, `ConfigMap ${ns}/${meshName} key mesh`);
+  }
+  return out;
+}
+
+function parseObject(text: string, what: string): JsonObject {
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (err) {
+    throw new DataError(`${what}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (!isObject(value)) throw new DataError(`${what}: expected a YAML/JSON object`);
+  return value;
 }
 
 /** A full injector config (`templates:` map) or a bare template (used as `sidecar`). */
@@ -94,48 +192,33 @@ export function parseInjectorConfig(text: string, name: string): Pick<InjectionC
 
 async function readStructured(file: string): Promise<JsonObject> {
   const { name, text } = await readInput(file);
-  let value: unknown;
-  try {
-    value = parse(text);
-  } catch (err) {
-    throw new DataError(`${name}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
-  }
-  if (!isObject(value)) throw new DataError(`${name}: expected a YAML/JSON object`);
-  return value;
+  return parseObject(text, name);
 }
 
 /**
- * The default profile's injector and mesh ConfigMaps as `manifest generate` renders them; if
- * the renderer is unavailable, our own default values through the same buildInjectorConfig.
+ * The injector and mesh ConfigMaps exactly as `manifest generate` renders them for these
+ * IstioOperator files (none: the default profile), read back like a cluster's.
  */
-async function builtinDefault(revision?: string): Promise<{ config: string; values: JsonObject; mesh?: JsonObject; origin: string }> {
-  try {
-    const [{ resolveIstioOperator }, { renderManifests, allObjects }] = await Promise.all([import('../install/resolve.js'), import('../render/index.js')]);
-    const { iop } = await resolveIstioOperator({ files: [], sets: [], revision });
-    const objects = allObjects(renderManifests(iop)) as unknown as JsonObject[];
-    const suffix = revision && revision !== 'default' ? `-${revision}` : '';
-    const cm = (name: string) => objects.find((o) => o.kind === 'ConfigMap' && isObject(o.metadata) && o.metadata.name === name + suffix);
-    const injector = cm('istio-sidecar-injector');
-    const mesh = cm('istio');
-    const data = isObject(injector?.data) ? injector.data : undefined;
-    if (data && typeof data.config === 'string' && typeof data.values === 'string') {
-      const parsedConfig = parse(data.config) as JsonObject;
-      // Until the renderer embeds our templates its ConfigMap may have none; ours fill in.
-      if (!isObject(parsedConfig.templates) || !('sidecar' in parsedConfig.templates)) {
-        parsedConfig.templates = { ...builtinTemplates, ...(isObject(parsedConfig.templates) ? parsedConfig.templates : {}) };
-      }
-      const meshText = isObject(mesh?.data) && typeof mesh.data.mesh === 'string' ? mesh.data.mesh : undefined;
-      return {
-        config: JSON.stringify(parsedConfig),
-        values: JSON.parse(data.values) as JsonObject,
-        mesh: meshText ? (parse(meshText) as JsonObject) : undefined,
-        origin: 'rendered like manifest generate',
-      };
-    }
-  } catch {
-    // fall back to the values we carry ourselves
+async function renderedPayloads(input: { files: string[]; revision?: string }): Promise<ConfigMapPayloads> {
+  const [{ resolveIstioOperator }, { renderManifests, allObjects }] = await Promise.all([import('../install/resolve.js'), import('../render/index.js')]);
+  const { iop } = await resolveIstioOperator({ files: input.files, sets: [], revision: input.revision && input.revision !== 'default' ? input.revision : undefined });
+  const objects = allObjects(renderManifests(iop)) as unknown as JsonObject[];
+  const rev = iop.spec?.revision && iop.spec.revision !== 'default' ? `-${iop.spec.revision}` : '';
+  const data = (name: string) => {
+    const cm = objects.find((o) => o.kind === 'ConfigMap' && isObject(o.metadata) && o.metadata.name === name + rev && isObject(o.data));
+    return cm?.data as Record<string, unknown> | undefined;
+  };
+  const injector = data('istio-sidecar-injector');
+  const mesh = data('istio');
+  if (injector && typeof injector.config === 'string' && typeof injector.values === 'string') {
+    return {
+      config: injector.config,
+      values: parseObject(injector.values, 'rendered injector values'),
+      mesh: typeof mesh?.mesh === 'string' ? parseObject(mesh.mesh, 'rendered mesh config') : undefined,
+    };
   }
+  // A profile without istiod (e.g. `empty`) renders no injector: our defaults, same builder.
   const values = defaultInjectionValues();
-  if (revision && revision !== 'default') values.revision = revision;
-  return { config: buildInjectorConfig(values).config, values: values as JsonObject, origin: 'sailctl defaults' };
+  if (input.revision && input.revision !== 'default') values.revision = input.revision;
+  return { config: buildInjectorConfig(values).config, values: values as JsonObject };
 }

@@ -1,9 +1,11 @@
-/** `kube-inject`: inject Istio sidecars into workload YAML, offline (injection.md §4.2, §5). */
+/** `kube-inject`: inject Istio sidecars into workload YAML (injection.md §4.2, §5). */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { note, writeStdout } from '../../core/output.js';
 import { readInput } from '../../core/yaml-docs.js';
+import type { ClusterConfigReader } from '../../inject/cluster-source.js';
 import type { GlobalOptions } from '../global-options.js';
+import { parseDuration } from '../program.js';
 
 interface Options {
   filename?: string;
@@ -12,16 +14,33 @@ interface Options {
   valuesFile?: string;
   meshConfigFile?: string;
   operatorFileName?: string;
+  meshConfigMapName?: string;
+  injectConfigMapName?: string;
   revision?: string;
 }
 
-export async function run(opts: Options, _args: string[], _globals: GlobalOptions, _cmd: Command): Promise<void> {
+export async function run(opts: Options, _args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
   if (!opts.filename) throw new UsageError('filename not specified (see --filename or -f)');
+  const timeoutMs = parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout');
   const [{ loadInjectionConfig }, { kubeInject }] = await Promise.all([import('../../inject/config-sources.js'), import('../../inject/kube-inject.js')]);
   const { name, text } = await readInput(opts.filename);
-  const { config, notice } = await loadInjectionConfig(opts);
-  if (notice) note(notice);
-  const result = kubeInject(text, name, config);
+  let close: (() => void) | undefined;
+  const cluster = async (): Promise<ClusterConfigReader | undefined> => {
+    if (!clusterConfigured(globals, await import('../../kube/kubeconfig.js'))) return undefined;
+    const [{ openCluster }, { clusterConfigReader }] = await Promise.all([import('../../kube/cluster.js'), import('../../inject/cluster-source.js')]);
+    const c = await openCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs });
+    close = () => c.close();
+    return clusterConfigReader(c.client);
+  };
+  let loaded;
+  try {
+    loaded = await loadInjectionConfig({ ...opts, istioNamespace: globals.istioNamespace }, { cluster });
+  } finally {
+    close?.();
+  }
+  if (loaded.notice) note(loaded.notice);
+  // Everything is injected in memory first: a bad document leaves no partial output.
+  const result = kubeInject(text, name, loaded.config);
   if (opts.output) {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(opts.output, result.output);
@@ -29,4 +48,15 @@ export async function run(opts: Options, _args: string[], _globals: GlobalOption
     writeStdout(result.output);
   }
   if (result.warnings.length > 0) process.stderr.write(`\n${result.warnings.join('\n')}\n`);
+}
+
+/** An explicit --kubeconfig/--context always counts (so their errors surface); otherwise a kubeconfig must resolve. */
+function clusterConfigured(globals: GlobalOptions, kubeconfig: typeof import('../../kube/kubeconfig.js')): boolean {
+  if (globals.kubeconfig || globals.context) return true;
+  try {
+    kubeconfig.resolveKubeconfig({});
+    return true;
+  } catch {
+    return false;
+  }
 }
