@@ -16,6 +16,8 @@ export interface PodQuery {
   istioNamespace: string;
   /** -n, or the kubeconfig context's namespace, or "default". */
   namespace: string;
+  /** Warnings (a selector matching several pods). */
+  log?: (message: string) => void;
 }
 
 export interface PodTarget {
@@ -95,7 +97,9 @@ export async function findDashboardPod(conn: ClusterConnection, d: Dashboard, q:
   const selector = istiod ? `${base},app=istiod` : base;
   const pods = await listPods(conn, defaultNs, selector);
   if (pods.length === 0) throw new UserError(`no pods found with selector ${selector} in namespace ${defaultNs}`);
-  return target(pickReady(pods, `selector ${selector}`), selector);
+  const picked = target(pickReady(pods, `selector ${selector}`), selector);
+  if (pods.length > 1) q.log?.(`${pods.length} pods match ${selector}; using ${picked.namespace}/${picked.name}.`);
+  return picked;
 }
 
 export async function readPod(conn: ClusterConnection, namespace: string, name: string): Promise<V1Pod | undefined> {

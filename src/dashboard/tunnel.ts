@@ -146,10 +146,11 @@ export class Tunnel {
         return;
       } catch (err) {
         if (socket.destroyed || this.closed) return;
-        // The pod may just have gone: check it now, and retry once if there is a new one.
+        // The pod may just have gone, or the API server hiccuped: check the pod (which may switch
+        // to a replacement or wait for one), then retry once.
         if (attempt === 0) {
           await this.checkPod();
-          if (this.target !== target) continue;
+          continue;
         }
         this.opts.log(`port-forward to pod ${target.namespace}/${target.name} failed: ${upgradeErrorText(err)}`);
         socket.destroy();

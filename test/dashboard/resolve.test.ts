@@ -111,6 +111,13 @@ describe('dashboard pod, port and path per dashboard', () => {
     expect(await visit({ dashboard: 'istiod-debug', revision: 'canary' })).toMatchObject({ pod: 'istio-system/istiod-canary-2c1', body: 'debug-canary /debug' });
   });
 
+  it('a selector matching several pods uses the first ready one and says so', async () => {
+    const logs: string[] = [];
+    const r = await visit({ dashboard: 'proxy', selector: 'app=istiod', namespace: 'istio-system', uiPort: 9876, log: (m) => logs.push(m) });
+    expect(r.pod).toMatch(/^istio-system\/istiod-/);
+    expect(logs).toEqual([`2 pods match app=istiod; using ${r.pod}.`]);
+  });
+
   it('--ui-port overrides the remote port; --address is in the URL', async () => {
     const r = await visit({ dashboard: 'proxy', podArg: 'istiod-6f8.istio-system', uiPort: 9876, address: '127.0.0.1' });
     expect(r.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -201,6 +201,22 @@ describe('when the pod goes away', () => {
     }
   });
 
+  it('an API server that stops answering for a while does not end the tunnel', async () => {
+    const logs: string[] = [];
+    const d = await open({ reconnectTimeoutMs: 5000 }, logs);
+    try {
+      const name = d.target.name;
+      env.emu.failNext({ verb: 'get', resource: 'pods', name, drop: true, times: 3 });
+      await env.emu.waitFor(() => logs.some((l) => l.includes('is ready again')), 5000, 'recovery');
+      expect(logs[0]).toMatch(new RegExp(`^Pod istio-system/${name} could not be checked \\(.+\\); looking for a ready replacement\\.\\.\\.$`));
+      expect(d.tunnel.pod.name).toBe(name);
+      expect((await httpGet(d.url)).status).toBe(200);
+    } finally {
+      d.tunnel.close();
+      env.emu.clearFaults();
+    }
+  });
+
   it('a pod that only turns unready and comes back keeps the tunnel on it', async () => {
     const logs: string[] = [];
     const d = await open({}, logs);
