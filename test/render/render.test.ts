@@ -179,6 +179,24 @@ describe('values that change the render', () => {
     expect(find(comps, 'ValidatingWebhookConfiguration', 'istiod-default-validator').webhooks[0].clientConfig.service.name).toBe('istiod-canary');
   });
 
+  it('stable adds the admission policy and its binding, named per revision', async () => {
+    const comps = await render(['profile=stable']);
+    expect(allObjects(comps)).toHaveLength(41);
+    const vap = find(comps, 'ValidatingAdmissionPolicy', 'stable-channel-policy-istio-system.istio.io');
+    expect(vap.apiVersion).toBe('admissionregistration.k8s.io/v1');
+    expect(vap.spec.matchConstraints.namespaceSelector.matchExpressions).toEqual([{ key: 'istio.io/rev', operator: 'In', values: ['default'] }]);
+    expect(vap.spec.validations.map((v: any) => v.expression)).toEqual(
+      expect.arrayContaining(["object.kind != 'EnvoyFilter'", "object.kind != 'WasmPlugin'", "object.kind != 'ProxyConfig'"]),
+    );
+    expect(find(comps, 'ValidatingAdmissionPolicyBinding', 'stable-channel-policy-binding-istio-system.istio.io').spec).toEqual({
+      policyName: 'stable-channel-policy-istio-system.istio.io',
+      validationActions: ['Deny'],
+    });
+    const canary = await render(['profile=stable', 'revision=canary']);
+    expect(find(canary, 'ValidatingAdmissionPolicy', 'stable-channel-policy-canary-istio-system.istio.io').spec.matchConstraints.namespaceSelector.matchExpressions[0].values).toEqual(['canary']);
+    expect(allObjects(await render([])).some((o) => o.kind === 'ValidatingAdmissionPolicy')).toBe(false);
+  });
+
   it('puts the CNI in kube-system with multus on OpenShift', async () => {
     const comps = await render(['profile=openshift']);
     const cni = comps.find((c) => c.component === 'Cni')!;

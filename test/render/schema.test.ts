@@ -26,6 +26,8 @@ const CASES: Record<string, string[]> = {
   demo: ['profile=demo'],
   ambient: ['profile=ambient'],
   remote: ['profile=remote'],
+  stable: ['profile=stable'],
+  preview: ['profile=preview'],
   openshift: ['profile=openshift'],
   'canary with tags and PDBs': [
     'revision=canary',

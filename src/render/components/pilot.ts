@@ -9,6 +9,7 @@ import { get, isMap, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
 import { injectorConfigMap, meshConfigMap, valuesConfigMap } from './pilot-configmaps.js';
 import { istiodRbac, readerRbac } from './pilot-rbac.js';
+import { stablePolicyObjects } from './stable-policy.js';
 import { injectorWebhookConfig, revisionTagWebhookConfig, validatorWebhookConfig } from './webhooks.js';
 
 /** Selector of istiod pods: `istio: pilot`, or `app: istiod` + `istio.io/rev` with a revision (§4). */
@@ -199,6 +200,7 @@ export function pilotObjects(ctx: RenderContext): K8sObject[] {
     ...readerRbac(ctx, labels),
   ];
   if (truthy(v.global.configValidation)) out.push(validatorWebhookConfig(ctx, labels));
+  if (truthy(get(v, 'experimental.stableValidationPolicy'))) out.push(...stablePolicyObjects(ctx, labels));
   if (truthy(p.configMap)) out.push(meshConfigMap(ctx, labels));
   if (!truthy(v.global.omitSidecarInjectorConfigMap)) out.push(injectorConfigMap(ctx, labels));
   out.push(valuesConfigMap(ctx, labels));
