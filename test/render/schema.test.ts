@@ -70,6 +70,57 @@ describe('rendered objects validate against the Kubernetes schemas', () => {
   });
 });
 
+/**
+ * Field names a strict API server (fieldValidation=Strict, as `kubectl apply --validate=strict`
+ * sends) would reject as unknown, found by walking each object along the typed models of
+ * @kubernetes/client-node (generated from the Kubernetes OpenAPI spec). The kubernetes-models
+ * validators above do not flag unknown fields.
+ */
+async function unknownFields(obj: K8sObject): Promise<string[]> {
+  const k8s: Record<string, any> = await import('@kubernetes/client-node');
+  const version = obj.apiVersion.split('/').pop()!;
+  const rootType = `V${version.slice(1, 2)}${version.slice(2)}${obj.kind}`;
+  if (!k8s[rootType]?.attributeTypeMap) throw new Error(`no client-node model ${rootType}`);
+  const out: string[] = [];
+  const walk = (value: any, type: string, path: string): void => {
+    if (value === null || value === undefined) return;
+    const list = /^Array<(.+)>$/.exec(type);
+    if (list) return void (Array.isArray(value) && value.forEach((v, i) => walk(v, list[1]!, `${path}[${i}]`)));
+    const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+    if (map) return void Object.entries(value).forEach(([key, v]) => walk(v, map[1]!, `${path}.${key}`));
+    const attrs: { baseName: string; type: string }[] | undefined = k8s[type]?.attributeTypeMap;
+    if (!attrs || typeof value !== 'object') return;
+    for (const [key, v] of Object.entries(value)) {
+      const attr = attrs.find((a) => a.baseName === key);
+      if (!attr) out.push(`${path}.${key}`.replace(/^\./, ''));
+      else walk(v, attr.type, `${path}.${key}`);
+    }
+  };
+  walk(obj, rootType, '');
+  return out;
+}
+
+describe('rendered objects have no field a strict API server rejects as unknown', () => {
+  it('across the profiles and the k8s-settings cases', async () => {
+    const failures: string[] = [];
+    for (const sets of Object.values(CASES)) {
+      for (const obj of (await render(sets)).flatMap((c) => c.objects)) {
+        if (obj.apiVersion === 'k8s.cni.cncf.io/v1') continue;
+        for (const f of await unknownFields(obj)) failures.push(`${obj.kind}/${obj.metadata.name}: ${f}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('catches a misspelt field (the check can fail)', async () => {
+    const comps = await render(['profile=minimal']);
+    const deploy = structuredClone(comps.flatMap((c) => c.objects).find((o) => o.kind === 'Deployment')!) as any;
+    deploy.spec.template.spec.containers[0].imagePullPolicyy = 'Always';
+    deploy.spec.template.metadata.lables = {};
+    expect(await unknownFields(deploy)).toEqual(['spec.template.metadata.lables', 'spec.template.spec.containers[0].imagePullPolicyy']);
+  });
+});
+
 describe('CRD schemas', () => {
   it('compile as OpenAPI v3 schemas and accept a minimal object', async () => {
     const crds = (await render([])).find((c) => c.component === 'Base')!.objects.filter((o) => o.kind === 'CustomResourceDefinition');
