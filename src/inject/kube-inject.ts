@@ -8,6 +8,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DataError, UserError } from '../core/errors.js';
 import type { InjectionConfig } from './config.js';
 import { InjectionError, injectPod } from './pod-inject.js';
+import { podShapeError } from './pod-shape.js';
 import type { JsonObject } from './smp.js';
 import { isObject } from './smp.js';
 import { stringMap } from './template-data.js';
@@ -97,9 +98,12 @@ function processChunk(chunk: Chunk, index: number, file: string, config: Injecti
 }
 
 function injectOne(doc: Document, root: JsonObject, pod: PodLocation, config: InjectionConfig, warnings: string[], where: string): boolean {
-  const metadata = (getPath(root, pod.metadataPath) ?? {}) as JsonObject;
-  const spec = (getPath(root, pod.specPath) ?? {}) as JsonObject;
-  if (!isObject(metadata) || !isObject(spec)) throw new UserError(`${where}: ${pod.label}: the pod template is not an object`);
+  const rawMeta = getPath(root, pod.metadataPath);
+  const rawSpec = getPath(root, pod.specPath);
+  const shape = podShapeError(rawMeta, rawSpec, pod.metadataPath.join('.'), pod.specPath.join('.'));
+  if (shape) throw new UserError(`${where}: ${pod.label}: ${shape}`, { hint: 'Fix the field type; nothing was written.' });
+  const metadata = (rawMeta ?? {}) as JsonObject;
+  const spec = (rawSpec ?? {}) as JsonObject;
   if (spec.hostNetwork === true) {
     warnings.push(`===> Skipping injection because ${pod.typeMeta.kind} "${pod.deployMeta.namespace}/${pod.deployMeta.name}" has host networking enabled`);
     return false;
