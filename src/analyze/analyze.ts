@@ -17,16 +17,23 @@ import { isSuppressed, parseSuppressions } from './suppress.js';
 export interface AnalyzeOptions {
   /** Files, directories or `-` (stdin). */
   files: readonly string[];
-  /** Namespace for file resources without one (-n); default `default`. */
+  /** Namespace for file resources without one (-n, the kubeconfig's, else `default`). */
   namespace?: string;
+  /**
+   * Report only findings about resources in this namespace (a Namespace object counts as in
+   * itself; cluster-scoped objects always count). undefined: every namespace (-A).
+   */
+  targetNamespace?: string;
   istioNamespace: string;
+  /** Control plane revision whose mesh and injector ConfigMaps apply (`default`: istio, istio-sidecar-injector). */
+  revision?: string;
   meshConfigFile?: string;
   meshNetworksFile?: string;
   ignoreUnknown: boolean;
   /** Run only these analyzers (by name). */
   analyzers?: readonly string[];
   suppress?: readonly string[];
-  /** A live cluster, listed before the files so files overlay it. */
+  /** A live cluster; files overlay what it holds. */
   cluster?: ResourceSource;
   warn: (line: string) => void;
 }
@@ -58,6 +65,11 @@ async function readYamlObject(path: string, what: string): Promise<{ value: Json
   return { value: doc.value, file: name, line: doc.line, lineOf: (p) => doc.lineOf(p) };
 }
 
+/** Overlays a MeshConfig object on the defaults (defaultConfig merged one level deep). */
+function overlayMesh(mesh: MeshConfig, cfg: Json): MeshConfig {
+  return { ...mesh, ...cfg, defaultConfig: { ...mesh.defaultConfig, ...(isObject(cfg.defaultConfig) ? cfg.defaultConfig : {}) } } as MeshConfig;
+}
+
 /** A MeshConfig file (plain, or the `istio` ConfigMap with data.mesh) over the defaults. */
 export async function loadMeshConfig(path: string | undefined, istioNamespace: string): Promise<MeshConfig> {
   const mesh = defaultMeshConfig(istioNamespace);
@@ -69,45 +81,89 @@ export async function loadMeshConfig(path: string | undefined, istioNamespace: s
     cfg = inner ?? {};
   }
   if (!isObject(cfg)) throw new DataError(`${file}: mesh config must be a YAML object`);
-  return { ...mesh, ...cfg, defaultConfig: { ...mesh.defaultConfig, ...(isObject(cfg.defaultConfig) ? cfg.defaultConfig : {}) } } as MeshConfig;
+  return overlayMesh(mesh, cfg);
+}
+
+/** The revision's mesh ConfigMap (`istio` or `istio-<rev>` in the Istio namespace), from the cluster or the files. */
+function meshConfigMap(byId: Map<string, Resource>, istioNamespace: string, revision: string | undefined): Resource | undefined {
+  const name = revision && revision !== 'default' ? `istio-${revision}` : 'istio';
+  return byId.get(`ConfigMap|${istioNamespace}|${name}`);
+}
+
+function configMapYaml(cm: Resource, key: string): Json | undefined {
+  const text = cm.body.data?.[key];
+  if (typeof text !== 'string') return undefined;
+  const where = cm.origin.file ? `${cm.origin.file}:${cm.lineOf(['data', key]) ?? cm.origin.line}` : `ConfigMap ${cm.namespace}/${cm.name}`;
+  const value = parseYamlDocuments(text, `${where} (data.${key})`)[0]?.value;
+  return isObject(value) ? value : undefined;
+}
+
+/** Whether a finding belongs to the analyzed namespace (istioctl: a Namespace is in itself). */
+function inTarget(f: { resource?: Resource }, target: string): boolean {
+  const r = f.resource;
+  if (!r) return true;
+  if (r.kind === 'Namespace' && r.group === '') return r.name === target;
+  return r.namespace === '' || r.namespace === target;
 }
 
 export async function analyze(options: AnalyzeOptions): Promise<AnalysisResult> {
   const analyzers = selectAnalyzers(options.analyzers);
   const suppressions = parseSuppressions(options.suppress ?? [], options.warn);
   const defaultNamespace = options.namespace || 'default';
-  const mesh = await loadMeshConfig(options.meshConfigFile, options.istioNamespace);
 
   const loaded = options.files.length > 0 ? await loadFiles(options.files, { defaultNamespace, ignoreUnknown: options.ignoreUnknown, warn: options.warn }) : { resources: [], files: [], skipped: [] };
-  const byId = new Map<string, Resource>();
-  const complete = new Set<string>();
-  if (options.cluster) {
-    const kinds = new Set(analyzers.flatMap((a) => a.inputs));
-    for await (const r of options.cluster.list(kinds)) byId.set(identity(r), r);
-    for (const k of options.cluster.completeKinds()) complete.add(k);
-  }
-  for (const r of loaded.resources) byId.set(identity(r), r);
-  if (byId.size === 0) {
+  if (options.files.length > 0 && loaded.resources.length === 0) {
     const where = loaded.files.length > 0 ? loaded.files.join(', ') : options.files.join(', ');
     throw new DataError(`no Kubernetes resources found in ${where || 'the input'}: nothing was analyzed`, {
       hint: loaded.skipped.length > 0 ? `${loaded.skipped.length} document(s) could not be parsed and were skipped (--ignore-unknown).` : 'Pass files or directories holding Kubernetes/Istio YAML or JSON, or - for stdin.',
     });
   }
-  // istioctl's defaults even offline: the Istio namespace exists.
-  const istioNs = makeResource({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: options.istioNamespace } }, defaultNamespace, origin: { source: 'default' } });
-  if (!byId.has(identity(istioNs))) byId.set(identity(istioNs), istioNs);
+  const byId = new Map<string, Resource>();
+  const complete = new Set<string>();
+  if (options.cluster) {
+    const kinds = new Set(analyzers.flatMap((a) => a.inputs));
+    for await (const r of options.cluster.list(kinds)) byId.set(identity(r), r);
+  }
+  for (const r of loaded.resources) byId.set(identity(r), r);
+  if (options.cluster) {
+    for (const r of (await options.cluster.referenced?.(byId.values())) ?? []) if (!byId.has(identity(r))) byId.set(identity(r), r);
+    for (const k of options.cluster.completeKinds()) complete.add(k);
+  }
+  if (byId.size === 0) throw new DataError('nothing to analyze: no files were given and the cluster returned no resources');
+  if (!options.cluster) {
+    // istioctl's defaults for an offline run: the Istio namespace exists.
+    const istioNs = makeResource({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: options.istioNamespace } }, defaultNamespace, origin: { source: 'default' } });
+    if (!byId.has(identity(istioNs))) byId.set(identity(istioNs), istioNs);
+  }
+
+  // Mesh config: --meshConfigFile over the defaults, else the revision's ConfigMap (cluster or files) over them.
+  const meshCm = meshConfigMap(byId, options.istioNamespace, options.revision);
+  let mesh = defaultMeshConfig(options.istioNamespace);
+  if (options.meshConfigFile) mesh = await loadMeshConfig(options.meshConfigFile, options.istioNamespace);
+  else {
+    const fromCm = meshCm && configMapYaml(meshCm, 'mesh');
+    if (fromCm) mesh = overlayMesh(mesh, fromCm);
+  }
+
   if (options.meshNetworksFile) {
     const { value, file, line, lineOf } = await readYamlObject(options.meshNetworksFile, 'mesh networks');
     const body = { apiVersion: 'v1alpha1', kind: 'MeshNetworks', metadata: { name: 'meshnetworks', namespace: options.istioNamespace }, ...value };
     const r = makeResource({ body, defaultNamespace: options.istioNamespace, origin: { source: 'file', file, line }, lineOf });
     byId.set(identity(r), r);
+  } else if (meshCm) {
+    const networks = configMapYaml(meshCm, 'meshNetworks');
+    if (networks) {
+      const r = makeResource({ body: { apiVersion: 'v1alpha1', kind: 'MeshNetworks', metadata: { name: 'meshnetworks', namespace: options.istioNamespace }, ...networks }, defaultNamespace: options.istioNamespace, origin: meshCm.origin });
+      byId.set(identity(r), r);
+    }
   }
 
-  const ctx = new AnalysisContext([...byId.values()], { meshConfig: mesh, istioNamespace: options.istioNamespace, completeKinds: complete });
+  const ctx = new AnalysisContext([...byId.values()], { meshConfig: mesh, istioNamespace: options.istioNamespace, revision: options.revision, completeKinds: complete });
   const { executed, skipped } = await runAnalyzers(ctx, analyzers);
 
   const findings: Finding[] = [];
   for (const d of ctx.diagnostics) {
+    if (options.targetNamespace !== undefined && !inTarget(d, options.targetNamespace)) continue;
     const origin = d.resource ? friendlyName(d.resource) : undefined;
     if (isSuppressed(suppressions, d.type.code, origin)) continue;
     const file = d.resource?.origin.file;

@@ -34,6 +34,8 @@ export interface ContextOptions {
   meshConfig: MeshConfig;
   meshNetworks?: Json;
   istioNamespace: string;
+  /** Control plane revision (`default` or undefined: the unsuffixed ConfigMaps). */
+  revision?: string;
   /** Kubernetes cluster DNS suffix (istiod's DOMAIN_SUFFIX); other suffixes are accepted in svc hosts too. */
   clusterDomain?: string;
   /** Kinds whose absence is meaningful (listed completely from a cluster, or present in the files). */

@@ -112,6 +112,9 @@ export async function validateResource(r: Resource): Promise<SchemaProblem[]> {
   }
   // Istio's rules belong to a known kind at a served version; for anything else the
   // "not served"/"unknown kind" error above is the one thing worth saying.
-  if (validate !== null && isObject(r.body.spec)) problems.push(...semanticProblems(r));
+  if (validate !== null && isObject(r.body.spec)) {
+    // Name the field, as the schema messages do.
+    for (const p of semanticProblems(r)) problems.push({ ...p, message: `${dotted(p.path)}: ${p.message}` });
+  }
   return problems;
 }

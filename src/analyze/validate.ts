@@ -49,8 +49,8 @@ function serviceProblems(r: Resource): { message: string; path: (string | number
 function deploymentAdvisory(r: Resource): string | undefined {
   const labels = isObject(r.spec.template?.metadata?.labels) ? r.spec.template.metadata.labels : {};
   const missing: string[] = [];
-  if (!NAME_LABELS.some((l) => labels[l] !== undefined)) missing.push(`a name label (${NAME_LABELS.join(', ')})`);
-  if (!VERSION_LABELS.some((l) => labels[l] !== undefined)) missing.push(`a version label (${VERSION_LABELS.join(', ')})`);
+  if (!NAME_LABELS.some((l) => labels[l] !== undefined)) missing.push(`name label (${NAME_LABELS.join(', ')})`);
+  if (!VERSION_LABELS.some((l) => labels[l] !== undefined)) missing.push(`version label (${VERSION_LABELS.join(', ')})`);
   return missing.length === 0 ? undefined : `may not provide Istio metrics and telemetry labels: the pod template has no ${missing.join(' and no ')}`;
 }
 

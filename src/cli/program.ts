@@ -161,7 +161,8 @@ export function buildProgram(version: string): Command {
     .command('analyze [files...]')
     .description('Analyze Istio configuration (files, a live cluster, or both) and report problems with IST message codes')
     .option('-L, --list-analyzers', 'list the analyzers and exit')
-    .addOption(new Option('-k, --use-kube [bool]', 'analyze the live cluster too (--use-kube=false: files only)').default(true).argParser(parseBool('--use-kube')))
+    // `-k=false` (pflag's short form) reaches commander as "=false".
+    .addOption(new Option('-k, --use-kube [bool]', 'analyze the live cluster too (--use-kube=false: files only)').default(true).argParser((v: string | undefined) => parseBool('--use-kube')(v?.replace(/^=/, ''))))
     .option('-A, --all-namespaces', 'analyze all namespaces')
     .option('-o, --output <format>', 'log|json|yaml|sarif|github', 'log')
     .option('--output-threshold <level>', 'lowest level printed: Info|Warning|Error', 'Info')
@@ -242,7 +243,7 @@ function dashboardHelp(name: (typeof DASHBOARDS)[number]): string {
     case 'proxy':
       return 'Open the Envoy admin page of a pod ([type/]name[.namespace], or -l)';
     case 'envoy':
-      return 'Open the Envoy admin page of a pod (older name of proxy)';
+      return 'Deprecated: use proxy. Open the Envoy admin page of a pod';
     case 'controlz':
       return "Open istiod's ControlZ page";
     case 'istiod-debug':

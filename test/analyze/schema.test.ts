@@ -44,9 +44,9 @@ describe('IST0106 semantic rules', () => {
   });
   it('Gateway TLS servers need a credential; ServiceEntry STATIC needs endpoints', async () => {
     const gw = `apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  servers:\n    - port: {number: 443, name: https, protocol: HTTPS}\n      hosts: ["a.example.com"]\n      tls: {mode: SIMPLE}\n`;
-    expect(await problems(gw)).toEqual(['Error: SIMPLE TLS requires a credentialName, or serverCertificate and privateKey']);
+    expect(await problems(gw)).toEqual(['Error: spec.servers[0].tls: SIMPLE TLS requires a credentialName, or serverCertificate and privateKey']);
     const se = `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: s}\nspec:\n  hosts: [db.internal]\n  resolution: STATIC\n  ports: [{number: 5432, name: tcp, protocol: TCP}]\n`;
-    expect(await problems(se)).toEqual(['Error: STATIC resolution needs endpoints or a workloadSelector']);
+    expect(await problems(se)).toEqual(['Error: spec.resolution: STATIC resolution needs endpoints or a workloadSelector']);
   });
   it('host formats', () => {
     expect(hostProblem('*.example.com')).toBeUndefined();

@@ -28,18 +28,47 @@ function podChoice(labels: Record<string, string>, annotations: Record<string, s
   return undefined;
 }
 
+/** The injector's values (the `values` JSON of the revision's istio-sidecar-injector ConfigMap), if in view. */
+export function injectorValues(ctx: AnalysisContext): Json | undefined {
+  const rev = ctx.options.revision;
+  const name = rev && rev !== 'default' ? `istio-sidecar-injector-${rev}` : 'istio-sidecar-injector';
+  const cm = ctx.get('ConfigMap', ctx.options.istioNamespace, name);
+  const text = cm?.body.data?.values;
+  if (typeof text !== 'string') return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null ? (v as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The proxy image injection writes: `<hub>/<image>:<tag>[-<variant>]`, or a full image reference as given. */
+export function injectedProxyImage(values: Json): string | undefined {
+  const g = values.global ?? {};
+  const image = String(g.proxy?.image ?? 'proxyv2');
+  const tag = g.tag === undefined || g.tag === '' ? undefined : String(g.tag);
+  const variant = g.variant ? `-${g.variant}` : '';
+  if (image.includes('/')) return image.includes(':') ? image : tag ? `${image}:${tag}${variant}` : image;
+  if (!g.hub || !tag) return undefined;
+  return `${g.hub}/${image}:${tag}${variant}`;
+}
+
 export const namespaceInjectionAnalyzer: Analyzer = {
   name: 'injection.Analyzer',
   description: 'Checks namespace injection labels and that pods in injected namespaces carry the Istio proxy',
   inputs: ['Namespace', 'Pod'],
-  codes: ['IST0102', 'IST0123', 'IST0103'],
+  codes: ['IST0102', 'IST0123', 'IST0103', 'IST0148'],
   run(ctx) {
+    const byDefault = injectorValues(ctx)?.sidecarInjectorWebhook?.enableNamespacesByDefault === true;
     for (const ns of ctx.all('Namespace')) {
       if (skipNamespace(ctx, ns.name)) continue;
       if (ns.labels['istio-injection'] !== undefined && ns.labels['istio.io/rev'] !== undefined) {
         ctx.report('IST0123', ns, `The namespace has both new and legacy injection labels. Run 'kubectl label namespace ${ns.name} istio.io/rev-' or 'kubectl label namespace ${ns.name} istio-injection-'`, ['metadata', 'labels']);
       }
-      if (namespaceInjection(ns) === 'unset') {
+      if (namespaceInjection(ns) === 'unset' && byDefault) {
+        ctx.report('IST0148', ns, `The namespace ${ns.name} is injected by default because the injector sets enableNamespacesByDefault. Run 'kubectl label namespace ${ns.name} istio-injection=enabled' to say so, or 'kubectl label namespace ${ns.name} istio-injection=disabled' to opt it out.`);
+      } else if (namespaceInjection(ns) === 'unset') {
         ctx.report('IST0102', ns, `The namespace is not enabled for Istio injection. Run 'kubectl label namespace ${ns.name} istio-injection=enabled' to enable it, or 'kubectl label namespace ${ns.name} istio-injection=disabled' to explicitly mark it as not needing injection.`);
       }
     }
@@ -47,12 +76,36 @@ export const namespaceInjectionAnalyzer: Analyzer = {
       const ns = ctx.get('Namespace', '', pod.namespace);
       if (!ns || skipNamespace(ctx, pod.namespace) || pod.spec.hostNetwork === true) continue;
       const choice = podChoice(pod.labels, pod.annotations);
-      const wanted = choice === 'yes' || (choice === undefined && namespaceInjection(ns) === 'enabled');
+      const wanted = choice === 'yes' || (choice === undefined && (namespaceInjection(ns) === 'enabled' || (byDefault && namespaceInjection(ns) === 'unset')));
       if (!wanted) continue;
       const containers = [...asArray<Json>(pod.spec.containers), ...asArray<Json>(pod.spec.initContainers)];
       if (!containers.some((c) => c?.name === 'istio-proxy')) {
         ctx.report('IST0103', pod, `The pod ${pod.namespace}/${pod.name} is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.`);
       }
+    }
+  },
+};
+
+export const proxyImageMismatch: Analyzer = {
+  name: 'injection.ImageMismatchAnalyzer',
+  description: "Checks that the proxies of pods in injected namespaces run the image the revision's injector configuration injects",
+  inputs: ['ConfigMap'],
+  codes: ['IST0158'],
+  run(ctx) {
+    const values = injectorValues(ctx);
+    const want = values && injectedProxyImage(values);
+    if (!want) return;
+    const rev = ctx.options.revision ?? 'default';
+    for (const ns of ctx.all('Namespace')) {
+      if (skipNamespace(ctx, ns.name) || namespaceInjection(ns) !== 'enabled') continue;
+      // A namespace bound to another revision is that injector's business.
+      const nsRev = ns.labels['istio.io/rev'] ?? 'default';
+      if (nsRev !== rev) continue;
+      const mismatch = ctx.inNamespace('Pod', ns.name).some((pod) => {
+        const proxy = [...asArray<Json>(pod.spec.containers), ...asArray<Json>(pod.spec.initContainers)].find((c) => c?.name === 'istio-proxy');
+        return proxy !== undefined && typeof proxy.image === 'string' && proxy.image !== want && (pod.labels['istio.io/rev'] ?? nsRev) === rev;
+      });
+      if (mismatch) ctx.report('IST0158', ns, `The Istio proxy images of the pods running in the namespace do not match the image defined in the injection configuration (${want}). This often happens after upgrading the Istio control plane; redeploying the pods fixes it.`);
     }
   },
 };
@@ -105,4 +158,4 @@ function strMap(v: unknown): Record<string, string> {
   return typeof v === 'object' && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : {};
 }
 
-export const injectionAnalyzers = [namespaceInjectionAnalyzer, imageAuto, applicationUid];
+export const injectionAnalyzers = [namespaceInjectionAnalyzer, proxyImageMismatch, imageAuto, applicationUid];
