@@ -102,6 +102,10 @@ describe('dashboard pod, port and path per dashboard', () => {
     expect(await visit({ dashboard: 'controlz', podArg: 'istiod-6f8' })).toMatchObject({ pod: 'istio-system/istiod-6f8', body: 'ctrlz /' });
     expect(await visit({ dashboard: 'controlz', revision: 'canary' })).toMatchObject({ pod: 'istio-system/istiod-canary-2c1', body: 'ctrlz-canary /' });
     expect(await visit({ dashboard: 'controlz', selector: 'istio.io/rev=canary' })).toMatchObject({ pod: 'istio-system/istiod-canary-2c1' });
+    // istio/istio#30262: controlz ignored --address.
+    const onAddress = await visit({ dashboard: 'controlz', revision: 'default', address: '127.0.0.1' });
+    expect(onAddress.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(onAddress.body).toBe('ctrlz /');
   });
 
   it('istiod-debug: /debug on 15014, or on the pod\'s prometheus.io/port; no argument means the default revision', async () => {
