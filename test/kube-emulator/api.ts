@@ -32,7 +32,7 @@ import { strategicMerge } from './patch/strategic-merge.js';
 import { apiVersionOf, typeKey, type ResourceType } from './registry.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { objectKey, type Store } from './store.js';
-import { validateBuiltin } from './validation.js';
+import { checkBuiltinFields, validateBuiltin } from './validation.js';
 
 export interface WriteContext {
   fieldManager?: string;
@@ -216,6 +216,7 @@ export class Api {
       ctx.warnings?.push(...warnings);
       if (!obj.metadata.name) throw badRequest('name or generateName is required');
     } else {
+      ctx.warnings?.push(...checkBuiltinFields(type.group, type.kind, version, obj, ctx.fieldValidation ?? 'Warn'));
       validateBuiltin(type.group, type.kind, obj);
     }
   }
@@ -331,7 +332,7 @@ export class Api {
       time: nowTimestamp(),
       owned: changedFields(prev, next, type.tree, part),
       replace: false,
-      ...(subresource === 'status' ? { subresource: 'status' } : {}),
+      ...(subresource === 'status' || subresource === 'scale' ? { subresource } : {}),
     };
   }
 
@@ -380,7 +381,7 @@ export class Api {
     }
     if (!isPlainObject(patched)) throw badRequest('the patch produced something other than an object');
     if (patched.metadata?.name !== name) throw badRequest(`the name of the object (${patched.metadata?.name}) does not match the name on the URL (${name})`);
-    const next = this.prepareUpdate(type, version, prev, patched, opts.subresource, ctx);
+    const next = this.prepareUpdate(type, version, prev, patched, opts.subresource === 'status' ? 'status' : undefined, ctx);
     return { object: this.commit(type, version, prev, next, ctx, this.updateChange(type, version, prev, next, ctx, opts.subresource)), created: false };
   }
 

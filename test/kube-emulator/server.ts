@@ -20,6 +20,7 @@ import {
 import { ApiError, badRequest, injectedFailure, internalError, methodNotAllowed, notFound, unauthorized, unknownPath, type Obj } from './errors.js';
 import type { Faults, RequestRecord } from './faults.js';
 import { openAPIIndex } from './openapi.js';
+import { decodeProtobufBody } from './protobuf.js';
 import { isPlainObject, jsonPatch, mergePatch } from './patch/json-patches.js';
 import { apiVersionOf, type Registry, type ResourceType } from './registry.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -65,10 +66,14 @@ function sendError(res: http.ServerResponse, err: ApiError): void {
   send(res, err.code, err.toStatus(), err.headers);
 }
 
-async function readBody(req: http.IncomingMessage): Promise<string> {
+async function readRawBody(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  return (await readRawBody(req)).toString('utf8');
 }
 
 function verbOf(method: string, route: Route | undefined, query: URLSearchParams): string {
@@ -254,7 +259,7 @@ async function handle(core: ServerCore, req: http.IncomingMessage, res: http.Ser
       }
       if (fault.code) throw injectedFailure(fault.code, route.group, route.type.plural, route.name, fault.retryAfterSeconds);
     }
-    core.access.enforce({ verb, group: route.group, resource: route.type.plural, subresource: route.subresource, namespace: route.namespace, name: route.name });
+    if (!route.type.virtual) core.access.enforce({ verb, group: route.group, resource: route.type.plural, subresource: route.subresource, namespace: route.namespace, name: route.name });
     await handleResource(core, req, res, route, verb, q);
     return;
   }
@@ -298,9 +303,14 @@ async function handleResource(core: ServerCore, req: http.IncomingMessage, res: 
   const { api } = core;
   const { type, version, namespace, name, subresource } = route;
   const contentType = req.headers['content-type'] ?? '';
+  let protobufBody: Obj | undefined;
   if (contentType.includes('protobuf') || contentType.includes('cbor')) {
-    // Out of scope: kubectl's generator commands (create configmap ...) send protobuf bodies.
-    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the emulator does not decode ${contentType})`);
+    // kubectl's typed clients send protobuf: decoded for access reviews and namespaces (auth can-i,
+    // create namespace); out of scope for everything else (create configmap/deployment ...).
+    if (contentType.includes('protobuf') && verb === 'create') protobufBody = decodeProtobufBody(await readRawBody(req));
+    if (!protobufBody) {
+      throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the emulator does not decode ${contentType} for ${type.plural})`);
+    }
   }
   if (subresource && !['status', 'scale', 'log', 'finalize'].includes(subresource)) throw unknownPath();
   if (subresource === 'status' && !type.statusSubresource) throw unknownPath();
@@ -337,7 +347,7 @@ async function handleResource(core: ServerCore, req: http.IncomingMessage, res: 
     case 'watch':
       return serveWatch(core, req, res, route, q);
     case 'create': {
-      const body = parseJson(await readBody(req));
+      const body = protobufBody ?? parseJson(await readBody(req));
       if (type.virtual) return send(res, 201, accessReview(core, type, body));
       if (name) throw methodNotAllowed();
       const ctx = writeContext(req, q);
@@ -406,7 +416,7 @@ function updateScale(core: ServerCore, route: Route, replicasOf: (obj: Obj) => n
   const replicas = replicasOf(obj);
   if (!Number.isInteger(replicas) || replicas < 0) throw badRequest(`invalid replicas: ${replicas}`);
   const patch = setPath({}, type.scale!.specReplicasPath, replicas);
-  const { object } = core.api.patch(type, version, namespace, name!, 'application/merge-patch+json', JSON.stringify(patch), ctx);
+  const { object } = core.api.patch(type, version, namespace, name!, 'application/merge-patch+json', JSON.stringify(patch), ctx, { subresource: 'scale' });
   return scaleOf(type, object);
 }
 
@@ -424,7 +434,8 @@ function serveWatch(core: ServerCore, req: http.IncomingMessage, res: http.Serve
     const other = fields;
     fields = other ? (o) => byName(o) && other(o) : byName;
   }
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  const table = wantsTable(req.headers.accept);
+  res.writeHead(200, { 'Content-Type': table ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   req.socket.setNoDelay(true);
   let ended = false;
@@ -457,6 +468,7 @@ function serveWatch(core: ServerCore, req: http.IncomingMessage, res: http.Serve
       sendInitialEvents: boolParam(q, 'sendInitialEvents'),
       timeoutSeconds: q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
       bookmarkIntervalMs: core.bookmarkIntervalMs,
+      render: table ? (obj) => toTable(route.type, [obj], { resourceVersion: obj.metadata.resourceVersion }) : undefined,
     },
     { write: (line) => !ended && res.write(line), end: () => handle.end() },
   );

@@ -42,6 +42,26 @@ function servicePorts(o: Obj): string {
   return ports.length ? ports.join(',') : '<none>';
 }
 
+function selectorText(sel: Obj | undefined): string {
+  if (!sel) return '<none>';
+  const parts = Object.entries(sel.matchLabels ?? (sel.matchExpressions ? {} : sel)).map(([k, v]) => `${k}=${v}`);
+  for (const e of sel.matchExpressions ?? []) parts.push(`${e.key} ${String(e.operator).toLowerCase()} (${(e.values ?? []).join(',')})`);
+  return parts.length ? parts.join(',') : '<none>';
+}
+
+const containersCol: Column = { name: 'Containers', priority: 1, cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c: Obj) => c.name).join(',') };
+const imagesCol: Column = { name: 'Images', priority: 1, cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c: Obj) => c.image).join(',') };
+const selectorCol: Column = { name: 'Selector', priority: 1, cell: (o) => selectorText(o.spec?.selector) };
+
+function endpointsText(o: Obj): string {
+  const out: string[] = [];
+  for (const subset of o.subsets ?? []) {
+    for (const a of subset.addresses ?? []) for (const p of subset.ports ?? [{}]) out.push(p.port !== undefined ? `${a.ip}:${p.port}` : a.ip);
+  }
+  if (out.length === 0) return '<none>';
+  return out.length > 3 ? `${out.slice(0, 3).join(',')} + ${out.length - 3} more...` : out.join(',');
+}
+
 const builtinColumns: Record<string, Column[]> = {
   '/namespaces': [nameCol, { name: 'Status', cell: (o) => o.status?.phase ?? '' }, ageCol],
   '/pods': [
@@ -52,6 +72,22 @@ const builtinColumns: Record<string, Column[]> = {
     ageCol,
     { name: 'IP', priority: 1, cell: (o) => o.status?.podIP ?? '<none>' },
     { name: 'Node', priority: 1, cell: (o) => o.spec?.nodeName ?? '<none>' },
+    { name: 'Nominated Node', priority: 1, cell: (o) => o.status?.nominatedNodeName ?? '<none>' },
+    { name: 'Readiness Gates', priority: 1, cell: (o) => (o.spec?.readinessGates?.length ? `0/${o.spec.readinessGates.length}` : '<none>') },
+  ],
+  '/endpoints': [nameCol, { name: 'Endpoints', cell: endpointsText }, ageCol],
+  '/serviceaccounts': [nameCol, { name: 'Secrets', type: 'integer', cell: (o) => (o.secrets ?? []).length }, ageCol],
+  '/events': [
+    { name: 'Last Seen', cell: (o) => age(o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp) },
+    { name: 'Type', cell: (o) => o.type ?? '' },
+    { name: 'Reason', cell: (o) => o.reason ?? '' },
+    { name: 'Object', cell: (o) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}` },
+    { name: 'Subobject', priority: 1, cell: (o) => o.involvedObject?.fieldPath ?? '' },
+    { name: 'Source', priority: 1, cell: (o) => [o.source?.component, o.source?.host].filter(Boolean).join(', ') },
+    { name: 'Message', cell: (o) => o.message ?? '' },
+    { name: 'First Seen', priority: 1, cell: (o) => age(o.firstTimestamp ?? o.metadata.creationTimestamp) },
+    { name: 'Count', priority: 1, type: 'integer', cell: (o) => o.count ?? 1 },
+    { name: 'Name', priority: 1, cell: (o) => o.metadata.name },
   ],
   '/services': [
     nameCol,
@@ -60,6 +96,7 @@ const builtinColumns: Record<string, Column[]> = {
     { name: 'External-IP', cell: (o) => (o.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip ?? i.hostname).join(',') || (o.spec?.type === 'LoadBalancer' ? '<pending>' : '<none>') },
     { name: 'Port(s)', cell: servicePorts },
     ageCol,
+    { name: 'Selector', priority: 1, cell: (o) => (o.spec?.selector ? Object.entries(o.spec.selector).map(([k, v]) => `${k}=${v}`).join(',') : '<none>') },
   ],
   '/configmaps': [nameCol, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length }, ageCol],
   '/secrets': [nameCol, { name: 'Type', cell: (o) => o.type ?? '' }, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length }, ageCol],
@@ -76,6 +113,9 @@ const builtinColumns: Record<string, Column[]> = {
     { name: 'Up-to-date', type: 'integer', cell: (o) => o.status?.updatedReplicas ?? 0 },
     { name: 'Available', type: 'integer', cell: (o) => o.status?.availableReplicas ?? 0 },
     ageCol,
+    containersCol,
+    imagesCol,
+    selectorCol,
   ],
   'apps/replicasets': [
     nameCol,
@@ -83,13 +123,38 @@ const builtinColumns: Record<string, Column[]> = {
     { name: 'Current', type: 'integer', cell: (o) => o.status?.replicas ?? 0 },
     { name: 'Ready', type: 'integer', cell: (o) => o.status?.readyReplicas ?? 0 },
     ageCol,
+    containersCol,
+    imagesCol,
+    selectorCol,
   ],
-  'apps/statefulsets': [nameCol, { name: 'Ready', cell: (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}` }, ageCol],
+  'apps/statefulsets': [nameCol, { name: 'Ready', cell: (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}` }, ageCol, containersCol, imagesCol],
   'apps/daemonsets': [
     nameCol,
     { name: 'Desired', type: 'integer', cell: (o) => o.status?.desiredNumberScheduled ?? 0 },
     { name: 'Current', type: 'integer', cell: (o) => o.status?.currentNumberScheduled ?? 0 },
     { name: 'Ready', type: 'integer', cell: (o) => o.status?.numberReady ?? 0 },
+    { name: 'Up-to-date', type: 'integer', cell: (o) => o.status?.updatedNumberScheduled ?? 0 },
+    { name: 'Available', type: 'integer', cell: (o) => o.status?.numberAvailable ?? 0 },
+    { name: 'Node Selector', cell: (o) => (o.spec?.template?.spec?.nodeSelector ? Object.entries(o.spec.template.spec.nodeSelector).map(([k, v]) => `${k}=${v}`).join(',') : '<none>') },
+    ageCol,
+    containersCol,
+    imagesCol,
+    selectorCol,
+  ],
+  'autoscaling/horizontalpodautoscalers': [
+    nameCol,
+    { name: 'Reference', cell: (o) => `${o.spec?.scaleTargetRef?.kind ?? ''}/${o.spec?.scaleTargetRef?.name ?? ''}` },
+    { name: 'Targets', cell: (o) => ((o.spec?.metrics ?? []).length ? (o.spec.metrics as Obj[]).map((m) => `${m.resource?.name ?? m.type}: <unknown>/${m.resource?.target?.averageUtilization ?? '?'}%`).join(', ') : '<none>') },
+    { name: 'MinPods', type: 'integer', cell: (o) => o.spec?.minReplicas ?? 1 },
+    { name: 'MaxPods', type: 'integer', cell: (o) => o.spec?.maxReplicas ?? 0 },
+    { name: 'Replicas', type: 'integer', cell: (o) => o.status?.currentReplicas ?? 0 },
+    ageCol,
+  ],
+  'policy/poddisruptionbudgets': [
+    nameCol,
+    { name: 'Min Available', cell: (o) => (o.spec?.minAvailable ?? 'N/A') },
+    { name: 'Max Unavailable', cell: (o) => (o.spec?.maxUnavailable ?? 'N/A') },
+    { name: 'Allowed Disruptions', type: 'integer', cell: (o) => o.status?.disruptionsAllowed ?? 0 },
     ageCol,
   ],
   'batch/jobs': [

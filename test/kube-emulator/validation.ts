@@ -2,7 +2,7 @@
  * Validation of built-in kinds: the checks whose 422 messages users meet on real clusters
  * (names, selectors, required containers and images, Service ports, CRD names and versions).
  */
-import { invalid, invalidValue, required, type Obj, type StatusCause } from './errors.js';
+import { badRequest, invalid, invalidValue, required, type Obj, type StatusCause } from './errors.js';
 import { labelSelectorMatcher } from './selectors.js';
 
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -150,4 +150,53 @@ export function validateBuiltin(group: string, kind: string, obj: Obj): void {
   const causes = validateName(group, kind, obj.metadata?.name ?? '');
   kindValidators[`${group}/${kind}`]?.(obj, causes);
   if (causes.length > 0) throw invalid(kind, group, obj.metadata?.name ?? '', causes);
+}
+
+const OBJECT_META_FIELDS = new Set([
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+]);
+const COMMON_TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
+const TOP_LEVEL_EXTRA: Record<string, string[]> = {
+  '/ConfigMap': ['data', 'binaryData', 'immutable'],
+  '/Secret': ['data', 'stringData', 'type', 'immutable'],
+  '/ServiceAccount': ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
+  '/Event': ['involvedObject', 'reason', 'message', 'source', 'firstTimestamp', 'lastTimestamp', 'count', 'type', 'eventTime', 'series', 'action', 'related', 'reportingComponent', 'reportingInstance'],
+  '/Endpoints': ['subsets'],
+  '/PodTemplate': ['template'],
+  'discovery.k8s.io/EndpointSlice': ['addressType', 'endpoints', 'ports'],
+  'rbac.authorization.k8s.io/Role': ['rules'],
+  'rbac.authorization.k8s.io/ClusterRole': ['rules', 'aggregationRule'],
+  'rbac.authorization.k8s.io/RoleBinding': ['subjects', 'roleRef'],
+  'rbac.authorization.k8s.io/ClusterRoleBinding': ['subjects', 'roleRef'],
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': ['webhooks'],
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': ['webhooks'],
+};
+
+/**
+ * Unknown top-level and metadata fields of a built-in object (deeper fields are not checked: the
+ * emulator carries no built-in schemas). They are dropped, as decoding drops them; under
+ * fieldValidation=Strict the request fails with the decoder's 400, under Warn they come back as warnings.
+ */
+export function checkBuiltinFields(group: string, kind: string, version: string, obj: Obj, fieldValidation: 'Strict' | 'Warn' | 'Ignore'): string[] {
+  const allowed = new Set([...COMMON_TOP_LEVEL, ...(TOP_LEVEL_EXTRA[`${group}/${kind}`] ?? [])]);
+  const unknown: string[] = [];
+  for (const key of Object.keys(obj)) {
+    if (!allowed.has(key)) {
+      unknown.push(key);
+      delete obj[key];
+    }
+  }
+  if (obj.metadata && typeof obj.metadata === 'object') {
+    for (const key of Object.keys(obj.metadata)) {
+      if (!OBJECT_META_FIELDS.has(key)) {
+        unknown.push(`metadata.${key}`);
+        delete obj.metadata[key];
+      }
+    }
+  }
+  if (unknown.length === 0 || fieldValidation === 'Ignore') return [];
+  const listed = unknown.map((f) => `unknown field "${f}"`);
+  if (fieldValidation === 'Strict') throw badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${listed.join(', ')}`);
+  return listed;
 }

@@ -20,6 +20,8 @@ export interface WatchRequest {
   sendInitialEvents?: boolean;
   timeoutSeconds?: number;
   bookmarkIntervalMs: number;
+  /** Turns each event's object into what the client asked for (e.g. a one-row Table for kubectl get -w). */
+  render?: (obj: Obj) => Obj;
 }
 
 export interface WatchSink {
@@ -40,7 +42,8 @@ export function startWatch(api: Api, req: WatchRequest, sink: WatchSink): () => 
   let stopped = false;
 
   const send = (type: string, object: Obj) => {
-    sink.write(`${JSON.stringify({ type, object: api.present(object, req.type, req.version) })}\n`);
+    const presented = api.present(object, req.type, req.version);
+    sink.write(`${JSON.stringify({ type, object: req.render ? req.render(presented) : presented })}\n`);
   };
 
   const deliver = (event: StoreEvent) => {

@@ -3,7 +3,7 @@
  * cleared on stop, an owner index (owner uid → dependents), and Event recording. Controllers write
  * through the Api like any client, so their effects show up in watches and managedFields.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Api } from '../api.js';
 import { nowTimestamp } from '../api.js';
 import type { Obj } from '../errors.js';
@@ -228,22 +228,12 @@ export function setCondition(conditions: Obj[] | undefined, next: Obj, withUpdat
   return list;
 }
 
-/** A stable short hash rendered in the characters Kubernetes uses for generated names. */
+/** A stable short hash in the characters Kubernetes uses for generated names (like pod-template-hash). */
 export function shortHash(value: unknown, length = 10): string {
-  const text = stableStringify(value);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
+  const digest = createHash('sha256').update(stableStringify(value)).digest();
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   let out = '';
-  let x = h;
-  for (let i = 0; i < length; i++) {
-    out += alphabet[x % alphabet.length];
-    x = Math.floor(x / alphabet.length) ^ (i * 2654435761);
-    x >>>= 0;
-  }
+  for (let i = 0; i < length; i++) out += alphabet[digest[i] % alphabet.length];
   return out;
 }
 

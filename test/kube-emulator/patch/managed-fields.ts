@@ -371,17 +371,17 @@ export function serverSideApply(input: ApplyInput): { merged: Obj; appliedSet: F
   const entries = live ? readManagedFields(live) : [];
   const mineEntry = entries.find((e) => sameEntry(e, manager, 'Apply', undefined));
   const previous = mineEntry ? fromFieldsV1(mineEntry.fieldsV1) : new Set<string>();
-  const others = entries.filter((e) => e !== mineEntry && !e.subresource).map((e) => ({ entry: e, set: fromFieldsV1(e.fieldsV1) }));
+  const others = entries.filter((e) => e !== mineEntry && e.subresource !== 'status').map((e) => ({ entry: e, set: fromFieldsV1(e.fieldsV1) }));
 
   const taken: FieldSet = new Set();
   if (live) {
-    const conflicts: { path: string; manager: string; apiVersion: string }[] = [];
+    const conflicts: Conflict[] = [];
     for (const path of appliedSet) {
       if (!isLeaf(path, appliedSet)) continue;
       const mineValue = locate(applied, path, tree).value;
       const liveAt = locate(live, path, tree);
       if (liveAt.found && deepEqual(liveAt.value, mineValue)) continue;
-      for (const o of others) if (o.set.has(path)) conflicts.push({ path, manager: o.entry.manager, apiVersion: o.entry.apiVersion });
+      for (const o of others) if (o.set.has(path)) conflicts.push({ path, manager: printManager(o.entry) });
     }
     if (conflicts.length > 0 && !input.force) throw conflictError(conflicts);
     for (const c of conflicts) taken.add(c.path);
@@ -393,16 +393,28 @@ export function serverSideApply(input: ApplyInput): { merged: Obj; appliedSet: F
   return { merged: result, appliedSet, taken };
 }
 
-function conflictError(conflicts: { path: string; manager: string; apiVersion: string }[]): ApiError {
-  const causes = conflicts.map((c) => ({
-    reason: 'FieldManagerConflict',
-    message: `conflict with "${c.manager}" using ${c.apiVersion}`,
-    field: describePath(c.path),
-  }));
-  const lines = causes.map((c) => `${c.message}: ${c.field}`);
-  const message =
-    causes.length === 1
-      ? `Apply failed with 1 conflict: ${lines[0]}`
-      : `Apply failed with ${causes.length} conflicts: ${lines.join('\n')}`;
-  return new ApiError(409, 'Conflict', message, { causes });
+interface Conflict {
+  path: string;
+  /** The manager as kube-apiserver prints it: `"kubectl"` for appliers, `"x" using apps/v1` for updaters. */
+  manager: string;
+}
+
+function printManager(e: ManagedFieldsEntry): string {
+  let out = JSON.stringify(e.manager);
+  if (e.subresource) out += ` with subresource ${JSON.stringify(e.subresource)}`;
+  return e.operation === 'Update' ? `${out} using ${e.apiVersion}` : out;
+}
+
+/** 409 with kube-apiserver's wording: one conflict inline, several grouped by manager (sorted). */
+function conflictError(conflicts: Conflict[]): ApiError {
+  const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.manager}`, field: describePath(c.path) }));
+  if (conflicts.length === 1) return new ApiError(409, 'Conflict', `Apply failed with 1 conflict: conflict with ${conflicts[0].manager}: ${causes[0].field}`, { causes });
+  const byManager = new Map<string, string[]>();
+  for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), describePath(c.path)]);
+  const lines: string[] = [];
+  for (const manager of [...byManager.keys()].sort()) {
+    lines.push(`conflicts with ${manager}:`);
+    for (const path of byManager.get(manager)!) lines.push(`- ${path}`);
+  }
+  return new ApiError(409, 'Conflict', `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`, { causes });
 }

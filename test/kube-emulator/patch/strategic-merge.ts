@@ -32,7 +32,7 @@ function keyOf(item: unknown, key: string | undefined): unknown {
   return key && isPlainObject(item) ? item[key] : item;
 }
 
-function mergeList(original: unknown, patch: unknown[], node: SchemaNode | undefined): unknown[] {
+function mergeList(original: unknown, patch: unknown[], node: SchemaNode | undefined, order: unknown[] | undefined): unknown[] {
   if (patch.some((p) => isPlainObject(p) && p.$patch === 'replace')) {
     return stripDirectives(patch.filter((p) => !(isPlainObject(p) && p.$patch === 'replace'))) as unknown[];
   }
@@ -53,21 +53,33 @@ function mergeList(original: unknown, patch: unknown[], node: SchemaNode | undef
       result.push(clone(item));
     }
   }
-  return result;
+  const patchOrder = (order ?? patch.filter((p) => !(isPlainObject(p) && p.$patch === 'delete'))).map((o) => keyOf(o, key));
+  return normalizeOrder(result, patchOrder, original.map((o) => keyOf(o, key)), key);
 }
 
-function applyOrder(list: unknown[], order: unknown[], key: string | undefined): unknown[] {
-  const wanted = order.map((o) => keyOf(o, key));
-  const ranked: unknown[] = [];
-  const rest: unknown[] = [];
-  const positions = new Map<number, unknown>();
-  for (const item of list) {
-    const idx = wanted.findIndex((w) => deepEqual(w, keyOf(item, key)));
-    if (idx >= 0) positions.set(idx, item);
-    else rest.push(item);
+/**
+ * The element order kube-apiserver produces: items named by the patch (or its $setElementOrder) in
+ * that order, the server's other items in their old order, interleaved where both orders agree
+ * (apimachinery's normalizeElementOrder/mergeSortedSlice). New items thus come before unnamed old ones.
+ */
+function normalizeOrder(merged: unknown[], patchOrder: unknown[], serverOrder: unknown[], key: string | undefined): unknown[] {
+  const indexIn = (list: unknown[], item: unknown) => list.findIndex((k) => deepEqual(k, keyOf(item, key)));
+  const inPatch = merged.filter((m) => indexIn(patchOrder, m) >= 0).sort((a, b) => indexIn(patchOrder, a) - indexIn(patchOrder, b));
+  const serverOnly = merged.filter((m) => indexIn(patchOrder, m) < 0).sort((a, b) => indexIn(serverOrder, a) - indexIn(serverOrder, b));
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < inPatch.length) {
+    if (j >= inPatch.length) out.push(serverOnly[i++]);
+    else if (i >= serverOnly.length) out.push(inPatch[j++]);
+    else {
+      const li = indexIn(serverOrder, serverOnly[i]);
+      const ri = indexIn(serverOrder, inPatch[j]);
+      if (li >= 0 && ri >= 0 && li < ri) out.push(serverOnly[i++]);
+      else out.push(inPatch[j++]);
+    }
   }
-  for (const idx of [...positions.keys()].sort((a, b) => a - b)) ranked.push(positions.get(idx));
-  return [...ranked, ...rest];
+  return out;
 }
 
 export function strategicMerge(original: unknown, patch: unknown, node: SchemaNode | undefined): unknown {
@@ -75,13 +87,10 @@ export function strategicMerge(original: unknown, patch: unknown, node: SchemaNo
   if (patch.$patch === 'replace') return stripDirectives(patch);
   if (patch.$patch === 'delete') return undefined;
   const result: Obj = isPlainObject(original) ? { ...original } : {};
-  const orders: [string, unknown[]][] = [];
+  const orders = new Map<string, unknown[]>();
+  for (const [key, value] of Object.entries(patch)) if (key.startsWith(ORDER) && Array.isArray(value)) orders.set(key.slice(ORDER.length), value);
   for (const [key, value] of Object.entries(patch)) {
-    if (key === '$patch' || key === '$retainKeys') continue;
-    if (key.startsWith(ORDER)) {
-      if (Array.isArray(value)) orders.push([key.slice(ORDER.length), value]);
-      continue;
-    }
+    if (key === '$patch' || key === '$retainKeys' || key.startsWith(ORDER)) continue;
     if (key.startsWith(DELETE_PRIMITIVE)) {
       const field = key.slice(DELETE_PRIMITIVE.length);
       if (Array.isArray(result[field]) && Array.isArray(value)) {
@@ -91,7 +100,7 @@ export function strategicMerge(original: unknown, patch: unknown, node: SchemaNo
     }
     const child = node?.fields?.[key] ?? node?.values;
     if (value === null) delete result[key];
-    else if (Array.isArray(value)) result[key] = mergeList(result[key], value, child);
+    else if (Array.isArray(value)) result[key] = mergeList(result[key], value, child, orders.get(key));
     else if (isPlainObject(value)) {
       const merged = strategicMerge(result[key], value, child);
       if (merged === undefined) delete result[key];
@@ -99,7 +108,11 @@ export function strategicMerge(original: unknown, patch: unknown, node: SchemaNo
     } else result[key] = value;
   }
   for (const [field, order] of orders) {
-    if (Array.isArray(result[field])) result[field] = applyOrder(result[field], order, node?.fields?.[field]?.patchKey);
+    // An order without a patch for the list only reorders it.
+    if (!(field in patch) && Array.isArray(result[field]) && merges(node?.fields?.[field])) {
+      const k = node?.fields?.[field]?.patchKey;
+      result[field] = normalizeOrder(result[field], order.map((o) => keyOf(o, k)), (result[field] as unknown[]).map((o) => keyOf(o, k)), k);
+    }
   }
   if (Array.isArray(patch.$retainKeys)) {
     const keep = new Set(patch.$retainKeys.map(String));
