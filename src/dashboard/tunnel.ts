@@ -165,7 +165,7 @@ export class Tunnel {
     // Bytes from the pod go to the local client; when it cannot keep up, stop reading the WebSocket.
     const output = new Writable({
       write(chunk: Buffer, _enc, callback) {
-        if (!socket.destroyed && !socket.write(chunk) && link.ws) {
+        if (!socket.destroyed && !socket.write(chunk) && link.ws && !link.ws.isPaused) {
           link.ws.pause();
           socket.once('drain', () => link.ws?.resume());
         }

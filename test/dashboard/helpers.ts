@@ -25,7 +25,8 @@ export async function startStandIn(name: string): Promise<StandIn> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = req.method === 'POST' ? Buffer.concat(chunks) : Buffer.from(`${name} ${req.url}`);
+      const big = /\/big\/(\d+)$/.exec(req.url ?? '');
+      const body = req.method === 'POST' ? Buffer.concat(chunks) : big ? Buffer.alloc(Number(big[1]), 'x') : Buffer.from(`${name} ${req.url}`);
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length });
       res.end(body);
     });

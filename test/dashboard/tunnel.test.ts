@@ -4,6 +4,7 @@
  * what happens when the pod goes away with and without a replacement.
  */
 import crypto from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCluster, type ClusterConnection } from '../../src/kube/connect.js';
@@ -80,6 +81,35 @@ describe('tunnel traffic', () => {
       expect(r.status).toBe(200);
       expect(r.body.equals(payload)).toBe(true);
     } finally {
+      d.tunnel.close();
+    }
+  });
+
+  it('a slow reader gets a 16 MiB answer whole, with no warnings', async () => {
+    const d = await open();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const size = 16 << 20;
+      const received = await new Promise<number>((resolve, reject) => {
+        http.get(`${d.url}/big/${size}`, { agent: false }, (res) => {
+          let n = 0;
+          res.pause();
+          // Read in bursts with pauses, like a slow network.
+          const tick = setInterval(() => (res.isPaused() ? res.resume() : res.pause()), 20);
+          res.on('data', (c: Buffer) => (n += c.length));
+          res.on('end', () => {
+            clearInterval(tick);
+            resolve(n);
+          });
+          res.on('error', reject);
+        }).on('error', reject);
+      });
+      expect(received).toBe(size);
+      expect(warnings.map((w) => w.message)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
       d.tunnel.close();
     }
   });
