@@ -81,7 +81,7 @@ function verbOf(method: string, route: Route | undefined, query: URLSearchParams
   switch (method) {
     case 'GET':
       if (watch) return 'watch';
-      return route?.name ? 'get' : 'list';
+      return !route || route.name ? 'get' : 'list';
     case 'POST':
       return 'create';
     case 'PUT':
@@ -439,6 +439,7 @@ function serveWatch(core: ServerCore, req: http.IncomingMessage, res: http.Serve
   res.flushHeaders();
   req.socket.setNoDelay(true);
   let ended = false;
+  let stop: () => void = () => undefined;
   const handle = {
     end: () => {
       if (ended) return;
@@ -455,7 +456,7 @@ function serveWatch(core: ServerCore, req: http.IncomingMessage, res: http.Serve
     },
   };
   core.activeWatches.add(handle);
-  const stop = startWatch(
+  stop = startWatch(
     core.api,
     {
       type: route.type,
