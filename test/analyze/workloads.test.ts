@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { annotationsAnalyzer } from '../../src/analyze/analyzers/annotations.js';
-import { applicationUid, imageAuto, namespaceInjectionAnalyzer } from '../../src/analyze/analyzers/injection.js';
+import { applicationUid, imageAuto, injectedProxyImage, namespaceInjectionAnalyzer, proxyImageMismatch } from '../../src/analyze/analyzers/injection.js';
 import { externalNamePorts, portNames, serviceAssociation } from '../../src/analyze/analyzers/services.js';
 import { findings, messages } from './helpers.js';
 
@@ -8,6 +8,31 @@ const ns = (name: string, labels = '{}') => `apiVersion: v1\nkind: Namespace\nme
 const pod = (name: string, nsName: string, containers: string, meta = '') => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ${nsName}${meta}}\nspec: {containers: ${containers}}\n---\n`;
 const deploy = (name: string, labels: string, annotations = '{}', extra = '', meta = '') => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: default${meta}}\nspec:\n  template:\n    metadata: {labels: ${labels}, annotations: ${annotations}}\n    spec:\n${extra || '      containers: [{name: app, image: x}]'}\n---\n`;
 const service = (name: string, selector: string, ports: string, type = '') => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: default}\nspec:\n  ${type}selector: ${selector}\n  ports: ${ports}\n---\n`;
+
+const injector = (values: object, name = 'istio-sidecar-injector') => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: istio-system}\ndata:\n  values: '${JSON.stringify(values)}'\n---\n`;
+const proxy = (image: string) => `[{name: app, image: x}, {name: istio-proxy, image: "${image}"}]`;
+
+describe('injection.ImageMismatchAnalyzer (IST0158) and injection by default (IST0148)', () => {
+  const values = { global: { hub: 'docker.io/istio', tag: '1.30.0', proxy: { image: 'proxyv2' } } };
+  it.each([
+    ['pods on the injected image', injector(values) + ns('shop', '{istio-injection: enabled}') + pod('a', 'shop', proxy('docker.io/istio/proxyv2:1.30.0')), []],
+    ['a pod on an older proxy', injector(values) + ns('shop', '{istio-injection: enabled}') + pod('a', 'shop', proxy('docker.io/istio/proxyv2:1.30.0')) + pod('b', 'shop', proxy('docker.io/istio/proxyv2:1.29.0')), ['IST0158 Namespace shop']],
+    ['a namespace of another revision is not judged', injector(values) + ns('shop', '{istio.io/rev: canary}') + pod('b', 'shop', proxy('docker.io/istio/proxyv2:1.29.0')), []],
+    ['namespace not injected', injector(values) + ns('shop') + pod('b', 'shop', proxy('docker.io/istio/proxyv2:1.29.0')), []],
+    ['no injector configuration in view', ns('shop', '{istio-injection: enabled}') + pod('b', 'shop', proxy('old')), []],
+  ])('%s', async (_n, yaml, want) => {
+    expect(await findings(proxyImageMismatch, yaml as string)).toEqual(want);
+  });
+  it('the injected image: hub/image:tag, a variant suffix, or a full reference', () => {
+    expect(injectedProxyImage(values)).toBe('docker.io/istio/proxyv2:1.30.0');
+    expect(injectedProxyImage({ global: { ...values.global, variant: 'distroless' } })).toBe('docker.io/istio/proxyv2:1.30.0-distroless');
+    expect(injectedProxyImage({ global: { proxy: { image: 'registry.example/proxy:7' } } })).toBe('registry.example/proxy:7');
+  });
+  it('enableNamespacesByDefault: IST0148 instead of IST0102, and pods there must carry a proxy', async () => {
+    const yaml = injector({ ...values, sidecarInjectorWebhook: { enableNamespacesByDefault: true } }) + ns('shop') + ns('off', '{istio-injection: disabled}') + pod('a', 'shop', '[{name: app, image: x}]');
+    expect(await findings(namespaceInjectionAnalyzer, yaml)).toEqual(['IST0148 Namespace shop', 'IST0103 Pod shop/a']);
+  });
+});
 
 describe('injection.Analyzer (IST0102, IST0123, IST0103)', () => {
   it.each([
