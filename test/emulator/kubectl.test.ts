@@ -4,7 +4,9 @@
  * prints is compared with what it prints against a real cluster.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import { execa } from 'execa';
+import { kubectlPortForward } from '../kube-emulator/portforward/testing/kubectl.js';
 import { startEmulator, type Emulator } from '../kube-emulator/index.js';
 import { kubectlFor, kubectlPath, requireKubectl, tableRows, type Kubectl } from './helpers.js';
 
@@ -272,6 +274,52 @@ describe.skipIf(!kubectlPath)('the real kubectl against the emulator', () => {
       'Error from server (Forbidden): secrets "whatever" is forbidden: User "kube-emulator-user" cannot delete resource "secrets" in API group "" in the namespace "demo"',
     );
     emu.setAccessRules([]);
+  });
+
+  it('applies a kind: List with validation (OpenAPI v2 fallback) and ValidatingAdmissionPolicies', async () => {
+    const list = k.file('list.yaml', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: listed, namespace: demo}\n');
+    expect(await k.ok(['apply', '--dry-run=server', '-f', list])).toBe('configmap/listed created (server dry run)\n');
+    const vap = k.file('vap.yaml', `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: demo-policy}
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}]
+  validations: [{expression: "object.metadata.name != 'forbidden'"}]
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: demo-policy-binding}
+spec: {policyName: demo-policy, validationActions: [Deny]}
+`);
+    expect(await k.ok(['apply', '--server-side', '-f', vap])).toBe(
+      'validatingadmissionpolicy.admissionregistration.k8s.io/demo-policy serverside-applied\nvalidatingadmissionpolicybinding.admissionregistration.k8s.io/demo-policy-binding serverside-applied\n',
+    );
+  });
+
+  it('port-forward to a pod whose annotation names the local target (set up with kubectl alone)', async () => {
+    const echo = net.createServer((s) => s.on('data', (d) => s.end(`pong:${d}`)));
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
+    const target = (echo.address() as net.AddressInfo).port;
+    const pod = k.file('pf.yaml', `apiVersion: v1\nkind: Pod\nmetadata:\n  name: pf\n  namespace: default\n  annotations: {kube-emulator/forward-9090: "127.0.0.1:${target}"}\nspec:\n  containers: [{name: c, image: x:1}]\n`);
+    await k.ok(['apply', '-f', pod]);
+    await k.ok(['wait', '--for=condition=Ready', 'pod/pf', '--timeout=10s']);
+    const pf = await kubectlPortForward(kubectlPath!, k.kubeconfig, 'pod/pf', [':9090']);
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(pf.localPorts[0], '127.0.0.1');
+        let got = '';
+        socket.on('data', (d) => (got += d));
+        socket.on('end', () => resolve(got));
+        socket.on('error', reject);
+        socket.write('ping');
+      });
+      expect(reply).toBe('pong:ping');
+    } finally {
+      await pf.stop();
+      echo.close();
+    }
   });
 
   it('logs prints what the test attached to the pod', async () => {

@@ -76,6 +76,8 @@ const GENERATION_KINDS = new Set([
   'apiextensions.k8s.io/CustomResourceDefinition',
   'admissionregistration.k8s.io/MutatingWebhookConfiguration',
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
 ]);
 
 export function nowTimestamp(): string {

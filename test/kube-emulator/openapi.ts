@@ -108,3 +108,16 @@ export function openAPIIndex(registry: Registry): { index: Obj; docs: Map<string
   return { index: { paths }, docs };
 }
 
+
+/**
+ * An OpenAPI v2 document without definitions, in JSON or in gnostic's protobuf encoding (what
+ * kubectl asks for). kubectl falls back to it to validate kinds the v3 index does not list (a
+ * `kind: List` document); with no definitions it skips client-side schema checks and the server's
+ * own validation applies.
+ */
+export function openAPIV2(protobuf: boolean): Buffer | Obj {
+  if (!protobuf) return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths: {}, definitions: {} };
+  const field = (no: number, payload: Buffer) => Buffer.concat([Buffer.from([(no << 3) | 2, payload.length]), payload]);
+  const info = Buffer.concat([field(1, Buffer.from('Kubernetes')), field(2, Buffer.from('v1.32.0'))]);
+  return Buffer.concat([field(1, Buffer.from('2.0')), field(2, info)]);
+}

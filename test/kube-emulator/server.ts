@@ -19,7 +19,7 @@ import {
 } from './discovery.js';
 import { ApiError, badRequest, injectedFailure, internalError, methodNotAllowed, notFound, unauthorized, unknownPath, type Obj } from './errors.js';
 import type { Faults, RequestRecord } from './faults.js';
-import { openAPIIndex } from './openapi.js';
+import { openAPIIndex, openAPIV2 } from './openapi.js';
 import { decodeProtobufBody } from './protobuf.js';
 import { isPlainObject, jsonPatch, mergePatch } from './patch/json-patches.js';
 import { apiVersionOf, type Registry, type ResourceType } from './registry.js';
@@ -289,6 +289,14 @@ function handleNonResource(core: ServerCore, req: http.IncomingMessage, res: htt
     const g = apiGroup(core.registry, segs[1]);
     if (g) return send(res, 200, g);
     throw unknownPath();
+  }
+  if (path === '/openapi/v2') {
+    const protobuf = (accept ?? '').includes('protobuf');
+    const doc = openAPIV2(protobuf);
+    if (!protobuf) return send(res, 200, doc);
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String((doc as Buffer).length) });
+    res.end(doc);
+    return;
   }
   if (path === '/openapi/v3') return send(res, 200, openAPIIndex(core.registry).index);
   if (segs[0] === 'openapi' && segs[1] === 'v3') {
