@@ -9,17 +9,26 @@ import { DataError, UserError } from '../core/errors.js';
 import type { InjectionConfig } from './config.js';
 import { InjectionError, injectPod } from './pod-inject.js';
 import { podShapeError } from './pod-shape.js';
-import type { JsonObject } from './smp.js';
+import type { Json, JsonObject } from './smp.js';
 import { isObject } from './smp.js';
 import { stringMap } from './template-data.js';
 import { locatePods, type PodLocation } from './workloads.js';
-import { syncNode } from './yaml-sync.js';
+import { orderLike, syncNode } from './yaml-sync.js';
+import { emitYaml } from './fast-emit.js';
+import { parseSimpleYaml } from './fast-yaml.js';
 
 export interface KubeInjectResult {
   output: string;
   /** istioctl's `===> Skipping injection ...` lines, printed on stderr after the output. */
   warnings: string[];
   injected: number;
+  /** Documents written by the fast path (no yaml Document model). */
+  fastPath: number;
+}
+
+export interface KubeInjectOptions {
+  /** false: always go through the yaml Document model (tests compare both paths). */
+  fastPath?: boolean;
 }
 
 const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
@@ -31,19 +40,21 @@ interface Chunk {
   line: number;
 }
 
-export function kubeInject(text: string, file: string, config: InjectionConfig): KubeInjectResult {
+export function kubeInject(text: string, file: string, config: InjectionConfig, options: KubeInjectOptions = {}): KubeInjectResult {
   if (text.includes('\u0000')) throw new DataError(`${file}: binary data is not YAML`, { hint: 'Pass Kubernetes resources as YAML text.' });
   if (text.trim() === '') throw new DataError(`${file}: no input: the file is empty`, { hint: 'Pass a file (or stdin) holding Kubernetes resources.' });
   const chunks = splitDocuments(text, file);
   const warnings: string[] = [];
   let injected = 0;
+  let fastPath = 0;
   const parts: string[] = [];
   chunks.forEach((chunk, index) => {
-    const result = processChunk(chunk, index, file, config, warnings);
+    const result = processChunk(chunk, index, file, config, warnings, options.fastPath !== false);
     injected += result.injected;
+    if (result.fast) fastPath++;
     parts.push(result.text.endsWith('\n') ? result.text : `${result.text}\n`, '---\n');
   });
-  return { output: parts.join(''), warnings, injected };
+  return { output: parts.join(''), warnings, injected, fastPath };
 }
 
 export function splitDocuments(text: string, file: string): Chunk[] {
@@ -70,8 +81,11 @@ export function splitDocuments(text: string, file: string): Chunk[] {
   return chunks.filter((c) => c.text.trim() !== '' || c.text.includes('#'));
 }
 
-function processChunk(chunk: Chunk, index: number, file: string, config: InjectionConfig, warnings: string[]): { text: string; injected: number } {
+function processChunk(chunk: Chunk, index: number, file: string, config: InjectionConfig, warnings: string[], tryFast: boolean): { text: string; injected: number; fast?: boolean } {
   if (isCommentsOnly(chunk.text)) return { text: chunk.text, injected: 0 };
+  const where = `${file}: document ${index + 1} (line ${chunk.line})`;
+  const fast = tryFast ? injectPlainChunk(chunk, where, config, warnings) : undefined;
+  if (fast) return { ...fast, fast: true };
   const lineCounter = new LineCounter();
   const doc = parseDocument(chunk.text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const error = doc.errors[0];
@@ -83,21 +97,62 @@ function processChunk(chunk: Chunk, index: number, file: string, config: Injecti
   }
   const value: unknown = doc.toJS({ maxAliasCount: 10_000 });
   if (!isObject(value)) return { text: chunk.text, injected: 0 };
-  let pods: PodLocation[];
-  try {
-    pods = locatePods(value as JsonObject);
-  } catch (err) {
-    throw new UserError(`${file}: document ${index + 1} (line ${chunk.line}): ${(err as Error).message}`);
-  }
+  const pods = podsOf(value, where);
   if (pods.length === 0) return { text: chunk.text, injected: 0 };
   let injected = 0;
   for (const pod of pods) {
-    if (injectOne(doc, value as JsonObject, pod, config, warnings, `${file}: document ${index + 1} (line ${chunk.line})`)) injected++;
+    const result = injectOne(value, pod, config, warnings, where);
+    if (!result) continue;
+    writeAt(doc, pod.metadataPath, result.metadata);
+    writeAt(doc, pod.specPath, result.spec);
+    injected++;
   }
   return injected > 0 ? { text: doc.toString({ lineWidth: 0, indentSeq: indentsSequences(chunk.text) }), injected } : { text: chunk.text, injected: 0 };
 }
 
-function injectOne(doc: Document, root: JsonObject, pod: PodLocation, config: InjectionConfig, warnings: string[], where: string): boolean {
+/**
+ * The fast path for the common document: no comments, inside the fast reader's subset, and
+ * written exactly as the yaml library would write it (checked by writing it back). Then the
+ * Document model adds nothing, and plain values written by emitYaml give the same bytes as
+ * the Document path (test/inject/fast-path.test.ts compares both). Undefined: use that path.
+ */
+function injectPlainChunk(chunk: Chunk, where: string, config: InjectionConfig, warnings: string[]): { text: string; injected: number } | undefined {
+  if (chunk.text.includes('#') || chunk.text.includes('\r')) return undefined;
+  const value = parseSimpleYaml(chunk.text);
+  if (!isObject(value)) return undefined;
+  const pods = podsOf(value, where);
+  if (pods.length === 0) return { text: chunk.text, injected: 0 };
+  const indentSeq = indentsSequences(chunk.text);
+  if (emitYaml(value, indentSeq) !== (chunk.text.endsWith('\n') ? chunk.text : `${chunk.text}\n`)) return undefined;
+  const local: string[] = [];
+  const results: [PodLocation, { metadata: JsonObject; spec: JsonObject }][] = [];
+  for (const pod of pods) {
+    const result = injectOne(value, pod, config, local, where);
+    if (result) results.push([pod, result]);
+  }
+  let text = chunk.text;
+  if (results.length > 0) {
+    for (const [pod, result] of results) {
+      setPath(value, pod.metadataPath, orderLike(getPath(value, pod.metadataPath) as Json, result.metadata));
+      setPath(value, pod.specPath, orderLike(getPath(value, pod.specPath) as Json, result.spec));
+    }
+    const out = emitYaml(value, indentSeq);
+    if (out === undefined) return undefined;
+    text = out;
+  }
+  warnings.push(...local);
+  return { text, injected: results.length };
+}
+
+function podsOf(value: JsonObject, where: string): PodLocation[] {
+  try {
+    return locatePods(value);
+  } catch (err) {
+    throw new UserError(`${where}: ${(err as Error).message}`);
+  }
+}
+
+function injectOne(root: JsonObject, pod: PodLocation, config: InjectionConfig, warnings: string[], where: string): { metadata: JsonObject; spec: JsonObject } | undefined {
   const rawMeta = getPath(root, pod.metadataPath);
   const rawSpec = getPath(root, pod.specPath);
   const shape = podShapeError(rawMeta, rawSpec, pod.metadataPath.join('.'), pod.specPath.join('.'));
@@ -106,22 +161,18 @@ function injectOne(doc: Document, root: JsonObject, pod: PodLocation, config: In
   const spec = (rawSpec ?? {}) as JsonObject;
   if (spec.hostNetwork === true) {
     warnings.push(`===> Skipping injection because ${pod.typeMeta.kind} "${pod.deployMeta.namespace}/${pod.deployMeta.name}" has host networking enabled`);
-    return false;
+    return undefined;
   }
   if (!injectionRequested(metadata)) {
     warnings.push(`===> Skipping injection because ${pod.typeMeta.kind} "${pod.deployMeta.name}" has sidecar injection disabled`);
-    return false;
+    return undefined;
   }
-  let result;
   try {
-    result = injectPod(config, { typeMeta: pod.typeMeta, deployMeta: pod.deployMeta, metadata, spec });
+    return injectPod(config, { typeMeta: pod.typeMeta, deployMeta: pod.deployMeta, metadata, spec });
   } catch (err) {
     if (err instanceof InjectionError) throw new UserError(`${where}: ${pod.label}: ${err.message}`);
     throw err;
   }
-  writeAt(doc, pod.metadataPath, result.metadata);
-  writeAt(doc, pod.specPath, result.spec);
-  return true;
 }
 
 /** kube-inject's policy: `enabled`, no selectors; only the opt-out label/annotation and ignored namespaces skip. */
@@ -140,6 +191,12 @@ function writeAt(doc: Document, path: (string | number)[], value: JsonObject): v
     const node = syncNode(doc, existing, value);
     if (node !== existing) doc.setIn(path, node);
   }
+}
+
+function setPath(root: JsonObject, path: (string | number)[], value: Json): void {
+  let cur: Record<string | number, unknown> = root;
+  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
+  cur[path[path.length - 1]!] = value;
 }
 
 function getPath(root: unknown, path: (string | number)[]): unknown {

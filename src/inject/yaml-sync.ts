@@ -47,6 +47,33 @@ export function syncNode(doc: Document, node: unknown, value: Json): Node {
   return doc.createNode(value) as Node;
 }
 
+/**
+ * The key order syncNode leaves behind, on plain values: the original's keys that remain, in
+ * their order, then new keys; list items matched the same way. Used by the fast path so both
+ * paths write the same document.
+ */
+export function orderLike(original: Json | undefined, value: Json): Json {
+  if (isObject(value) && isObject(original)) {
+    const out: Record<string, Json> = {};
+    for (const key of Object.keys(original)) if (key in value) out[key] = orderLike(original[key], value[key]!);
+    for (const [key, child] of Object.entries(value)) if (!(key in original)) out[key] = child;
+    return out;
+  }
+  if (Array.isArray(value) && Array.isArray(original)) {
+    const byIdentity = new Map<string, Json>();
+    for (const item of original) {
+      const id = identityOfOriginal(item);
+      if (id !== undefined && !byIdentity.has(id)) byIdentity.set(id, item);
+    }
+    return value.map((child, i) => {
+      const id = identityOf(child);
+      const match = id !== undefined ? byIdentity.get(id) : original.length === value.length ? original[i] : undefined;
+      return match !== undefined ? orderLike(match, child) : child;
+    });
+  }
+  return value;
+}
+
 function keyText(key: unknown): string {
   return isScalar(key) ? String(key.value) : String(key);
 }
@@ -54,6 +81,16 @@ function keyText(key: unknown): string {
 function identityOf(value: Json): string | undefined {
   if (!isObject(value)) return undefined;
   for (const key of IDENTITY_KEYS) if (value[key] !== undefined) return `${key}=${String(value[key])}`;
+  return undefined;
+}
+
+/** identityOfNode on a plain value. */
+function identityOfOriginal(value: Json): string | undefined {
+  if (!isObject(value)) return undefined;
+  for (const key of IDENTITY_KEYS) {
+    const v = value[key];
+    if (v !== undefined && v !== null && typeof v !== 'object') return `${key}=${String(v)}`;
+  }
   return undefined;
 }
 

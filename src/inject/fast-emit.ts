@@ -1,0 +1,130 @@
+/**
+ * A fast block-style YAML writer for plain JSON values that writes exactly what the `yaml`
+ * library's `stringify(value, { lineWidth: 0, indentSeq })` writes. Structure (maps, lists,
+ * indentation) is ours; every scalar is rendered once by the library itself and memoised, so
+ * quoting and block-scalar choices are the library's. Anything it cannot mirror returns
+ * undefined and the caller uses the library. Serialising injected documents through the yaml
+ * Document model was the largest cost of kube-inject.
+ */
+import { stringify } from 'yaml';
+import type { Json } from './smp.js';
+
+class Unsupported extends Error {}
+
+/** Rendered scalar: first line (after `key: ` or `- `) and continuation lines indented from column 0 of their owner. */
+type Rendered = string[];
+
+const valueMemo = new Map<string, Rendered>();
+const keyMemo = new Map<string, string>();
+const MEMO_LIMIT = 50_000;
+
+function remember<K, V>(memo: Map<K, V>, key: K, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+function renderScalar(value: string | number | boolean | null): Rendered {
+  if (value === null) return ['null'];
+  if (typeof value === 'boolean') return [value ? 'true' : 'false'];
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Unsupported();
+    return [String(value)];
+  }
+  const hit = valueMemo.get(value);
+  if (hit) return hit;
+  const text = stringify({ k: value }, { lineWidth: 0 });
+  // "k: <first>\n  <more>\n": continuation lines carry the 2 columns of indentation under `k`.
+  const lines = text.slice(3, -1).split('\n');
+  if (lines.slice(1).some((l) => l === '' || !l.startsWith('  '))) throw new Unsupported();
+  return remember(valueMemo, value, lines);
+}
+
+function renderKey(key: string): string {
+  const hit = keyMemo.get(key);
+  if (hit !== undefined) return hit;
+  const text = stringify({ [key]: 1 }, { lineWidth: 0 });
+  if (!text.endsWith(': 1\n') || text.startsWith('?') || text.slice(0, -4).includes('\n')) throw new Unsupported();
+  return remember(keyMemo, key, text.slice(0, -4));
+}
+
+const isMap = (v: Json | undefined): v is { [k: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The document text (ending in a newline), or undefined when the library must write it. */
+export function emitYaml(value: Json, indentSeq: boolean): string | undefined {
+  const out: string[] = [];
+  try {
+    if (isMap(value) && entries(value).length > 0) writeMap(out, value, 0, indentSeq);
+    else if (Array.isArray(value) && value.length > 0) writeSeq(out, value, 0, indentSeq);
+    else return undefined;
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
+  return out.join('');
+}
+
+function entries(map: { [k: string]: Json }): [string, Json][] {
+  return Object.entries(map).filter(([, v]) => v !== undefined);
+}
+
+/** Writes a non-empty map whose first key starts at `col` (the caller wrote any prefix). */
+function writeMap(out: string[], map: { [k: string]: Json }, col: number, indentSeq: boolean, firstPrefixed = false): void {
+  const pad = ' '.repeat(col);
+  let first = true;
+  for (const [key, child] of entries(map)) {
+    out.push(first && firstPrefixed ? '' : pad, renderKey(key), ':');
+    first = false;
+    writeValue(out, child, col, indentSeq, ' ');
+  }
+}
+
+function writeSeq(out: string[], seq: Json[], col: number, indentSeq: boolean, firstPrefixed = false): void {
+  const pad = ' '.repeat(col);
+  let first = true;
+  for (const item of seq) {
+    if (item === undefined) throw new Unsupported();
+    out.push(first && firstPrefixed ? '' : pad, '-');
+    first = false;
+    if (isMap(item) && entries(item).length > 0) {
+      out.push(' ');
+      writeMap(out, item, col + 2, indentSeq, true);
+    } else if (Array.isArray(item) && item.length > 0) {
+      out.push(' ');
+      writeSeq(out, item, col + 2, indentSeq, true);
+    } else {
+      writeScalarish(out, item, col, ' ');
+    }
+  }
+}
+
+/** After `key:` at column `col`. */
+function writeValue(out: string[], child: Json, col: number, indentSeq: boolean, sep: string): void {
+  if (isMap(child) && entries(child).length > 0) {
+    out.push('\n');
+    writeMap(out, child, col + 2, indentSeq);
+  } else if (Array.isArray(child) && child.length > 0) {
+    out.push('\n');
+    writeSeq(out, child, indentSeq ? col + 2 : col, indentSeq);
+  } else {
+    writeScalarish(out, child, col, sep);
+  }
+}
+
+/** A scalar or an empty collection, after `key:` or `-` owned by column `col`. */
+function writeScalarish(out: string[], v: Json, col: number, sep: string): void {
+  if (isMap(v)) {
+    out.push(sep, '{}\n');
+    return;
+  }
+  if (Array.isArray(v)) {
+    out.push(sep, '[]\n');
+    return;
+  }
+  const lines = renderScalar(v);
+  out.push(sep, lines[0]!, '\n');
+  if (lines.length > 1) {
+    const pad = ' '.repeat(col);
+    for (let i = 1; i < lines.length; i++) out.push(pad, lines[i]!, '\n');
+  }
+}

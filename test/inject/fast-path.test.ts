@@ -1,0 +1,124 @@
+/**
+ * The fast path (plain values, emitYaml) must write exactly the bytes the yaml Document path
+ * writes, for every document it accepts; documents it declines go the Document way.
+ */
+import { describe, expect, it } from 'vitest';
+import { kubeInject } from '../../src/inject/kube-inject.js';
+import { emitYaml } from '../../src/inject/fast-emit.js';
+import type { Json } from '../../src/inject/smp.js';
+import { stringify } from 'yaml';
+import { deployment, testConfig } from './helpers.js';
+
+const config = testConfig();
+const nativeConfig = testConfig({ native: true });
+
+function bothPaths(text: string, cfg = config) {
+  const fast = kubeInject(text, 'in.yaml', cfg);
+  const slow = kubeInject(text, 'in.yaml', cfg, { fastPath: false });
+  expect(slow.fastPath).toBe(0);
+  expect(fast.output).toBe(slow.output);
+  expect(fast.warnings).toEqual(slow.warnings);
+  return fast;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+const NAMES = ['web', 'a-b', 'x1', 'api-v2'];
+const VALUES = ['"1"', '"true"', 'v1', '"8080"', "'quoted'", '"with: colon"', '""', '"yes"', 'plain text', '"{\\"a\\":1}"', '"line\\nbreak"'];
+const ANNOTATIONS = [
+  'sidecar.istio.io/proxyCPU: "200m"',
+  'sidecar.istio.io/inject: "false"',
+  'prometheus.io/scrape: "true"\n        prometheus.io/port: "9000"',
+  'traffic.sidecar.istio.io/excludeOutboundPorts: "25,465"',
+  'sidecar.istio.io/nativeSidecar: "true"',
+  'proxy.istio.io/config: "holdApplicationUntilProxyStarts: true"',
+  'sidecar.istio.io/userVolume: \'{"extra":{"emptyDir":{}}}\'',
+  'status.sidecar.istio.io/port: "0"',
+];
+
+/** A random Deployment-like workload in either list style, sometimes with things the fast path declines. */
+function workload(r: () => number, i: number): string {
+  const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const step = r() < 0.5 ? 0 : 2; // sequences under their key, or indented by two
+  const d = ' '.repeat(6 + step); // container dash
+  const k = ' '.repeat(8 + step); // container keys
+  const pd = ' '.repeat(8 + 2 * step); // dash of lists inside a container
+  const kind = pick(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet']);
+  const annotation = r() < 0.6 ? `      annotations:\n        ${pick(ANNOTATIONS)}\n` : '';
+  const extra = [
+    r() < 0.3 ? `${k}env:\n${pd}- name: A\n${pd}  value: ${pick(VALUES)}\n` : '',
+    r() < 0.3 ? `${k}readinessProbe:\n${k}  httpGet: {path: /r, port: 8080}\n` : '',
+    r() < 0.3 ? `${k}livenessProbe:\n${k}  tcpSocket:\n${k}    port: http\n` : '',
+    r() < 0.2 ? `${k}args: # keep\n${pd}- --flag\n` : '',
+    r() < 0.2 ? `${k}resources: {}\n` : '',
+  ].join('');
+  const volumes = r() < 0.2 ? `      volumes:\n${d}- name: data\n${d}  emptyDir: {}\n` : '';
+  const second = r() < 0.3 ? `${d}- name: second\n${k}image: busybox\n` : '';
+  return `apiVersion: apps/v1
+kind: ${kind}
+metadata:
+  name: ${pick(NAMES)}-${i}
+  labels:
+    team: ${pick(VALUES)}
+spec:
+  template:
+    metadata:
+      labels:
+        app: ${pick(NAMES)}
+${annotation}    spec:
+      containers:
+${d}- name: main
+${k}image: nginx:1.${i}
+${k}ports:
+${pd}- containerPort: 8080
+${pd}  name: http
+${extra}${second}${volumes}`;
+}
+
+describe('fast path writes what the yaml Document path writes', () => {
+  it('emitYaml equals yaml.stringify on plain values (both list styles)', () => {
+    const values: Json[] = [
+      { a: '{}\n', b: '[\n    {"x":1}\n]', c: '{"q":"r"}', d: '', e: '15020', f: 'a: b', g: ' lead', i: 'it\'s "x"', j: [], k: {}, l: null, n: -3, t: true },
+      { m: [{ n: 1, o: [1, 2] }, [3, 4], {}, [], null, 'x'], 'key with space': 1, '"q"': 2, 'on': 'off', '1': 'one' },
+    ];
+    for (const v of values) {
+      for (const indentSeq of [true, false]) expect(emitYaml(v, indentSeq)).toBe(stringify(v, { lineWidth: 0, indentSeq }));
+    }
+  });
+
+  it('on the test deployments, each kind, Lists and re-injection', () => {
+    const inputs = [
+      deployment(),
+      deployment({ annotations: { 'sidecar.istio.io/proxyImage': 'example.com/proxy:1' }, labels: { version: 'v2' } }),
+      deployment({ extra: '        readinessProbe:\n          httpGet: {path: /r, port: 8080}\n' }),
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: i\n',
+      'apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: cj\nspec:\n  schedule: "* * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: c\n            image: i\n',
+      `apiVersion: v1\nkind: List\nitems:\n- ${deployment().replace(/\n/g, '\n  ').trimEnd()}\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: s\n`,
+    ];
+    let fast = 0;
+    for (const text of inputs) {
+      for (const cfg of [config, nativeConfig]) {
+        const once = bothPaths(text, cfg);
+        fast += once.fastPath;
+        fast += bothPaths(once.output, cfg).fastPath; // re-injection
+      }
+    }
+    // The helpers quote label values ("hello"), which the library would not: only re-injections and plain inputs qualify.
+    expect(fast).toBeGreaterThanOrEqual(4);
+  });
+
+  it('on 150 generated workloads (some declined: comments, flow maps, quoting)', () => {
+    const r = rng(5);
+    const docs: string[] = [];
+    for (let i = 0; i < 150; i++) docs.push(workload(r, i));
+    const result = bothPaths(docs.join('---\n'));
+    expect(result.fastPath).toBeGreaterThan(30);
+    expect(result.fastPath).toBeLessThan(150);
+  });
+});
