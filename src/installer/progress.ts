@@ -23,7 +23,9 @@ export async function createProgress(stream: NodeJS.WriteStream = process.stderr
   const p = palette(stream);
   const ok = p.green('✔');
   const bad = p.red('✘');
-  if (!interactive) return plainProgress((s) => stream.write(s), ok, bad);
+  // A pseudo-terminal without a size (columns 0, e.g. `script` or `docker run -t` in CI)
+  // would make ora's line counting divide by zero and spin forever: plain lines there.
+  if (!interactive || !((stream.columns ?? 0) > 0)) return plainProgress((s) => stream.write(s), ok, bad);
   const { default: ora } = await import('ora');
   const spinner = ora({ stream, discardStdin: false, hideCursor: false }) as unknown as Spinner;
   const active = new Map<string, { text: string; pending: readonly string[] }>();

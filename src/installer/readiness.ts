@@ -41,8 +41,14 @@ export function readinessOf(obj: KubeObject | undefined, kind: string): Readines
       if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
         return { ready: false, detail: `${ready}/${want} ready, rollout stuck (ProgressDeadlineExceeded${progressing.message ? `: ${progressing.message}` : ''})`, failed: true };
       }
-      const ok = generationSeen && updated >= want && ready >= want;
-      return { ready: ok, detail: `${Math.min(ready, want)}/${want} ready${ok || updated >= want ? '' : `, ${updated}/${want} updated`}` };
+      // As `kubectl rollout status`: every replica updated, no old ones left, the new ones available.
+      const total = obj.status?.replicas ?? 0;
+      const available = obj.status?.availableReplicas ?? 0;
+      const ok = generationSeen && updated >= want && total <= updated && available >= updated && ready >= want;
+      if (!ok && updated >= want && total > updated) {
+        return { ready: false, detail: `rolling out: ${updated}/${want} updated, ${total - updated} old replica${total - updated === 1 ? '' : 's'} still running` };
+      }
+      return { ready: ok, detail: `${Math.min(ready, available, want)}/${want} ready${ok || updated >= want ? '' : `, ${updated}/${want} updated`}` };
     }
     case 'DaemonSet': {
       const want = obj.status?.desiredNumberScheduled ?? 0;

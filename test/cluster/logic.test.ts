@@ -114,7 +114,12 @@ describe('install record', () => {
 
 describe('readiness', () => {
   it('judges Deployments, DaemonSets and CRDs and explains a pending pod', () => {
-    expect(readinessOf(dep('istiod', {}, { spec: { replicas: 1 }, status: { observedGeneration: 1, readyReplicas: 1, updatedReplicas: 1 } }), 'Deployment')?.ready).toBe(true);
+    expect(readinessOf(dep('istiod', {}, { spec: { replicas: 1 }, status: { observedGeneration: 1, replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 } }), 'Deployment')?.ready).toBe(true);
+    // Mid-rollout: the old pod is ready, the new one is not. Not ready yet (the old one still serves).
+    const rolling = dep('istiod', {}, { spec: { replicas: 1 }, status: { observedGeneration: 1, replicas: 2, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 } });
+    expect(readinessOf(rolling, 'Deployment')).toMatchObject({ ready: false, detail: 'rolling out: 1/1 updated, 1 old replica still running' });
+    const newNotAvailable = dep('istiod', {}, { spec: { replicas: 2 }, status: { observedGeneration: 1, replicas: 2, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 2 } });
+    expect(readinessOf(newNotAvailable, 'Deployment')).toMatchObject({ ready: false, detail: '1/2 ready' });
     const notReady = dep('istiod', {}, { spec: { replicas: 1, selector: { matchLabels: { app: 'istiod' } } }, status: { observedGeneration: 1, updatedReplicas: 1 } });
     const r = readinessOf(notReady, 'Deployment')!;
     expect(r).toMatchObject({ ready: false, detail: '0/1 ready' });
