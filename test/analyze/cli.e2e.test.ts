@@ -168,6 +168,14 @@ describe('analyze --use-kube=false over a repository', () => {
     });
   });
 
+  it('live mode (the default) without a kubeconfig: one error that points at --use-kube=false', async () => {
+    const r = await sailctl(['analyze', BOOKSTORE]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Error: no kubeconfig found/);
+    expect(r.stderr).toContain('To analyze the files without a cluster, pass --use-kube=false.');
+  });
+
   it('--list-analyzers: every analyzer, sorted, with its description and codes', async () => {
     const r = await sailctl(['analyze', '-L']);
     expect(r.code).toBe(0);

@@ -63,9 +63,15 @@ export async function run(opts: AnalyzeFlags, args: string[], globals: GlobalOpt
   // The namespace analyzed: -A all; live: -n, else the kubeconfig context's, else default; files only: -n, else all.
   let target: string | undefined = opts.allNamespaces ? undefined : globals.namespace;
   if (opts.useKube) {
-    const { resolveKubeconfig } = await import('../../kube/kubeconfig.js');
-    if (!opts.allNamespaces) target = globals.namespace || resolveKubeconfig({ kubeconfig: globals.kubeconfig, context: globals.context }).namespace || 'default';
-    live = await openLive(globals, target, revision);
+    try {
+      const { resolveKubeconfig } = await import('../../kube/kubeconfig.js');
+      if (!opts.allNamespaces) target = globals.namespace || resolveKubeconfig({ kubeconfig: globals.kubeconfig, context: globals.context }).namespace || 'default';
+      live = await openLive(globals, target, revision);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      const hint = [err.hint, args.length > 0 ? 'To analyze the files without a cluster, pass --use-kube=false.' : undefined].filter(Boolean).join('\n');
+      throw new UserError(err.message, { exitCode: err.exitCode, hint: hint || undefined, cause: err });
+    }
   }
   try {
     if (live && target !== undefined && !(await live.cluster.res.get('v1', 'Namespace', target))) {
