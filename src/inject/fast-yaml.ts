@@ -1,8 +1,9 @@
 /**
- * A fast reader for the block-style YAML our templates emit (nested maps and lists, quoted or
- * plain scalars, `{}`/`[]`). Parsing a rendered template with the full `yaml` library took ~6 ms
- * per pod — most of kube-inject's time. Anything outside this subset returns undefined and the
- * caller falls back to the full parser, so results never differ.
+ * A fast reader for block-style YAML as templates and most manifests are written (nested maps
+ * and lists, quoted or plain scalars, `{}`/`[]`). Reading every rendered template with the
+ * `yaml` library was half of kube-inject's time (1k pods: 5.6 s → 2.7 s with this reader).
+ * Anything outside the subset returns undefined and the caller uses the library, so results
+ * never differ (test/inject/fast-yaml.test.ts checks that against the library).
  */
 import type { Json, JsonObject } from './smp.js';
 
