@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, UserError } from '../core/errors.js';
 import { parseYamlDocuments, type SourceDoc } from '../core/yaml-docs.js';
+import { parseBlockYaml } from './block-yaml.js';
 import { isPlainObject } from './merge.js';
 import { packageRoot } from './package-root.js';
 import { keyLine } from './source-lines.js';
@@ -52,9 +53,36 @@ export function loadProfile(name: string, manifestsDir?: string): LoadedProfile 
     });
   }
   const text = readFileSync(file, 'utf8');
+  // Plain profile files take the fast reader; the positioned parse (for error locations) only
+  // happens if something asks for `doc`. Anything unusual goes the full way at once.
+  const fast = parseBlockYaml(text);
+  if (isPlainIstioOperator(fast)) {
+    let doc: SourceDoc | undefined;
+    return {
+      name,
+      file,
+      iop: fast,
+      text,
+      get doc() {
+        return (doc ??= profileDoc(text, file));
+      },
+    };
+  }
+  const doc = profileDoc(text, file);
+  return { name, file, iop: doc.value as JsonObject, doc, text };
+}
+
+function profileDoc(text: string, file: string): SourceDoc {
   const doc = requireIstioOperator(parseYamlDocuments(text, file), file, text);
   if (!doc) throw new DataError(`${file}: the profile file is empty`, { hint: 'A profile file holds one IstioOperator.' });
-  return { name, file, iop: doc.value as JsonObject, doc, text };
+  return doc;
+}
+
+/** What requireIstioOperator accepts, checked on a plain value (no positions needed). */
+function isPlainIstioOperator(v: unknown): v is JsonObject {
+  if (!isPlainObject(v) || v.kind !== IOP_KIND || (v.apiVersion !== undefined && v.apiVersion !== IOP_API_VERSION)) return false;
+  if (!Object.keys(v).every((k) => TOP_LEVEL_KEYS.includes(k))) return false;
+  return v.spec === undefined || v.spec === null || isPlainObject(v.spec);
 }
 
 /**

@@ -25,7 +25,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Where a part of the merged IstioOperator came from, for error messages. */
 type Origin =
-  | { kind: 'doc'; label: string; doc: SourceDoc; text: string }
+  | { kind: 'doc'; label: string; doc: () => SourceDoc; text: string }
   | { kind: 'set'; flag: SetFlag; pattern: (string | number | null)[] };
 
 export async function resolveIstioOperator(input: ResolveInput): Promise<ResolvedIstioOperator> {
@@ -69,18 +69,18 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
 
   const origins: Origin[] = [];
   const defaults = loadProfile('default', manifestsDir);
-  origins.push({ kind: 'doc', label: 'profile default', doc: defaults.doc, text: defaults.text });
+  origins.push({ kind: 'doc', label: 'profile default', doc: () => defaults.doc, text: defaults.text });
   let merged = deepMerge(emptyOperator(), overlayOf(defaults.iop));
   if (profile !== 'default') {
     const chosen = loadProfile(profile, manifestsDir);
-    origins.push({ kind: 'doc', label: `profile ${profile}`, doc: chosen.doc, text: chosen.text });
+    origins.push({ kind: 'doc', label: `profile ${profile}`, doc: () => chosen.doc, text: chosen.text });
     merged = deepMerge(merged, overlayOf(chosen.iop));
   }
   const spec = merged.spec as JsonObject;
   spec.hub = DEFAULT_HUB;
   spec.tag = DEFAULT_TAG;
   for (const doc of fileDocs) {
-    origins.push({ kind: 'doc', label: doc.file, doc, text: fileTexts.get(doc)! });
+    origins.push({ kind: 'doc', label: doc.file, doc: () => doc, text: fileTexts.get(doc)! });
     mergeInto(merged, overlayOf(doc.value as JsonObject));
   }
   for (const flag of sets) {
@@ -238,8 +238,9 @@ function locateExact(origins: Origin[], path: readonly (string | number)[]): str
       for (let j = 0; j < n && match; j++) match = o.pattern[j] === null || o.pattern[j] === path[j];
       if (match) return `--set ${o.flag.raw}`;
     } else {
-      const line = keyLine(o.doc, o.text, path);
-      if (line !== undefined) return o.label.startsWith('profile ') ? `${o.label} (${o.doc.file}:${line})` : `${o.doc.file}:${line}`;
+      const doc = o.doc();
+      const line = keyLine(doc, o.text, path);
+      if (line !== undefined) return o.label.startsWith('profile ') ? `${o.label} (${doc.file}:${line})` : `${doc.file}:${line}`;
     }
   }
   return undefined;

@@ -100,8 +100,10 @@ export function applyOverlays(objects: K8sObject[], overlays: K8sObjectOverlay[]
         hint: `Overlays can patch: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`,
       });
     }
+    // Patch private copies: rendered objects may share subtrees (a CRD's version schemas).
+    const copies = targets.map((target) => (objects[objects.indexOf(target)] = clone(target) as K8sObject));
     for (const [p, patch] of (overlay.patches ?? []).entries()) {
-      for (const target of targets) {
+      for (const target of copies) {
         try {
           applyPathPatch(target, String(patch.path ?? ''), patch.value === null ? undefined : patch.value);
         } catch (err) {

@@ -15,7 +15,11 @@ const NUMBER_LIKE = [
 ];
 const FIRST_INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
 
+/** Identifiers, paths and the like: plain unless a reserved word (all of which are short). */
+const SIMPLE = /^[A-Za-z/][A-Za-z0-9_./-]*$/;
+
 function plainIsSafe(s: string): boolean {
+  if (SIMPLE.test(s)) return s.length > 5 || !RESERVED.test(s);
   if (s === '' || RESERVED.test(s) || NUMBER_LIKE.some((re) => re.test(s))) return false;
   // `-foo` and `--domain` are plain scalars; `- `, `? ` and `: ` would start structure.
   if (FIRST_INDICATOR.test(s) && !(s[0] === '-' && s.length > 1 && s[1] !== ' ')) return false;
@@ -55,55 +59,64 @@ function emitValue(v: unknown, indent: string, out: string[], inSequence: boolea
     if (v.length === 0) return void out.push(' []\n');
     out.push('\n');
     // Sequences under a map key are not indented; nested sequences are.
-    emitSequence(v, inSequence ? indent : indent.slice(2), out);
+    emitSequence(v, inSequence ? indent : indent.slice(2), out, undefined);
     return;
   }
   if (isMap(v)) {
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined);
+    const keys = definedKeys(v);
     if (keys.length === 0) return void out.push(' {}\n');
     out.push('\n');
-    emitMap(v, keys, indent, out);
+    // A map met again at the same indentation (shared subtrees, such as the schema every
+    // version of a CRD carries) prints as before: copy its lines instead of emitting again.
+    const seen = emitted.get(v);
+    if (seen && seen.out === out && seen.indent === indent) {
+      for (let i = seen.start; i < seen.end; i++) out.push(out[i]!);
+      return;
+    }
+    const start = out.length;
+    emitMap(v, keys, indent, out, undefined);
+    if (out.length - start > 64) emitted.set(v, { out, indent, start, end: out.length });
     return;
   }
-  if (typeof v === 'string') {
+  if (typeof v === 'string' && v.includes('\n')) {
     const block = literalBlock(v, indent);
     if (block !== undefined) return void out.push(' ' + block);
   }
   out.push(' ' + scalar(v) + '\n');
 }
 
-function emitMap(m: Record<string, unknown>, keys: string[], indent: string, out: string[]): void {
+const emitted = new WeakMap<object, { out: string[]; indent: string; start: number; end: number }>();
+
+function definedKeys(m: Record<string, unknown>): string[] {
+  const keys: string[] = [];
+  for (const k in m) if (m[k] !== undefined) keys.push(k);
+  return keys;
+}
+
+/** `first`, when given, replaces the indentation of the first line (the `- ` of a list item). */
+function emitMap(m: Record<string, unknown>, keys: string[], indent: string, out: string[], first: string | undefined): void {
   keys.sort();
-  for (const k of keys) {
-    out.push(indent + scalar(k) + ':');
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    out.push((i === 0 && first !== undefined ? first : indent) + scalar(k) + ':');
     emitValue(m[k], indent + '  ', out, false);
   }
 }
 
-function emitSequence(list: unknown[], indent: string, out: string[]): void {
-  for (const item of list) {
+function emitSequence(list: unknown[], indent: string, out: string[], first: string | undefined): void {
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    const prefix = i === 0 && first !== undefined ? first : indent;
     if (isMap(item)) {
-      const keys = Object.keys(item).filter((k) => item[k] !== undefined);
-      if (keys.length === 0) {
-        out.push(indent + '- {}\n');
-        continue;
-      }
+      const keys = definedKeys(item);
       // First key shares the line with the dash; the rest align under it.
-      const lines: string[] = [];
-      emitMap(item, keys, indent + '  ', lines);
-      lines[0] = indent + '- ' + lines[0]!.slice(indent.length + 2);
-      out.push(...lines);
+      if (keys.length === 0) out.push(prefix + '- {}\n');
+      else emitMap(item, keys, indent + '  ', out, prefix + '- ');
     } else if (Array.isArray(item)) {
-      if (item.length === 0) {
-        out.push(indent + '- []\n');
-        continue;
-      }
-      const lines: string[] = [];
-      emitSequence(item, indent + '  ', lines);
-      lines[0] = indent + '- ' + lines[0]!.slice(indent.length + 2);
-      out.push(...lines);
+      if (item.length === 0) out.push(prefix + '- []\n');
+      else emitSequence(item, indent + '  ', out, prefix + '- ');
     } else {
-      out.push(indent + '-');
+      out.push(prefix + '-');
       emitValue(item, indent + '  ', out, true);
     }
   }
@@ -113,12 +126,12 @@ function emitSequence(list: unknown[], indent: string, out: string[]): void {
 export function emitYaml(value: unknown): string {
   const out: string[] = [];
   if (isMap(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined);
+    const keys = definedKeys(value);
     if (keys.length === 0) return '{}\n';
-    emitMap(value, keys, '', out);
+    emitMap(value, keys, '', out, undefined);
   } else if (Array.isArray(value)) {
     if (value.length === 0) return '[]\n';
-    emitSequence(value, '', out);
+    emitSequence(value, '', out, undefined);
   } else {
     const block = typeof value === 'string' ? literalBlock(value, '  ') : undefined;
     return block ?? scalar(value) + '\n';

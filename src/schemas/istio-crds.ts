@@ -82,12 +82,24 @@ export function istioCrdDescriptions(): CrdDescription[] {
   return crdIndex().map(description);
 }
 
-/** Full CRD objects, one per Istio kind. Each call returns fresh objects the caller may modify. */
+/**
+ * Full CRD objects, one per Istio kind. Each call returns fresh objects the caller may modify;
+ * within one CRD, versions with identical schemas share one schema object.
+ */
 export function istioCrds(): CustomResourceDefinition[] {
   return istioCrdDescriptions().map(toCrd);
 }
 
 function toCrd(d: CrdDescription): CustomResourceDefinition {
+  // The versions of one CRD carry the same schema: clone it once and share the copy between
+  // them, which halves the work here and lets the YAML emitter print it once and copy the text.
+  const clones = new Map<string, Record<string, unknown>>();
+  const sharedClone = (schema: Record<string, unknown>): Record<string, unknown> => {
+    const key = JSON.stringify(schema);
+    let copy = clones.get(key);
+    if (!copy) clones.set(key, (copy = structuredClone(schema)));
+    return copy;
+  };
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -107,7 +119,7 @@ function toCrd(d: CrdDescription): CustomResourceDefinition {
         name: v.name,
         served: v.served,
         storage: v.storage,
-        schema: { openAPIV3Schema: structuredClone(v.schema) },
+        schema: { openAPIV3Schema: sharedClone(v.schema) },
         subresources: { status: {} },
       })),
     },

@@ -263,3 +263,13 @@ describe('effectiveOverrides', () => {
     expect(effectiveOverrides((await resolveIstioOperator({})).iop)).toEqual({});
   });
 });
+
+describe('errors inside a profile file', () => {
+  it('name the profile and its file:line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sailctl-profiles-'));
+    writeFileSync(join(dir, 'default.yaml'), 'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  components:\n    base:\n      enabled: true\n');
+    writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  values:\n    global:\n      nope: 1\n');
+    const err = await rejects(resolveIstioOperator({ manifestsDir: dir, sets: ['profile=broken'] }));
+    expect(err.message).toContain(`spec.values.global.nope (profile broken (${join(dir, 'broken.yaml')}:6)): unknown field "nope"`);
+  });
+});
