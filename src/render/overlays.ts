@@ -100,8 +100,9 @@ export function applyOverlays(objects: K8sObject[], overlays: K8sObjectOverlay[]
         hint: `Overlays can patch: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`,
       });
     }
-    // Patch private copies: rendered objects may share subtrees (a CRD's version schemas).
-    const copies = targets.map((target) => (objects[objects.indexOf(target)] = clone(target) as K8sObject));
+    // Patch private copies: rendered objects may share subtrees (a CRD's version schemas), and
+    // structuredClone would keep that sharing, so copy through JSON.
+    const copies = targets.map((target) => (objects[objects.indexOf(target)] = JSON.parse(JSON.stringify(target)) as K8sObject));
     for (const [p, patch] of (overlay.patches ?? []).entries()) {
       for (const target of copies) {
         try {

@@ -142,6 +142,22 @@ describe('overlays', () => {
     expect(dep.spec.template.metadata.annotations['prometheus.io/scrape']).toBeUndefined();
   });
 
+  it('patches one CRD version without touching the others (they share a schema until patched)', async () => {
+    const comps = await render([
+      'components.base.k8s.overlays[0].kind=CustomResourceDefinition',
+      'components.base.k8s.overlays[0].name=gateways.networking.istio.io',
+      'components.base.k8s.overlays[0].patches[0].path=spec.versions.[name:v1beta1].schema.openAPIV3Schema.description',
+      'components.base.k8s.overlays[0].patches[0].value=patched',
+    ]);
+    const crd = find(comps, 'CustomResourceDefinition', 'gateways.networking.istio.io');
+    const byName = Object.fromEntries(crd.spec.versions.map((v: any) => [v.name, v.schema.openAPIV3Schema.description]));
+    expect(byName.v1beta1).toBe('patched');
+    expect(byName.v1).not.toBe('patched');
+    expect(byName.v1alpha3).toBe(byName.v1);
+    const text = serializeManifests([crd]);
+    expect(text.match(/description: patched/g)).toHaveLength(1);
+  });
+
   it('reports an overlay that matches no object, naming what exists', async () => {
     const err = await render(['components.pilot.k8s.overlays[0].kind=Deployment', 'components.pilot.k8s.overlays[0].name=nope']).catch((e) => e);
     expect(err).toBeInstanceOf(UserError);
