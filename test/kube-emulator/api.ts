@@ -412,9 +412,14 @@ export class Api {
     }
     let applied: unknown;
     try {
-      applied = parseYaml(rawBody);
-    } catch (e) {
-      throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+      // kubectl and client-node send JSON (which is YAML); only parse as YAML when it is not JSON.
+      applied = /^\s*\{/.test(rawBody) ? JSON.parse(rawBody) : parseYaml(rawBody);
+    } catch {
+      try {
+        applied = parseYaml(rawBody);
+      } catch (e) {
+        throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+      }
     }
     if (!isPlainObject(applied)) throw badRequest('the apply body must be an object');
     this.checkBodyType(type, version, applied);

@@ -5,8 +5,13 @@ export function isPlainObject(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** Deep copy of JSON data (objects, arrays, primitives): several times faster than structuredClone. */
 export function clone<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = clone((v as Record<string, unknown>)[k]);
+  return out as T;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

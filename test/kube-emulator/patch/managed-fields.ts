@@ -184,10 +184,17 @@ export function describePath(path: string): string {
     .join('');
 }
 
-function isLeaf(path: string, set: FieldSet): boolean {
-  const prefix = path + SEP;
-  for (const other of set) if (other.startsWith(prefix)) return false;
-  return true;
+/** Every path of the set that has a member below it (computed once per set: O(total path length)). */
+function parentsIn(set: FieldSet): Set<string> {
+  const parents = new Set<string>();
+  for (const path of set) {
+    for (let i = path.lastIndexOf(SEP); i > 0; i = path.lastIndexOf(SEP, i - 1)) {
+      const parent = path.slice(0, i);
+      if (parents.has(parent)) break;
+      parents.add(parent);
+    }
+  }
+  return parents;
 }
 
 export function readManagedFields(obj: Obj): ManagedFieldsEntry[] {
@@ -242,11 +249,13 @@ export function updateManagedFields(previous: ManagedFieldsEntry[], next: Obj, t
   }
   const out: ManagedFieldsEntry[] = [];
   for (const e of entries) {
+    const size = e.set.size;
     if (e !== mine && change.operation === 'Update') for (const p of change.owned) e.set.delete(p);
     if (e !== mine && change.taken) for (const p of change.taken) e.set.delete(p);
     for (const p of [...e.set]) if (!locate(next, p, tree).found) e.set.delete(p);
     if (e.set.size === 0) continue;
-    out.push({ ...e.entry, fieldsV1: toFieldsV1(e.set) });
+    const unchanged = e !== mine && e.set.size === size;
+    out.push(unchanged ? e.entry : { ...e.entry, fieldsV1: toFieldsV1(e.set) });
   }
   return out;
 }
@@ -255,8 +264,9 @@ export function updateManagedFields(previous: ManagedFieldsEntry[], next: Obj, t
 export function changedFields(before: Obj | undefined, after: Obj, tree: SchemaNode, part: 'all' | 'main' | 'status'): FieldSet {
   const out: FieldSet = new Set();
   const afterSet = fieldsOf(after, tree, part);
+  const parents = parentsIn(afterSet);
   for (const path of afterSet) {
-    if (!isLeaf(path, afterSet)) continue;
+    if (parents.has(path)) continue;
     const was = before ? locate(before, path, tree) : { found: false };
     if (!was.found || !deepEqual(was.value, locate(after, path, tree).value)) out.add(path);
   }
@@ -376,8 +386,9 @@ export function serverSideApply(input: ApplyInput): { merged: Obj; appliedSet: F
   const taken: FieldSet = new Set();
   if (live) {
     const conflicts: Conflict[] = [];
+    const parents = parentsIn(appliedSet);
     for (const path of appliedSet) {
-      if (!isLeaf(path, appliedSet)) continue;
+      if (parents.has(path)) continue;
       const mineValue = locate(applied, path, tree).value;
       const liveAt = locate(live, path, tree);
       if (liveAt.found && deepEqual(liveAt.value, mineValue)) continue;
