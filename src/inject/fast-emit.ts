@@ -15,6 +15,10 @@ class Unsupported extends Error {}
 type Rendered = string[];
 
 const valueMemo = new Map<string, Rendered>();
+/** Starts with a letter, then only letters, digits and `_ . / - :` (a colon never last). */
+const SIMPLE_PLAIN = /^[A-Za-z][A-Za-z0-9_./:-]*[A-Za-z0-9_./-]$|^[A-Za-z]$/;
+/** Words the YAML 1.2 core schema reads as booleans or null. */
+const CORE_WORDS = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
 const keyMemo = new Map<string, string>();
 const MEMO_LIMIT = 50_000;
 
@@ -33,6 +37,8 @@ function renderScalar(value: string | number | boolean | null): Rendered {
   }
   const hit = valueMemo.get(value);
   if (hit) return hit;
+  // Names, paths, images: the library writes these plain (fast-path.test.ts checks a sample).
+  if (SIMPLE_PLAIN.test(value) && !CORE_WORDS.test(value)) return [value];
   const text = stringify({ k: value }, { lineWidth: 0 });
   // "k: <first>\n  <more>\n": continuation lines carry the 2 columns of indentation under `k`.
   const lines = text.slice(3, -1).split('\n');

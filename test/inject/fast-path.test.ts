@@ -92,6 +92,19 @@ describe('fast path writes what the yaml Document path writes', () => {
     }
   });
 
+  it('strings taken as simple plain scalars are written plain by the library too', () => {
+    const words = ['a', 'x', 'True', 'null', 'NULL', 'yes', 'No', 'on', 'Off', 'y', 'n', 'nan', 'inf', 'e5', 'E', 'a:b', 'a::', 'http://x', 'a-', 'a.', 'a/b:1.2', 'Z_9', 'istio-proxy', 'docker.io/istio/proxyv2:1.30.0', 'kubernetes://apis/apps/v1/namespaces/default/deployments/x', 'a:', 'a.b.c', 'sha256:abc'];
+    const r = rng(9);
+    const alphabet = 'aZ09_./:-';
+    for (let i = 0; i < 3000; i++) {
+      let w = 'abcxyzABC'[Math.floor(r() * 9)]!;
+      const n = Math.floor(r() * 6);
+      for (let j = 0; j < n; j++) w += alphabet[Math.floor(r() * alphabet.length)];
+      words.push(w);
+    }
+    for (const w of words) expect(emitYaml({ k: w }, false)).toBe(stringify({ k: w }, { lineWidth: 0 }));
+  });
+
   it('on the test deployments, each kind, Lists and re-injection', () => {
     const inputs = [
       deployment(),
