@@ -2,7 +2,8 @@
  * `kube-inject` over a multi-document YAML stream (injection.md §4.2, §5): workloads get their
  * pods injected in place (comments and key order kept), everything else is copied byte for
  * byte. The whole stream is processed before anything is returned, so a bad document never
- * leaves half an output behind.
+ * leaves half an output behind. Plain documents (no comments, library-style formatting) skip
+ * the yaml Document model with byte-identical output (injectPlainChunk).
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DataError, UserError } from '../core/errors.js';
