@@ -105,6 +105,24 @@ describe('workload controllers', () => {
     expect(job.status.succeeded).toBe(1);
   });
 
+  it('an HPA clamps its target to minReplicas and reports status; a PDB counts healthy pods; a deleted pod is replaced', async () => {
+    emu.create({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 3, maxReplicas: 5, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] },
+    });
+    const hpa = await emu.waitFor(() => emu.get('autoscaling/v2', 'HorizontalPodAutoscaler', 'default', 'web')?.status?.desiredReplicas === 3 && emu.get('autoscaling/v2', 'HorizontalPodAutoscaler', 'default', 'web'));
+    expect(condition(hpa, 'AbleToScale')?.status).toBe('True');
+    await emu.waitFor(() => emu.get('apps/v1', 'Deployment', 'default', 'web')?.status?.readyReplicas === 3, 5000, 'the scaled Deployment');
+    emu.create({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'default' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } } });
+    const pdb = await emu.waitFor(() => emu.get('policy/v1', 'PodDisruptionBudget', 'default', 'web')?.status?.currentHealthy === 3 && emu.get('policy/v1', 'PodDisruptionBudget', 'default', 'web'));
+    expect(pdb.status).toMatchObject({ desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3 });
+    const victim = podsOf('web')[0].metadata.name;
+    emu.delete('v1', 'Pod', 'default', victim);
+    await emu.waitFor(() => podsOf('web').length === 3 && !podsOf('web').some((p) => p.metadata.name === victim) && podsOf('web').every((p) => condition(p, 'Ready')?.status === 'True'), 5000, 'a replacement pod');
+  });
+
   it('deleting a Deployment (background) garbage-collects its ReplicaSets and Pods', async () => {
     emu.delete('apps/v1', 'Deployment', 'default', 'crash');
     await emu.waitFor(() => podsOf('crash').length === 0 && !emu.list('apps/v1', 'ReplicaSet', 'default').some((r) => r.metadata.name.startsWith('crash-')), 5000, 'garbage collection');

@@ -340,8 +340,14 @@ spec: {policyName: demo-policy, validationActions: [Deny]}
     expect(deleted.trim().split('\n').sort()).toEqual(rsBefore.map((r) => `${r.replace('replicaset.apps/', 'replicaset.apps "')}" deleted`).sort());
     expect(await k.ok(['get', 'pods', '-n', 'demo', '-l', 'app=web', '-o', 'name'])).toBe('');
     const file = k.file('app.yaml', APP);
+    const objects = k.file('objects.yaml', APP.split('---').slice(1).join('---'));
     await k.ok(['apply', '-f', file]);
-    expect(await k.ok(['delete', '-f', file, '--wait'])).toBe('namespace "demo" deleted\nconfigmap "cfg" deleted\ndeployment.apps "web" deleted\nservice "web" deleted\n');
+    expect(await k.ok(['delete', '-f', objects, '--wait', '--cascade=foreground'])).toBe('configmap "cfg" deleted\ndeployment.apps "web" deleted\nservice "web" deleted\n');
+    expect(await k.ok(['get', 'all', '-n', 'demo', '-l', 'app=web', '-o', 'name'])).toBe('');
+    // Deleting the namespace takes its content with it (kubectl waits until it is gone).
+    await k.ok(['apply', '-f', file]);
+    await k.ok(['rollout', 'status', 'deploy/web', '-n', 'demo', '--timeout=20s']);
+    expect(await k.ok(['delete', 'ns', 'demo'])).toBe('namespace "demo" deleted\n');
     expect((await k.run(['get', 'ns', 'demo'])).stderr.trim()).toBe('Error from server (NotFound): namespaces "demo" not found');
     expect(emu.list('v1', 'Pod', 'demo')).toEqual([]);
     expect(emu.list('v1', 'ConfigMap', 'demo')).toEqual([]);
