@@ -68,6 +68,8 @@ function emitValue(v: unknown, indent: string, out: string[], inSequence: boolea
     out.push('\n');
     // A map met again at the same indentation (shared subtrees, such as the schema every
     // version of a CRD carries) prints as before: copy its lines instead of emitting again.
+    const pre = preEmitted.get(v);
+    if (pre && pre.indent === indent) return void out.push(pre.text);
     const seen = emitted.get(v);
     if (seen && seen.out === out && seen.indent === indent) {
       for (let i = seen.start; i < seen.end; i++) out.push(out[i]!);
@@ -86,6 +88,16 @@ function emitValue(v: unknown, indent: string, out: string[], inSequence: boolea
 }
 
 const emitted = new WeakMap<object, { out: string[]; indent: string; start: number; end: number }>();
+const preEmitted = new WeakMap<object, { indent: string; text: string }>();
+
+/**
+ * Records `text` as the emitted form of `map` when it is printed as a map value at `indent`
+ * (the lines under its key). For large constant subtrees whose text was emitted ahead of time;
+ * the caller must not modify `map` afterwards (copies made with JSON do not carry the text).
+ */
+export function useEmittedText(map: object, indent: string, text: string): void {
+  preEmitted.set(map, { indent, text });
+}
 
 function definedKeys(m: Record<string, unknown>): string[] {
   const keys: string[] = [];

@@ -77,6 +77,22 @@ function description(entry: IndexEntry): CrdDescription {
   return d;
 }
 
+/** Where the pre-emitted YAML of a CRD's spec lives (written by scripts/gen-schemas-crd-yaml.ts). */
+export function crdSpecYamlFile(crdName: string): string {
+  const entry = crdIndex().find((e) => e.name === crdName);
+  if (!entry) throw new Error(`not an Istio CRD: ${crdName}`);
+  return join('schemas', entry.file.replace(/\.json$/, '.spec.yaml'));
+}
+
+/** The pre-emitted YAML text of a CRD's spec (the lines under `spec:`), or undefined if absent. */
+export function crdSpecYaml(crdName: string): string | undefined {
+  try {
+    return readFileSync(join(packageRoot(), crdSpecYamlFile(crdName)), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The Istio CRD descriptions in profiles.md §5 order. */
 export function istioCrdDescriptions(): CrdDescription[] {
   return crdIndex().map(description);

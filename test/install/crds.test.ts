@@ -159,3 +159,13 @@ describe('Istio CRDs', () => {
     expect(istioCrds()[0]!.metadata.name).toBe('trafficextensions.extensions.istio.io');
   });
 });
+
+describe('pre-emitted CRD spec text (schemas/crds/*.spec.yaml)', () => {
+  it('is exactly what the emitter prints for each CRD spec (else run: npx tsx scripts/gen-schemas-crd-yaml.ts)', async () => {
+    const { emitYaml } = await import('../../src/render/yaml-emit.js');
+    const { crdSpecYaml } = await import('../../src/schemas/istio-crds.js');
+    for (const crd of istioCrds()) {
+      expect(crdSpecYaml(crd.metadata.name), crd.metadata.name).toBe(emitYaml({ spec: crd.spec }).replace(/^spec:\n/, ''));
+    }
+  });
+});

@@ -1,10 +1,11 @@
 /** The Base component: Istio CRDs, the reader ServiceAccount, and the default validator when asked for. */
-import { istioCrds } from '../../schemas/istio-crds.js';
+import { crdSpecYaml, istioCrds } from '../../schemas/istio-crds.js';
 import type { RenderContext } from '../context.js';
 import { standardLabels } from '../context.js';
 import { serviceAccount } from '../k8s.js';
 import { get, str, truthy } from '../tree.js';
 import type { K8sObject } from '../types.js';
+import { useEmittedText } from '../yaml-emit.js';
 import { defaultValidatorConfig } from './webhooks.js';
 
 export function baseObjects(ctx: RenderContext): K8sObject[] {
@@ -17,6 +18,8 @@ export function baseObjects(ctx: RenderContext): K8sObject[] {
       if (excluded.has(crd.metadata.name)) continue;
       // The chart swaps the CRD files' own labels for its standard set.
       out.push({ ...crd, metadata: { ...crd.metadata, labels: { ...labels } } });
+      const text = crdSpecYaml(crd.metadata.name);
+      if (text !== undefined) useEmittedText(crd.spec as object, '  ', text);
     }
   }
   out.push(serviceAccount('istio-reader-service-account', ctx.istioNamespace, { ...labels, app: 'istio-reader' }, v.global.imagePullSecrets));

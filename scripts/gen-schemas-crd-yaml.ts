@@ -1,0 +1,20 @@
+// Writes schemas/crds/<group>.<kind>.spec.yaml: the YAML text of each Istio CRD's `spec`, as
+// `manifest generate` prints it (indented under `spec:`). The renderer attaches the text to
+// unmodified CRDs so it does not re-emit ~400 kB of schema on every run. Run after
+// `npm run gen-schemas` (or when src/render/yaml-emit.ts changes its output):
+//   npx tsx scripts/gen-schemas-crd-yaml.ts
+// test/install/crds.test.ts fails while a file is stale.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crdSpecYamlFile, istioCrds } from '../src/schemas/istio-crds.js';
+import { emitYaml } from '../src/render/yaml-emit.js';
+import { packageRoot } from '../src/install/package-root.js';
+
+for (const crd of istioCrds()) {
+  writeFileSync(join(packageRoot(), crdSpecYamlFile(crd.metadata.name)), specText(crd.spec));
+}
+
+/** The lines under `spec:` of a CRD document. */
+export function specText(spec: unknown): string {
+  return emitYaml({ spec }).replace(/^spec:\n/, '');
+}
