@@ -71,6 +71,13 @@ describe('deployment.ApplicationUIDAnalyzer (IST0144)', () => {
     expect(await findings(applicationUid, deploy('web', '{app: web}', '{}', '      containers: [{name: app, image: x, securityContext: {runAsUser: 1337}}]'))).toEqual(['IST0144 Deployment default/web']);
     expect(await findings(applicationUid, deploy('web', '{app: web}', '{}', '      containers: [{name: app, image: x, securityContext: {runAsUser: 1000}}]'))).toEqual([]);
   });
+  it('a ReplicaSet its Deployment made is reported once, on the Deployment (live clusters hold both)', async () => {
+    const spec = '      containers: [{name: app, image: x, securityContext: {runAsUser: 1337}}]';
+    const rs = `apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web-5d8f, namespace: default, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u1, controller: true}]}\nspec:\n  template:\n    metadata: {labels: {app: web}, annotations: {sidecar.istio.io/bogus: "1"}}\n    spec:\n${spec}\n---\n`;
+    const lone = rs.replace('web-5d8f', 'lone').replace(/, ownerReferences: \[[^\]]*\]/, '');
+    expect(await findings(applicationUid, deploy('web', '{app: web}', '{}', spec) + rs + lone)).toEqual(['IST0144 Deployment default/web', 'IST0144 ReplicaSet default/lone']);
+    expect(await findings(annotationsAnalyzer, rs + lone)).toEqual(['IST0108 ReplicaSet default/lone']);
+  });
 });
 
 describe('annotations.K8sAnalyzer (IST0107, IST0108, IST0125, IST0135, IST0136)', () => {

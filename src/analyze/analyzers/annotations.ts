@@ -1,6 +1,7 @@
 /** Istio annotations: unknown, on the wrong kind, invalid values, deprecated, alpha (IST0107/0108/0125/0135/0136). */
 import { parse as parseYaml } from 'yaml';
 import type { Analyzer } from '../framework.js';
+import { ownedTemplateCopy } from './util.js';
 import { isObject, type Json, type Resource } from '../resource.js';
 
 type Check = (value: string) => string | undefined;
@@ -160,7 +161,7 @@ export const annotationsAnalyzer: Analyzer = {
         const report = (code: string, text: string, path: (string | number)[]) => ctx.report(code, r, text, path);
         checkAnnotations(r, r.annotations, r.kind, [], report);
         const tplPath = POD_TEMPLATE_KINDS[r.kind];
-        if (tplPath) {
+        if (tplPath && !ownedTemplateCopy(r)) {
           let tpl: Json | undefined = r.body;
           for (const k of tplPath) tpl = tpl?.[k as string];
           if (isObject(tpl?.metadata?.annotations)) checkAnnotations(r, tpl!.metadata.annotations, 'Pod', tplPath, report);

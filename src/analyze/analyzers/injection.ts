@@ -1,5 +1,6 @@
 /** Injection analyzers: namespaces without injection, pods without a proxy, `image: auto` without injection, UID 1337. */
 import type { Analyzer } from '../framework.js';
+import { ownedTemplateCopy } from './util.js';
 import type { AnalysisContext } from '../context.js';
 import { asArray, type Json, type Resource } from '../resource.js';
 
@@ -141,6 +142,7 @@ export const applicationUid: Analyzer = {
   run(ctx) {
     for (const kind of ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']) {
       for (const r of ctx.all(kind)) {
+        if (ownedTemplateCopy(r)) continue;
         const base = kind === 'Pod' ? ['spec'] : kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'spec'] : ['spec', 'template', 'spec'];
         let spec: Json | undefined = r.body;
         for (const k of base) spec = spec?.[k];

@@ -95,3 +95,13 @@ export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+/**
+ * A ReplicaSet or Job a controller (Deployment, CronJob) made: its pod template is the
+ * owner's, so findings about the template are reported once, on the owner.
+ */
+export function ownedTemplateCopy(r: Resource): boolean {
+  if (r.kind !== 'ReplicaSet' && r.kind !== 'Job') return false;
+  const owners = r.body.metadata?.ownerReferences;
+  return Array.isArray(owners) && owners.some((o) => isObject(o) && o.controller === true);
+}
