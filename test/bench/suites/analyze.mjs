@@ -1,8 +1,8 @@
 // analyze and validate: offline analysis of 1k, 5k and 10k generated resources (services,
 // deployments, virtual services, destination rules, gateways in 5-resource apps), to show the
 // cost per resource stays flat (linear scaling), and validate -f throughput.
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const SIZES = [1000, 5000, 10000];
 const APPS_PER_NAMESPACE = 100;
@@ -105,8 +105,55 @@ const cpuNote = (r) => (r.cpu === undefined ? '' : `CPU ${(r.cpu / 1000).toFixed
 
 const medians = new Map();
 
+/** The Istio CRDs as the API server needs them (names, scope, served versions). */
+function crds() {
+  const kinds = [['Gateway', 'gateways'], ['VirtualService', 'virtualservices'], ['DestinationRule', 'destinationrules']];
+  return kinds
+    .map(([kind, plural]) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ${plural}.networking.istio.io}
+spec:
+  group: networking.istio.io
+  scope: Namespaced
+  names: {kind: ${kind}, plural: ${plural}, singular: ${kind.toLowerCase()}, listKind: ${kind}List}
+  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]
+`)
+    .join('---\n');
+}
+
+const LIVE_RESOURCES = 1000;
+let emulator;
+
+/** Starts the Kubernetes API emulator and loads LIVE_RESOURCES generated resources with kubectl. */
+async function startLiveCluster(ctx) {
+  const tsx = `${ctx.root}/node_modules/.bin/tsx`;
+  if (!existsSync(tsx) || spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status !== 0) return undefined;
+  const kubeconfig = `${ctx.tmp}/kubeconfig`;
+  // One process (tsx as a loader), so teardown's kill reaches the server itself.
+  emulator = spawn(ctx.node, ['--import', 'tsx', `${ctx.root}/test/kube-emulator/main.ts`, '--kubeconfig', kubeconfig, '--http', '--ready-delay-ms', '1'], { stdio: ['ignore', 'pipe', 'ignore'], cwd: ctx.root });
+  await new Promise((resolve, reject) => {
+    emulator.stdout.once('data', resolve);
+    emulator.once('exit', (code) => reject(new Error(`kube-emulator exited with ${code}`)));
+  });
+  const kubectl = (file) => {
+    const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig, 'create', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status !== 0) throw new Error(`kubectl create -f ${file}: ${r.stderr}`);
+  };
+  writeFileSync(`${ctx.tmp}/crds.yaml`, crds());
+  kubectl(`${ctx.tmp}/crds.yaml`);
+  const all = corpus(LIVE_RESOURCES).split('---\n');
+  writeFileSync(`${ctx.tmp}/live-ns.yaml`, ['apiVersion: v1\nkind: Namespace\nmetadata: {name: istio-system}\n', ...all.filter((d) => d.includes('kind: Namespace'))].join('---\n'));
+  writeFileSync(`${ctx.tmp}/live-rest.yaml`, all.filter((d) => !d.includes('kind: Namespace')).join('---\n'));
+  kubectl(`${ctx.tmp}/live-ns.yaml`);
+  kubectl(`${ctx.tmp}/live-rest.yaml`);
+  return kubeconfig;
+}
+
 export default {
   title: 'analyze / validate',
+  teardown() {
+    emulator?.kill('SIGKILL');
+  },
   async setup(ctx) {
     for (const n of SIZES) writeFileSync(`${ctx.tmp}/r${n}.yaml`, corpus(n));
   },
@@ -123,6 +170,16 @@ export default {
         return { ...r, note: [perResource, scaling, cpuNote(r)].filter(Boolean).join('; ') };
       },
     })),
+    {
+      name: `analyze -A, live: ${LIVE_RESOURCES.toLocaleString('en-US')} resources (+ controller-made pods) in the API emulator`,
+      units: { count: LIVE_RESOURCES, unit: 'resources' },
+      measure: async () => {
+        const kubeconfig = await startLiveCluster(ctx);
+        if (!kubeconfig) return { median: 0, status: 0, note: 'skipped: needs kubectl and tsx' };
+        const r = time([ctx.node, ctx.sailctl, 'analyze', '-A', '--kubeconfig', kubeconfig, '-o', 'json'], 5, [0, 79]);
+        return { ...r, note: cpuNote(r) };
+      },
+    },
     {
       name: 'validate -f 10,000 resources',
       units: { count: 10000, unit: 'resources' },
