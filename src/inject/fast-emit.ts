@@ -60,7 +60,7 @@ const isMap = (v: Json | undefined): v is { [k: string]: Json } => v !== null &&
 export function emitYaml(value: Json, indentSeq: boolean): string | undefined {
   const out: string[] = [];
   try {
-    if (isMap(value) && entries(value).length > 0) writeMap(out, value, 0, indentSeq);
+    if (isMap(value) && hasEntries(value)) writeMap(out, value, 0, indentSeq);
     else if (Array.isArray(value) && value.length > 0) writeSeq(out, value, 0, indentSeq);
     else return undefined;
   } catch (err) {
@@ -70,15 +70,19 @@ export function emitYaml(value: Json, indentSeq: boolean): string | undefined {
   return out.join('');
 }
 
-function entries(map: { [k: string]: Json }): [string, Json][] {
-  return Object.entries(map).filter(([, v]) => v !== undefined);
+/** Whether the map has a key the library would write (undefined values are left out). */
+function hasEntries(map: { [k: string]: Json }): boolean {
+  for (const key in map) if (map[key] !== undefined) return true;
+  return false;
 }
 
 /** Writes a non-empty map whose first key starts at `col` (the caller wrote any prefix). */
 function writeMap(out: string[], map: { [k: string]: Json }, col: number, indentSeq: boolean, firstPrefixed = false): void {
   const pad = ' '.repeat(col);
   let first = true;
-  for (const [key, child] of entries(map)) {
+  for (const key in map) {
+    const child = map[key];
+    if (child === undefined) continue;
     out.push(first && firstPrefixed ? '' : pad, renderKey(key), ':');
     first = false;
     writeValue(out, child, col, indentSeq, ' ');
@@ -92,7 +96,7 @@ function writeSeq(out: string[], seq: Json[], col: number, indentSeq: boolean, f
     if (item === undefined) throw new Unsupported();
     out.push(first && firstPrefixed ? '' : pad, '-');
     first = false;
-    if (isMap(item) && entries(item).length > 0) {
+    if (isMap(item) && hasEntries(item)) {
       out.push(' ');
       writeMap(out, item, col + 2, indentSeq, true);
     } else if (Array.isArray(item) && item.length > 0) {
@@ -106,7 +110,7 @@ function writeSeq(out: string[], seq: Json[], col: number, indentSeq: boolean, f
 
 /** After `key:` at column `col`. */
 function writeValue(out: string[], child: Json, col: number, indentSeq: boolean, sep: string): void {
-  if (isMap(child) && entries(child).length > 0) {
+  if (isMap(child) && hasEntries(child)) {
     out.push('\n');
     writeMap(out, child, col + 2, indentSeq);
   } else if (Array.isArray(child) && child.length > 0) {
