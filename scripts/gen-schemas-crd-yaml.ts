@@ -1,7 +1,7 @@
 // Writes schemas/crds/<group>.<kind>.spec.yaml: the YAML text of each Istio CRD's `spec`, as
 // `manifest generate` prints it (indented under `spec:`). The renderer attaches the text to
-// unmodified CRDs so it does not re-emit ~400 kB of schema on every run. Run after
-// `npm run gen-schemas` (or when src/render/yaml-emit.ts changes its output):
+// unmodified CRDs so it does not re-emit ~400 kB of schema on every run. `npm run gen-schemas`
+// runs it last; run it alone when src/render/yaml-emit.ts changes its output:
 //   npx tsx scripts/gen-schemas-crd-yaml.ts
 // test/install/crds.test.ts fails while a file is stale.
 import { writeFileSync } from 'node:fs';

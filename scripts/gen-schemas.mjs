@@ -6,6 +6,7 @@
 //                                          structural OpenAPI v3 schema per served version, converted
 //                                          from the JSON Schemas shipped in @kubernetes-models/istio.
 // Run: npm run gen-schemas (re-run after upgrading @kubernetes-models/istio; commit the output).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -335,4 +336,6 @@ const iopSchema = istioOperatorSchema();
 writeFileSync(join(outDir, 'istio-operator.schema.json'), JSON.stringify(iopSchema, null, 1) + '\n');
 writeStandaloneValidator(iopSchema);
 const count = generateCrds();
-process.stdout.write(`wrote schemas/istio-operator.schema.json and ${count} CRDs under schemas/crds/\n`);
+// The pre-emitted CRD spec YAML comes from the TypeScript emitter, so it runs under tsx.
+execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./gen-schemas-crd-yaml.ts', import.meta.url))], { stdio: 'inherit' });
+process.stdout.write(`wrote schemas/istio-operator.schema.json and ${count} CRDs (with their spec YAML) under schemas/crds/\n`);
