@@ -116,7 +116,7 @@ describe('kubectl applies manifest generate output (server dry run and strict ap
       } finally {
         await h.stop();
       }
-    }, 60_000);
+    }, 120_000);
   }
 
   it('empty prints nothing to apply', async () => {
@@ -139,5 +139,5 @@ describe('kubectl applies manifest generate output (server dry run and strict ap
     } finally {
       await h.stop();
     }
-  }, 60_000);
+  }, 120_000);
 });
