@@ -218,6 +218,19 @@ describe.skipIf(!kubectlPath)('the real kubectl against the emulator', () => {
     expect(managers.find((m: { manager: string; operation: string }) => m.manager === 'kubectl' && m.operation === 'Apply').fieldsV1['f:spec']['f:replicas']).toEqual({});
   });
 
+  it('rollout history and rollout undo bring back an earlier ReplicaSet (no new one), which becomes the newest revision', async () => {
+    const revisions = (text: string) => tableRows(text).slice(2).map((r) => r[0]);
+    expect(revisions(await k.ok(['rollout', 'history', 'deploy/web', '-n', 'demo']))).toEqual(['1', '2', '3']);
+    const sets = (await k.ok(['get', 'rs', '-n', 'demo', '-o', 'name'])).trim().split('\n');
+    expect(await k.ok(['rollout', 'undo', 'deploy/web', '-n', 'demo', '--to-revision=1'])).toBe('deployment.apps/web rolled back\n');
+    await k.ok(['rollout', 'status', 'deploy/web', '-n', 'demo', '--timeout=20s']);
+    expect((await k.ok(['get', 'rs', '-n', 'demo', '-o', 'name'])).trim().split('\n')).toEqual(sets);
+    expect(revisions(await k.ok(['rollout', 'history', 'deploy/web', '-n', 'demo']))).toEqual(['2', '3', '4']);
+    expect(await k.ok(['get', 'deploy', 'web', '-n', 'demo', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision} {.spec.template.spec.containers[0].env}'])).toBe(
+      '4 [{"name":"A","value":"1"}]',
+    );
+  });
+
   it('get -w prints the initial table and then one row per change', async () => {
     const watch = execa(kubectlPath!, ['--kubeconfig', k.kubeconfig, '--cache-dir', `${k.dir}/cache`, 'get', 'cm', '-n', 'demo', '-w', '-l', 'watched=yes'], { reject: false, env: { HOME: k.dir } });
     let out = '';

@@ -24,6 +24,22 @@ function resolveCount(value: unknown, total: number, roundUp: boolean): number {
   return roundUp ? Math.ceil(raw) : Math.floor(raw);
 }
 
+/** pod-template-hash: over the template without nulls and empty maps, so a template copied back by rollout undo hashes the same. */
+function templateHash(template: unknown): string {
+  const normalize = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(normalize);
+    if (!v || typeof v !== 'object') return v;
+    const out: Obj = {};
+    for (const [k, x] of Object.entries(v)) {
+      const n = normalize(x);
+      if (n === null || n === undefined || (typeof n === 'object' && !Array.isArray(n) && Object.keys(n as Obj).length === 0)) continue;
+      out[k] = n;
+    }
+    return out;
+  };
+  return shortHash(normalize(template), 10);
+}
+
 export function workloadControllers(ctx: ControllerContext): (e: StoreEvent) => void {
   const T = {
     deploy: () => ctx.type('apps', 'deployments'),
@@ -77,7 +93,7 @@ export function workloadControllers(ctx: ControllerContext): (e: StoreEvent) => 
   const reconcileDeployment = (ns: string, name: string) => {
     const d = ctx.api.tryGet(T.deploy(), ns, name);
     if (!d || d.metadata.deletionTimestamp) return;
-    const hash = shortHash(d.spec.template, 10);
+    const hash = templateHash(d.spec.template);
     const replicas: number = d.spec.replicas ?? 1;
     const owned = ctx.owners
       .dependentsOf(d.metadata.uid, keys.rs)
@@ -124,6 +140,20 @@ export function workloadControllers(ctx: ControllerContext): (e: StoreEvent) => 
           o.metadata.annotations = { ...(o.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(replicas) };
         }) ?? newRS;
         ctx.recordEvent(T.deploy(), d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${newRS.metadata.name} from ${from} to ${replicas}`, 'deployment-controller');
+      }
+      // A ReplicaSet brought back (rollout undo) becomes the newest revision; the Deployment carries it.
+      const maxRevision = Math.max(0, ...revisions);
+      const current = Number(newRS?.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+      if (newRS && current < maxRevision) {
+        newRS = ctx.api.mutate(T.rs(), ns, newRS.metadata.name, MANAGER, (o) => {
+          o.metadata.annotations = { ...(o.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': String(maxRevision + 1) };
+        }) ?? newRS;
+      }
+      const revision = newRS?.metadata.annotations?.['deployment.kubernetes.io/revision'];
+      if (revision && d.metadata.annotations?.['deployment.kubernetes.io/revision'] !== revision) {
+        ctx.api.mutate(T.deploy(), ns, name, MANAGER, (o) => {
+          o.metadata.annotations = { ...(o.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': revision };
+        });
       }
       // Old ReplicaSets go to zero once the new one is fully available (or when Recreate).
       const newAvailable = newRS?.status?.availableReplicas ?? 0;
