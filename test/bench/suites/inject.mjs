@@ -105,7 +105,7 @@ export default {
   },
   cases: (ctx) => {
     const cases = [];
-    for (const [n, runs] of [[1000, 3], [10000, 1]]) {
+    for (const [n, runs] of [[1000, 3], [10000, 2]]) {
       const file = join(ctx.tmp, `${n}.yaml`);
       const label = n === 1000 ? '1k' : '10k';
       cases.push({
