@@ -231,6 +231,31 @@ describe.skipIf(!kubectlPath)('the real kubectl against the emulator', () => {
     );
   });
 
+  it('get prints the columns a real cluster shows for nodes, jobs, RBAC, webhooks, endpoint slices and events', async () => {
+    const header = async (args: string[]) => tableRows(await k.ok(['get', ...args]))[0];
+    emu.create({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once', namespace: 'demo' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x:1' }] } } } });
+    emu.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] });
+    emu.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'read', namespace: 'demo' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'reader' }, subjects: [] });
+    expect(await header(['nodes', '-o', 'wide'])).toEqual(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME']);
+    await k.ok(['wait', '--for=condition=Complete', 'job/once', '-n', 'demo', '--timeout=10s']);
+    const job = tableRows(await k.ok(['get', 'jobs', '-n', 'demo']));
+    expect(job[0]).toEqual(['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE']);
+    expect(job[1].slice(0, 3)).toEqual(['once', 'Complete', '1/1']);
+    expect(tableRows(await k.ok(['get', 'rolebinding', 'read', '-n', 'demo']))[1].slice(0, 2)).toEqual(['read', 'ClusterRole/reader']);
+    expect(await header(['clusterrole', 'reader'])).toEqual(['NAME', 'CREATED AT']);
+    emu.create({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'demo-validator' },
+      webhooks: [{ name: 'validate.demo.example.com', clientConfig: { url: 'https://127.0.0.1:1/validate' }, sideEffects: 'None', admissionReviewVersions: ['v1'] }],
+    });
+    const webhooks = tableRows(await k.ok(['get', 'validatingwebhookconfigurations']));
+    expect(webhooks[0]).toEqual(['NAME', 'WEBHOOKS', 'AGE']);
+    expect(webhooks[1].slice(0, 2)).toEqual(['demo-validator', '1']);
+    expect(await header(['endpointslices', '-n', 'demo'])).toEqual(['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE']);
+    expect(await header(['events', '-n', 'demo'])).toEqual(['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+  });
+
   it('get -w prints the initial table and then one row per change', async () => {
     const watch = execa(kubectlPath!, ['--kubeconfig', k.kubeconfig, '--cache-dir', `${k.dir}/cache`, 'get', 'cm', '-n', 'demo', '-w', '-l', 'watched=yes'], { reject: false, env: { HOME: k.dir } });
     let out = '';

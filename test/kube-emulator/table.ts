@@ -62,6 +62,14 @@ function endpointsText(o: Obj): string {
   return out.length > 3 ? `${out.slice(0, 3).join(',')} + ${out.length - 3} more...` : out.join(',');
 }
 
+function jobStatus(o: Obj): string {
+  const has = (type: string) => (o.status?.conditions ?? []).some((c: Obj) => c.type === type && c.status === 'True');
+  if (has('Complete')) return 'Complete';
+  if (has('Failed')) return 'Failed';
+  if (o.spec?.suspend) return 'Suspended';
+  return 'Running';
+}
+
 const builtinColumns: Record<string, Column[]> = {
   '/namespaces': [nameCol, { name: 'Status', cell: (o) => o.status?.phase ?? '' }, ageCol],
   '/pods': [
@@ -106,6 +114,11 @@ const builtinColumns: Record<string, Column[]> = {
     { name: 'Roles', cell: () => '<none>' },
     ageCol,
     { name: 'Version', cell: (o) => o.status?.nodeInfo?.kubeletVersion ?? '' },
+    { name: 'Internal-IP', priority: 1, cell: (o) => (o.status?.addresses ?? []).find((a: Obj) => a.type === 'InternalIP')?.address ?? '<none>' },
+    { name: 'External-IP', priority: 1, cell: (o) => (o.status?.addresses ?? []).find((a: Obj) => a.type === 'ExternalIP')?.address ?? '<none>' },
+    { name: 'OS-Image', priority: 1, cell: (o) => o.status?.nodeInfo?.osImage ?? '<unknown>' },
+    { name: 'Kernel-Version', priority: 1, cell: (o) => o.status?.nodeInfo?.kernelVersion ?? '<unknown>' },
+    { name: 'Container-Runtime', priority: 1, cell: (o) => o.status?.nodeInfo?.containerRuntimeVersion ?? '<unknown>' },
   ],
   'apps/deployments': [
     nameCol,
@@ -159,8 +172,34 @@ const builtinColumns: Record<string, Column[]> = {
   ],
   'batch/jobs': [
     nameCol,
-    { name: 'Status', cell: (o) => ((o.status?.conditions ?? []).some((c: Obj) => c.type === 'Complete' && c.status === 'True') ? 'Complete' : 'Running') },
+    { name: 'Status', cell: jobStatus },
     { name: 'Completions', cell: (o) => `${o.status?.succeeded ?? 0}/${o.spec?.completions ?? 1}` },
+    { name: 'Duration', cell: (o) => (o.status?.startTime ? age(o.status.startTime, o.status.completionTime ? Date.parse(o.status.completionTime) : Date.now()) : '') },
+    ageCol,
+    containersCol,
+    imagesCol,
+    selectorCol,
+  ],
+  'batch/cronjobs': [
+    nameCol,
+    { name: 'Schedule', cell: (o) => o.spec?.schedule ?? '' },
+    { name: 'Timezone', cell: (o) => o.spec?.timeZone ?? '<none>' },
+    { name: 'Suspend', type: 'boolean', cell: (o) => !!o.spec?.suspend },
+    { name: 'Active', type: 'integer', cell: (o) => (o.status?.active ?? []).length },
+    { name: 'Last Schedule', cell: (o) => (o.status?.lastScheduleTime ? age(o.status.lastScheduleTime) : '<none>') },
+    ageCol,
+  ],
+  'rbac.authorization.k8s.io/roles': [nameCol, { name: 'Created At', type: 'date', cell: (o) => o.metadata.creationTimestamp }],
+  'rbac.authorization.k8s.io/clusterroles': [nameCol, { name: 'Created At', type: 'date', cell: (o) => o.metadata.creationTimestamp }],
+  'rbac.authorization.k8s.io/rolebindings': [nameCol, { name: 'Role', cell: (o) => `${o.roleRef?.kind ?? ''}/${o.roleRef?.name ?? ''}` }, ageCol],
+  'rbac.authorization.k8s.io/clusterrolebindings': [nameCol, { name: 'Role', cell: (o) => `${o.roleRef?.kind ?? ''}/${o.roleRef?.name ?? ''}` }, ageCol],
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations': [nameCol, { name: 'Webhooks', type: 'integer', cell: (o) => (o.webhooks ?? []).length }, ageCol],
+  'admissionregistration.k8s.io/validatingwebhookconfigurations': [nameCol, { name: 'Webhooks', type: 'integer', cell: (o) => (o.webhooks ?? []).length }, ageCol],
+  'discovery.k8s.io/endpointslices': [
+    nameCol,
+    { name: 'AddressType', cell: (o) => o.addressType ?? '' },
+    { name: 'Ports', cell: (o) => ((o.ports ?? []).length ? (o.ports as Obj[]).map((p) => p.port).join(',') : '<unset>') },
+    { name: 'Endpoints', cell: (o) => (o.endpoints ?? []).flatMap((e: Obj) => e.addresses ?? []).join(',') || '<unset>' },
     ageCol,
   ],
   'apiextensions.k8s.io/customresourcedefinitions': [nameCol, { name: 'Created At', type: 'date', cell: (o) => o.metadata.creationTimestamp }],
