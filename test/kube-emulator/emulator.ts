@@ -13,6 +13,7 @@ import { stringify } from 'yaml';
 import { AccessPolicy, type AccessRule } from './access.js';
 import { Api, nowTimestamp, type WriteContext } from './api.js';
 import { ApiError, type Obj } from './errors.js';
+import { clone } from './patch/json-patches.js';
 import { Faults, type FaultRule, type RequestRecord } from './faults.js';
 import { crdController, garbageCollector, namespaceController } from './controllers/lifecycle.js';
 import { endpointsController } from './controllers/endpoints.js';
@@ -376,18 +377,19 @@ export class Emulator {
   /** Creates an object directly (same semantics as POST). `apiVersion`/`kind` pick the type. */
   create(obj: Obj, ctx: WriteContext = {}): Obj {
     const { type, version } = this.resolve(obj.apiVersion, obj.kind);
-    return this.api.create(type, version, obj.metadata?.namespace ?? (type.namespaced ? 'default' : undefined), obj, { fieldManager: 'kube-emulator-test', ...ctx });
+    return clone(this.api.create(type, version, obj.metadata?.namespace ?? (type.namespaced ? 'default' : undefined), obj, { fieldManager: 'kube-emulator-test', ...ctx }));
   }
 
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Obj | undefined {
     const { type, version } = this.resolve(apiVersion, kind);
     const obj = this.api.tryGet(type, namespace, name);
-    return obj ? this.api.present(obj, type, version) : undefined;
+    return obj ? clone(this.api.present(obj, type, version)) : undefined;
   }
 
+  /** Copies: changing what tests get back never changes the store. */
   list(apiVersion: string, kind: string, namespace?: string): Obj[] {
     const { type, version } = this.resolve(apiVersion, kind);
-    return this.api.list(type, version, namespace).items;
+    return clone(this.api.list(type, version, namespace).items);
   }
 
   delete(apiVersion: string, kind: string, namespace: string | undefined, name: string): void {

@@ -91,8 +91,19 @@ function hashOf(doc: Obj): string {
   return createHash('sha512').update(JSON.stringify(doc)).digest('hex').toUpperCase();
 }
 
-/** The index, and a cache of rendered documents keyed by "api/v1" / "apis/g/v". */
-export function openAPIIndex(registry: Registry): { index: Obj; docs: Map<string, { doc: Obj; hash: string }> } {
+type OpenAPIIndex = { index: Obj; docs: Map<string, { doc: Obj; hash: string }> };
+const cache = new WeakMap<Registry, { generation: number; value: OpenAPIIndex }>();
+
+/** The index, and the rendered documents keyed by "api/v1" / "apis/g/v"; rebuilt only when the registry changes. */
+export function openAPIIndex(registry: Registry): OpenAPIIndex {
+  const hit = cache.get(registry);
+  if (hit && hit.generation === registry.generation) return hit.value;
+  const value = buildOpenAPIIndex(registry);
+  cache.set(registry, { generation: registry.generation, value });
+  return value;
+}
+
+function buildOpenAPIIndex(registry: Registry): OpenAPIIndex {
   const docs = new Map<string, { doc: Obj; hash: string }>();
   const paths: Obj = {};
   for (const g of registry.groups()) {
