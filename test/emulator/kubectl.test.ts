@@ -360,6 +360,20 @@ spec: {policyName: demo-policy, validationActions: [Deny]}
     }
   });
 
+  it('kubectl and @kubernetes/client-node see one consistent server', async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(k.kubeconfig);
+    const client = k8s.KubernetesObjectApi.makeApiClient(kc);
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'demo' } };
+    const seen = await client.read(ref);
+    expect(seen.metadata?.resourceVersion).toBe(await k.ok(['get', 'cm', 'cfg', '-n', 'demo', '-o', 'jsonpath={.metadata.resourceVersion}']));
+    await client.patch({ ...ref, data: { fromNode: 'yes' } }, undefined, undefined, 'client-node', false, k8s.PatchStrategy.ServerSideApply);
+    expect(await k.ok(['get', 'cm', 'cfg', '-n', 'demo', '-o', 'jsonpath={.data.fromNode}'])).toBe('yes');
+    const deployments = await client.list('apps/v1', 'Deployment', 'demo');
+    expect(deployments.items.map((d) => d.metadata?.name)).toEqual(['web']);
+  });
+
   it('logs prints what the test attached to the pod', async () => {
     const pod = (await k.ok(['get', 'pods', '-n', 'demo', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}'])).trim();
     emu.setPodLogs('demo', pod, (container) => `hello from ${container}\n`);
