@@ -8,6 +8,22 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 // Start clean: chunk names carry content hashes, so stale ones would pile up.
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
+// commander requires node:child_process at load time only to run external subcommands, which
+// sailctl has none of; loading it (with net and dgram) costs every start-up several ms.
+// Give commander a stand-in that loads the real module on first use.
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes('/node_modules/commander/') ? { path: 'lazy-child-process', namespace: 'sailctl' } : undefined,
+    );
+    b.onLoad({ filter: /^lazy-child-process$/, namespace: 'sailctl' }, () => ({
+      contents: "const load = () => require('node:child_process'); module.exports = { spawn: (...a) => load().spawn(...a) };",
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: { sailctl: 'src/cli/main.ts' },
   outdir: 'dist',
@@ -25,5 +41,6 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS dependencies (commander) call require(); give ESM output one.
   banner: { js: "import { createRequire as __sailctlRequire } from 'node:module'; const require = __sailctlRequire(import.meta.url);" },
+  plugins: [lazyChildProcessForCommander],
   logLevel: 'warning',
 });

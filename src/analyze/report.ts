@@ -2,7 +2,7 @@
  * Turning findings into output: istioctl's log lines and JSON/YAML shapes, plus SARIF 2.1.0
  * and GitHub workflow annotations. Thresholds apply the same way to every format.
  */
-import { formatStructured } from '../core/output.js';
+import { formatStructured } from '../core/structured.js';
 import { VERSION } from '../version.js';
 import { documentationUrl, MESSAGE_TYPES, severity, type Level } from './messages.js';
 

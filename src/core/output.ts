@@ -1,13 +1,10 @@
 /**
  * Output conventions: data goes to stdout, progress and diagnostics to stderr.
- * Structured results are printed through printStructured so every command spells
- * -o json|yaml the same way.
+ * Structured results (-o json|yaml) are formatted by structured.ts, kept apart so that
+ * commands printing plain text never load the yaml library.
  */
-import { stringify } from 'yaml';
 import { UsageError } from './errors.js';
 import { isVerbose } from './verbosity.js';
-
-export type StructuredFormat = 'json' | 'yaml';
 
 /** Validates an -o/--output value against what the command supports. */
 export function parseOutputFormat<T extends string>(value: string, allowed: readonly T[], flag = '--output'): T {
@@ -15,11 +12,6 @@ export function parseOutputFormat<T extends string>(value: string, allowed: read
   throw new UsageError(
     `invalid value "${value}" for ${flag}: must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`,
   );
-}
-
-export function formatStructured(data: unknown, format: StructuredFormat): string {
-  if (format === 'json') return JSON.stringify(data, null, 2) + '\n';
-  return stringify(data, { lineWidth: 0 });
 }
 
 export function writeStdout(text: string): void {

@@ -3,7 +3,7 @@
  * categories, one line per check with ✔/✖/⚠, the reason and a hint under each problem,
  * `-o short` (problems only) and one JSON/YAML document. Warnings never fail the run.
  */
-import { formatStructured } from '../core/output.js';
+import { formatStructured } from '../core/structured.js';
 import type { Palette } from '../core/terminal.js';
 
 export type CheckResult = 'success' | 'warning' | 'error';

@@ -1,4 +1,5 @@
-import { formatStructured, parseOutputFormat, writeStdout } from '../../core/output.js';
+import { parseOutputFormat, writeStdout } from '../../core/output.js';
+import { formatStructured } from '../../core/structured.js';
 import type { GlobalOptions } from '../global-options.js';
 
 interface Options {

@@ -1,7 +1,8 @@
 /** `sailctl validate -f`: schema validation of files, offline; exit 0 only when everything is valid. */
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { formatStructured, note, parseOutputFormat, writeStdout } from '../../core/output.js';
+import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
+import { formatStructured } from '../../core/structured.js';
 import type { GlobalOptions } from '../global-options.js';
 import { describeProblem, validateFiles } from '../../analyze/validate.js';
 

@@ -1,6 +1,6 @@
 import { ISTIO_VERSION, VERSION } from '../../version.js';
 import { UsageError, UserError } from '../../core/errors.js';
-import { formatStructured, note } from '../../core/output.js';
+import { note } from '../../core/output.js';
 import { parseDuration } from '../program.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { MeshComponentVersion, ProxyVersion } from '../../version/mesh-version.js';
@@ -39,6 +39,7 @@ export async function run(opts: Options, _args: string[], globals: GlobalOptions
     const doc: Record<string, unknown> = { clientVersion };
     if (mesh) doc.meshVersion = mesh;
     if (proxies) doc.dataPlaneVersion = proxies;
+    const { formatStructured } = await import('../../core/structured.js');
     process.stdout.write(formatStructured(doc, output as 'json' | 'yaml'));
     return;
   }
