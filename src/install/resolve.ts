@@ -105,6 +105,11 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
     warnings.push(...text.split('\n').map((l) => `spec invalid; continuing because of --force: ${l.trim()}`));
   }
   warnings.push(...formatIssues(issues.warnings, (path) => locate(origins, path)).split('\n').filter(Boolean).map((l) => l.trim()));
+  // istioctl accepts spec.namespace and ignores it (istioctl.md §7.8); say so instead of installing elsewhere silently.
+  const installNamespace = (merged.metadata as JsonObject | undefined)?.namespace ?? 'istio-system';
+  if (typeof finalSpec.namespace === 'string' && finalSpec.namespace !== installNamespace) {
+    warnings.push(`spec.namespace (${finalSpec.namespace}) is ignored: the install goes to ${String(installNamespace)}; set values.global.istioNamespace to change it`);
+  }
 
   if (isPlainObject(finalSpec.unvalidatedValues)) {
     finalSpec.values = deepMerge(isPlainObject(finalSpec.values) ? finalSpec.values : {}, finalSpec.unvalidatedValues);

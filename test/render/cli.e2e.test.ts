@@ -1,5 +1,5 @@
 /** The built binary (`npm run build` first): manifest generate and install --dry-run as a user runs them. */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -29,6 +29,23 @@ describe('sailctl manifest generate (binary)', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^Error: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--force renders despite invalid values and says on stderr what it ignored; stdout stays the manifest', async () => {
+    const r = await sailctl(['manifest', 'generate', '--set', 'values.global.nope=1', '--force']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('warning: spec invalid; continuing because of --force: spec.values.global.nope (--set values.global.nope=1): unknown field "nope"\n');
+    expect(docs(r.stdout)).toHaveLength(39);
+  });
+
+  it('spec.namespace, which istioctl silently ignores, gets a warning naming the namespace actually used', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sailctl-ns-'));
+    const file = join(dir, 'iop.yaml');
+    writeFileSync(file, 'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  namespace: mesh\n');
+    const r = await sailctl(['manifest', 'generate', '-f', file]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('warning: spec.namespace (mesh) is ignored: the install goes to istio-system; set values.global.istioNamespace');
+    expect(docs(r.stdout).every((o) => o.metadata.namespace === undefined || o.metadata.namespace === 'istio-system')).toBe(true);
   });
 
   it('a positional argument is rejected as istioctl does (exit 1)', async () => {

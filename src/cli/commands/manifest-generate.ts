@@ -1,7 +1,7 @@
 /** `manifest generate`: render the manifests of an IstioOperator, offline (istioctl.md §2.2). */
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { debug, writeStdout } from '../../core/output.js';
+import { debug, note, writeStdout } from '../../core/output.js';
 import { resolveIstioOperator } from '../../install/resolve.js';
 import { allObjects, renderManifests, serializeManifests } from '../../render/index.js';
 import { writeManifests } from '../../render/write-output.js';
@@ -34,8 +34,8 @@ export async function run(opts: Options, args: string[], _globals: GlobalOptions
     manifestsDir: opts.manifests ?? opts.charts,
     force: opts.force,
   });
-  // istioctl prints no validation warnings here (istioctl.md §2.2).
-  for (const w of warnings) debug(w);
+  // istioctl drops validation warnings here (istioctl.md §2.2); they go to stderr, so stdout stays the manifest.
+  for (const w of warnings) note(`warning: ${w}`);
   const components = renderManifests(iop);
   if (opts.output) {
     for (const file of writeManifests(opts.output, components)) debug(`wrote ${file}`);
