@@ -17,6 +17,8 @@ type Rendered = string[];
 const valueMemo = new Map<string, Rendered>();
 /** Starts with a letter, then only letters, digits and `_ . / - :` (a colon never last). */
 const SIMPLE_PLAIN = /^[A-Za-z][A-Za-z0-9_./:-]*[A-Za-z0-9_./-]$|^[A-Za-z]$/;
+/** Digits only: the library writes these double-quoted, as they would read as numbers. */
+const DIGITS = /^[0-9]+$/;
 /** Words the YAML 1.2 core schema reads as booleans or null. */
 const CORE_WORDS = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
 const keyMemo = new Map<string, string>();
@@ -38,7 +40,8 @@ function renderScalar(value: string | number | boolean | null): Rendered {
   const hit = valueMemo.get(value);
   if (hit) return hit;
   // Names, paths, images: the library writes these plain (fast-path.test.ts checks a sample).
-  if (SIMPLE_PLAIN.test(value) && !CORE_WORDS.test(value)) return [value];
+  if (SIMPLE_PLAIN.test(value) && !CORE_WORDS.test(value)) return remember(valueMemo, value, [value]);
+  if (DIGITS.test(value)) return remember(valueMemo, value, [`"${value}"`]);
   const text = stringify({ k: value }, { lineWidth: 0 });
   // "k: <first>\n  <more>\n": continuation lines carry the 2 columns of indentation under `k`.
   const lines = text.slice(3, -1).split('\n');
@@ -52,6 +55,12 @@ function renderKey(key: string): string {
   const text = stringify({ [key]: 1 }, { lineWidth: 0 });
   if (!text.endsWith(': 1\n') || text.startsWith('?') || text.slice(0, -4).includes('\n')) throw new Unsupported();
   return remember(keyMemo, key, text.slice(0, -4));
+}
+
+const PADS: string[] = [];
+/** `col` spaces. */
+function pad(col: number): string {
+  return (PADS[col] ??= ' '.repeat(col));
 }
 
 const isMap = (v: Json | undefined): v is { [k: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -78,23 +87,23 @@ function hasEntries(map: { [k: string]: Json }): boolean {
 
 /** Writes a non-empty map whose first key starts at `col` (the caller wrote any prefix). */
 function writeMap(out: string[], map: { [k: string]: Json }, col: number, indentSeq: boolean, firstPrefixed = false): void {
-  const pad = ' '.repeat(col);
+  const indent = pad(col);
   let first = true;
   for (const key in map) {
     const child = map[key];
     if (child === undefined) continue;
-    out.push(first && firstPrefixed ? '' : pad, renderKey(key), ':');
+    out.push(first && firstPrefixed ? '' : indent, renderKey(key), ':');
     first = false;
     writeValue(out, child, col, indentSeq, ' ');
   }
 }
 
 function writeSeq(out: string[], seq: Json[], col: number, indentSeq: boolean, firstPrefixed = false): void {
-  const pad = ' '.repeat(col);
+  const indent = pad(col);
   let first = true;
   for (const item of seq) {
     if (item === undefined) throw new Unsupported();
-    out.push(first && firstPrefixed ? '' : pad, '-');
+    out.push(first && firstPrefixed ? '' : indent, '-');
     first = false;
     if (isMap(item) && hasEntries(item)) {
       out.push(' ');
@@ -134,7 +143,7 @@ function writeScalarish(out: string[], v: Json, col: number, sep: string): void 
   const lines = renderScalar(v);
   out.push(sep, lines[0]!, '\n');
   if (lines.length > 1) {
-    const pad = ' '.repeat(col);
-    for (let i = 1; i < lines.length; i++) out.push(pad, lines[i]!, '\n');
+    const indent = pad(col);
+    for (let i = 1; i < lines.length; i++) out.push(indent, lines[i]!, '\n');
   }
 }

@@ -4,6 +4,8 @@
  * `yaml` library was half of kube-inject's time (1k pods: 5.6 s → 2.7 s with this reader).
  * Anything outside the subset returns undefined and the caller uses the library, so results
  * never differ (test/inject/fast-yaml.test.ts checks that against the library).
+ * Rendered templates repeat the same lines pod after pod, so lines are split into key and
+ * value, and scalars resolved, once per distinct text (bounded memos; a full one starts over).
  */
 import type { Json, JsonObject } from './smp.js';
 
@@ -14,13 +16,34 @@ interface Line {
 
 class Unsupported extends Error {}
 
+type Scalar = string | number | boolean | null;
+const DECLINED = Symbol('declined');
+const MEMO_LIMIT = 50_000;
+/** A `key: rest` line split once; null when the line is not a map entry. */
+interface Entry {
+  key: string;
+  rest: string;
+}
+const entryMemo = new Map<string, Entry | null>();
+const scalarMemo = new Map<string, Scalar | typeof DECLINED>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
 export function parseSimpleYaml(text: string): Json | undefined {
+  // Tabs and CRs are outside the subset (indentation is spaces only).
+  if (text.includes('\t') || text.includes('\r')) return undefined;
   const lines: Line[] = [];
   for (const raw of text.split('\n')) {
-    const trimmed = raw.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    if (raw.includes('\t')) return undefined;
-    lines.push({ indent: raw.length - raw.trimStart().length, text: trimmed });
+    let start = 0;
+    let end = raw.length;
+    while (start < end && raw.charCodeAt(start) === 32) start++;
+    if (start === end || raw.charCodeAt(start) === 35 /* # */) continue;
+    while (raw.charCodeAt(end - 1) === 32) end--;
+    lines.push({ indent: start, text: start === 0 && end === raw.length ? raw : raw.slice(start, end) });
   }
   if (lines.length === 0) return null;
   try {
@@ -47,7 +70,7 @@ function parseSeq(lines: Line[], state: { i: number }, indent: number): Json[] {
     if (line.indent > indent) throw new Unsupported();
     // a list may sit at its parent key's indentation; a key there ends it
     if (!(line.text === '-' || line.text.startsWith('- '))) break;
-    const rest = line.text.slice(1).trimStart();
+    const rest = afterSpaces(line.text, 1);
     if (rest === '') {
       state.i++;
       out.push(state.i < lines.length && lines[state.i]!.indent > indent ? parseNode(lines, state, lines[state.i]!.indent) : null);
@@ -55,7 +78,7 @@ function parseSeq(lines: Line[], state: { i: number }, indent: number): Json[] {
       // `- key: value` opens a map whose keys sit where `key` starts.
       const inner = indent + (line.text.length - rest.length);
       lines[state.i] = { indent: inner, text: rest };
-      out.push(isMapEntry(rest) || rest.startsWith('- ') ? parseNode(lines, state, inner) : (state.i++, scalar(rest)));
+      out.push(entryOf(rest) !== null || rest.startsWith('- ') ? parseNode(lines, state, inner) : (state.i++, scalar(rest)));
     }
   }
   return out;
@@ -67,10 +90,9 @@ function parseMap(lines: Line[], state: { i: number }, indent: number): JsonObje
     const line = lines[state.i]!;
     if (line.indent < indent) break;
     if (line.indent > indent) throw new Unsupported();
-    const colon = keyEnd(line.text);
-    if (colon < 0) throw new Unsupported();
-    const key = line.text.slice(0, colon);
-    const rest = line.text.slice(colon + 1).trim();
+    const entry = entryOf(line.text);
+    if (entry === null) throw new Unsupported();
+    const { key, rest } = entry;
     state.i++;
     if (key in out) throw new Unsupported();
     if (rest !== '') {
@@ -87,18 +109,31 @@ function parseMap(lines: Line[], state: { i: number }, indent: number): JsonObje
   return out;
 }
 
-function isMapEntry(text: string): boolean {
-  return keyEnd(text) >= 0;
+function entryOf(text: string): Entry | null {
+  let entry = entryMemo.get(text);
+  if (entry === undefined) {
+    const colon = keyEnd(text);
+    entry = remember(entryMemo, text, colon < 0 ? null : { key: text.slice(0, colon), rest: afterSpaces(text, colon + 1) });
+  }
+  return entry;
+}
+
+/** text from `from` on, leading spaces skipped (lines carry no trailing spaces; other whitespace is content). */
+function afterSpaces(text: string, from: number): string {
+  while (text.charCodeAt(from) === 32) from++;
+  return text.slice(from);
 }
 
 /** Index of the `:` ending a plain key, or -1. */
 function keyEnd(text: string): number {
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === ':' && (i + 1 === text.length || text[i + 1] === ' ')) return plainString(text.slice(0, i)) ? i : -1;
-    if (text[i] === '#' && i > 0 && text[i - 1] === ' ') return -1;
+    const c = text.charCodeAt(i);
+    if (c === 58 /* : */ && (i + 1 === text.length || text.charCodeAt(i + 1) === 32)) return plainString(text.slice(0, i)) ? i : -1;
+    if (c === 35 /* # */ && i > 0 && text.charCodeAt(i - 1) === 32) return -1;
   }
   return -1;
 }
+
 
 /** A plain scalar the library reads as this very string (so also a safe mapping key). */
 function plainString(text: string): boolean {
@@ -118,6 +153,22 @@ const INT = /^[-+]?(?:0|[1-9]\d*)$/;
 const FLOAT = /^[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?$/;
 
 function scalar(text: string): Json {
+  if (text === '{}') return {};
+  if (text === '[]') return [];
+  let hit = scalarMemo.get(text);
+  if (hit === undefined) {
+    try {
+      hit = remember(scalarMemo, text, readScalar(text));
+    } catch (err) {
+      if (!(err instanceof Unsupported)) throw err;
+      hit = remember(scalarMemo, text, DECLINED);
+    }
+  }
+  if (hit === DECLINED) throw new Unsupported();
+  return hit;
+}
+
+function readScalar(text: string): Scalar {
   if (text.startsWith('"')) {
     // JSON string syntax is a subset of YAML double-quoted syntax; anything else declines.
     if (text.length < 2 || !text.endsWith('"') || !/^[\x20-\x7e]*$/.test(text) || /\\[^"\\/bfnrtu]/.test(text)) throw new Unsupported();
@@ -133,14 +184,12 @@ function scalar(text: string): Json {
     if (body.replace(/''/g, '').includes("'")) throw new Unsupported();
     return body.replace(/''/g, "'");
   }
-  if (text === '{}') return {};
-  if (text === '[]') return [];
   if (!isPlain(text)) throw new Unsupported();
   return resolvePlain(text);
 }
 
 /** The YAML 1.2 core schema for the forms we accept; numbers other than plain safe integers decline. */
-function resolvePlain(text: string): Json {
+function resolvePlain(text: string): Scalar {
   if (text === '~' || text === 'null' || text === 'Null' || text === 'NULL') return null;
   if (text === 'true' || text === 'True' || text === 'TRUE') return true;
   if (text === 'false' || text === 'False' || text === 'FALSE') return false;

@@ -4,6 +4,19 @@
  * without copying it: `Containers` reads `containers`, `APIVersion` reads `apiVersion`.
  */
 const rawOf = new WeakMap<object, unknown>();
+/** One view per object, so reading the same field again neither re-creates nor re-registers a proxy. */
+const viewOf = new WeakMap<object, object>();
+const jsonNames = new Map<string, string>();
+
+/** goFieldToJson, memoised: the names come from template field chains, a small set. */
+function jsonNameOf(field: string): string {
+  let name = jsonNames.get(field);
+  if (name === undefined) {
+    if (jsonNames.size >= 10_000) jsonNames.clear();
+    jsonNames.set(field, (name = goFieldToJson(field)));
+  }
+  return name;
+}
 
 export function goFieldToJson(field: string): string {
   const lead = /^[A-Z]+/.exec(field)?.[0] ?? '';
@@ -14,10 +27,12 @@ export function goFieldToJson(field: string): string {
 
 export function goView<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
+  const cached = viewOf.get(value);
+  if (cached !== undefined) return cached as T;
   const target = value as unknown as Record<string, unknown>;
   const lookup = (prop: string): string | undefined => {
     if (Object.prototype.hasOwnProperty.call(target, prop)) return prop;
-    const json = goFieldToJson(prop);
+    const json = jsonNameOf(prop);
     return Object.prototype.hasOwnProperty.call(target, json) ? json : undefined;
   };
   const proxy = new Proxy(target, {
@@ -34,6 +49,7 @@ export function goView<T>(value: T): T {
     },
   });
   rawOf.set(proxy, value);
+  viewOf.set(value, proxy);
   return proxy as T;
 }
 

@@ -105,6 +105,12 @@ describe('fast path writes what the yaml Document path writes', () => {
     for (const w of words) expect(emitYaml({ k: w }, false)).toBe(stringify({ k: w }, { lineWidth: 0 }));
   });
 
+  it('digit-only strings are double-quoted as the library does', () => {
+    const digits = ['0', '00', '007', '8080', '1'.repeat(40), '9'.repeat(400)];
+    for (let i = 0; i < 500; i++) digits.push(String(i * 7919));
+    for (const d of digits) expect(emitYaml({ k: d, l: [d] }, true)).toBe(stringify({ k: d, l: [d] }, { lineWidth: 0 }));
+  });
+
   it('on the test deployments, each kind, Lists and re-injection', () => {
     const inputs = [
       deployment(),

@@ -128,4 +128,18 @@ describe('parseSimpleYaml agrees with the yaml library or declines', () => {
     // The generator mostly produces the subset; a reader that declined everything would be useless.
     expect(agreed).toBeGreaterThan(2_500);
   });
+
+  it('repeated texts (memoised lines) give independent values: merging into one result leaves the next intact', () => {
+    const text = 'a:\n  b: {}\n  c: []\n  d: "x"\n';
+    const first = parseSimpleYaml(text) as { a: { b: Record<string, unknown>; c: unknown[] } };
+    first.a.b.k = 1;
+    first.a.c.push(2);
+    expect(parseSimpleYaml(text)).toEqual({ a: { b: {}, c: [], d: 'x' } });
+  });
+
+  it('declines tabs, CRs and non-space whitespace instead of guessing', () => {
+    for (const text of ['a:\tb\n', 'a: b\r\n', '\u00a0a: b\n', 'a: b\u00a0\n', 'a:\n\t- b\n']) {
+      expect(expectAgreement(text), JSON.stringify(text)).toBe('declined');
+    }
+  });
 });
