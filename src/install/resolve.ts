@@ -122,9 +122,11 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
  * the user and the chosen profile changed), as a nested object; lists count as one value.
  */
 export function effectiveOverrides(iop: IstioOperator, manifestsDir?: string): JsonObject {
-  const base = deepMerge(emptyOperator(), overlayOf(loadProfile('default', manifestsDir).iop));
+  const profile = stringField((iop.spec as unknown as JsonObject).profile) ?? 'default';
+  let base = deepMerge(emptyOperator(), overlayOf(loadProfile('default', manifestsDir).iop));
+  if (profile !== 'default') base = deepMerge(base, overlayOf(loadProfile(profile, manifestsDir).iop));
   const baseSpec = base.spec as JsonObject;
-  baseSpec.profile = 'default';
+  baseSpec.profile = profile;
   baseSpec.hub = DEFAULT_HUB;
   baseSpec.tag = DEFAULT_TAG;
   translateToValues(base, {});
