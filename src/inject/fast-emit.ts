@@ -63,11 +63,16 @@ function pad(col: number): string {
   return (PADS[col] ??= ' '.repeat(col));
 }
 
+/** The text written so far (string appends beat collecting pieces for join here). */
+interface Out {
+  text: string;
+}
+
 const isMap = (v: Json | undefined): v is { [k: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The document text (ending in a newline), or undefined when the library must write it. */
 export function emitYaml(value: Json, indentSeq: boolean): string | undefined {
-  const out: string[] = [];
+  const out: Out = { text: '' };
   try {
     if (isMap(value) && hasEntries(value)) writeMap(out, value, 0, indentSeq);
     else if (Array.isArray(value) && value.length > 0) writeSeq(out, value, 0, indentSeq);
@@ -76,7 +81,7 @@ export function emitYaml(value: Json, indentSeq: boolean): string | undefined {
     if (err instanceof Unsupported) return undefined;
     throw err;
   }
-  return out.join('');
+  return out.text;
 }
 
 /** Whether the map has a key the library would write (undefined values are left out). */
@@ -86,30 +91,30 @@ function hasEntries(map: { [k: string]: Json }): boolean {
 }
 
 /** Writes a non-empty map whose first key starts at `col` (the caller wrote any prefix). */
-function writeMap(out: string[], map: { [k: string]: Json }, col: number, indentSeq: boolean, firstPrefixed = false): void {
+function writeMap(out: Out, map: { [k: string]: Json }, col: number, indentSeq: boolean, firstPrefixed = false): void {
   const indent = pad(col);
   let first = true;
   for (const key in map) {
     const child = map[key];
     if (child === undefined) continue;
-    out.push(first && firstPrefixed ? '' : indent, renderKey(key), ':');
+    out.text += (first && firstPrefixed ? '' : indent) + renderKey(key) + ':';
     first = false;
     writeValue(out, child, col, indentSeq, ' ');
   }
 }
 
-function writeSeq(out: string[], seq: Json[], col: number, indentSeq: boolean, firstPrefixed = false): void {
+function writeSeq(out: Out, seq: Json[], col: number, indentSeq: boolean, firstPrefixed = false): void {
   const indent = pad(col);
   let first = true;
   for (const item of seq) {
     if (item === undefined) throw new Unsupported();
-    out.push(first && firstPrefixed ? '' : indent, '-');
+    out.text += (first && firstPrefixed ? '' : indent) + '-';
     first = false;
     if (isMap(item) && hasEntries(item)) {
-      out.push(' ');
+      out.text += ' ';
       writeMap(out, item, col + 2, indentSeq, true);
     } else if (Array.isArray(item) && item.length > 0) {
-      out.push(' ');
+      out.text += ' ';
       writeSeq(out, item, col + 2, indentSeq, true);
     } else {
       writeScalarish(out, item, col, ' ');
@@ -118,12 +123,12 @@ function writeSeq(out: string[], seq: Json[], col: number, indentSeq: boolean, f
 }
 
 /** After `key:` at column `col`. */
-function writeValue(out: string[], child: Json, col: number, indentSeq: boolean, sep: string): void {
+function writeValue(out: Out, child: Json, col: number, indentSeq: boolean, sep: string): void {
   if (isMap(child) && hasEntries(child)) {
-    out.push('\n');
+    out.text += '\n';
     writeMap(out, child, col + 2, indentSeq);
   } else if (Array.isArray(child) && child.length > 0) {
-    out.push('\n');
+    out.text += '\n';
     writeSeq(out, child, indentSeq ? col + 2 : col, indentSeq);
   } else {
     writeScalarish(out, child, col, sep);
@@ -131,19 +136,19 @@ function writeValue(out: string[], child: Json, col: number, indentSeq: boolean,
 }
 
 /** A scalar or an empty collection, after `key:` or `-` owned by column `col`. */
-function writeScalarish(out: string[], v: Json, col: number, sep: string): void {
+function writeScalarish(out: Out, v: Json, col: number, sep: string): void {
   if (isMap(v)) {
-    out.push(sep, '{}\n');
+    out.text += sep + '{}\n';
     return;
   }
   if (Array.isArray(v)) {
-    out.push(sep, '[]\n');
+    out.text += sep + '[]\n';
     return;
   }
   const lines = renderScalar(v);
-  out.push(sep, lines[0]!, '\n');
+  out.text += sep + lines[0]! + '\n';
   if (lines.length > 1) {
     const indent = pad(col);
-    for (let i = 1; i < lines.length; i++) out.push(indent, lines[i]!, '\n');
+    for (let i = 1; i < lines.length; i++) out.text += indent + lines[i]! + '\n';
   }
 }

@@ -12,7 +12,7 @@ import { parseSimpleYaml } from './fast-yaml.js';
 import { mergePrometheus } from './prometheus.js';
 import { proberEnvValue, rewriteAppProbes } from './probes.js';
 import { canonicalQuantity } from './quantity.js';
-import { dropEmpty, isObject, strategicMerge, type Json, type JsonObject } from './smp.js';
+import { cloneJson, dropEmpty, isObject, strategicMerge, type Json, type JsonObject } from './smp.js';
 import { buildTemplateData, dataShapeFuncs, stringMap } from './template-data.js';
 
 export interface PodToInject {
@@ -48,7 +48,7 @@ export function injectPod(config: InjectionConfig, input: PodToInject): { metada
   const previous = readStatus(annotations[STATUS]);
   const previousProxyEnv = envOf(findContainer(input.spec, PROXY));
   const overridesAnnotation = readOverrides(annotations[OVERRIDES]);
-  const baseSpec = previous ? stripInjected(input.spec, previous, overridesAnnotation) : structuredClone(input.spec);
+  const baseSpec = previous ? stripInjected(input.spec, previous, overridesAnnotation) : cloneJson(input.spec);
 
   const nativeAnnotation = annotations['sidecar.istio.io/nativeSidecar'];
   const native = nativeAnnotation === 'true' ? true : nativeAnnotation === 'false' ? false : config.nativeSidecars;
@@ -68,7 +68,7 @@ export function injectPod(config: InjectionConfig, input: PodToInject): { metada
     proxyGID,
   });
 
-  let pod: JsonObject = { metadata: structuredClone(input.metadata), spec: baseSpec };
+  let pod: JsonObject = { metadata: cloneJson(input.metadata), spec: baseSpec };
   const injected = { initContainers: [] as string[], containers: [] as string[], volumes: [] as string[], imagePullSecrets: [] as string[] };
   for (const name of templateNames(config, annotations)) {
     const rendered = renderTemplate(config, name, data);
@@ -232,11 +232,11 @@ function readOverrides(text: string | undefined): { containers: JsonObject[]; in
 
 /** The pod as the user wrote it: previously injected containers out, their customisations back in. */
 function stripInjected(spec: JsonObject, status: InjectionStatus, overrides: { containers: JsonObject[]; initContainers: JsonObject[] }): JsonObject {
-  const out = structuredClone(spec);
+  const out = cloneJson(spec);
   for (const field of ['containers', 'initContainers'] as const) {
     const injected = new Set([...(status.containers ?? []), ...(status.initContainers ?? [])]);
     const kept = listOf(out[field]).filter((c) => !injected.has(String(c.name)));
-    const restored = [...kept, ...structuredClone(overrides[field])];
+    const restored = [...kept, ...cloneJson(overrides[field])];
     if (restored.length > 0) out[field] = restored;
     else delete out[field];
   }

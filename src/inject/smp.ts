@@ -26,6 +26,31 @@ export function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * A deep copy of parsed YAML, several times faster than structuredClone on pod-sized values.
+ * An object reached twice (a YAML alias) is copied once and stays shared, as structuredClone does.
+ */
+export function cloneJson<T extends Json | undefined>(value: T, seen: Map<object, Json> = new Map()): T {
+  if (value === null || typeof value !== 'object') return value;
+  const done = seen.get(value);
+  if (done !== undefined) return done as T;
+  if (Array.isArray(value)) {
+    const out: Json[] = [];
+    seen.set(value, out);
+    for (const item of value) out.push(cloneJson(item, seen));
+    return out as T;
+  }
+  const out: JsonObject = {};
+  seen.set(value, out);
+  for (const key of Object.keys(value)) {
+    const child = cloneJson((value as JsonObject)[key], seen);
+    // a `__proto__` key is data here; plain assignment would set the prototype instead
+    if (key === '__proto__') Object.defineProperty(out, key, { value: child, enumerable: true, writable: true, configurable: true });
+    else out[key] = child;
+  }
+  return out as T;
+}
+
 export function strategicMerge(original: JsonObject, patch: JsonObject): JsonObject {
   const out: JsonObject = { ...original };
   for (const [key, value] of Object.entries(patch)) {
