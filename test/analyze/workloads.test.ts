@@ -71,6 +71,12 @@ describe('deployment.ApplicationUIDAnalyzer (IST0144)', () => {
     expect(await findings(applicationUid, deploy('web', '{app: web}', '{}', '      containers: [{name: app, image: x, securityContext: {runAsUser: 1337}}]'))).toEqual(['IST0144 Deployment default/web']);
     expect(await findings(applicationUid, deploy('web', '{app: web}', '{}', '      containers: [{name: app, image: x, securityContext: {runAsUser: 1000}}]'))).toEqual([]);
   });
+  it("Istio's own gateways and istiod run as 1337 by design and are not reported", async () => {
+    const podLevel = '      securityContext: {runAsUser: 1337}\n      containers: [{name: istio-proxy, image: x}]';
+    expect(await findings(applicationUid, deploy('istio-ingressgateway', '{app: istio-ingressgateway, istio: ingressgateway}', '{}', podLevel))).toEqual([]);
+    expect(await findings(applicationUid, deploy('istiod', '{app: istiod, istio: pilot}', '{}', podLevel))).toEqual([]);
+    expect(await findings(applicationUid, deploy('mine', '{app: mine, istio: mygateway}', '{}', podLevel))).toEqual(['IST0144 Deployment default/mine']);
+  });
   it('a ReplicaSet its Deployment made is reported once, on the Deployment (live clusters hold both)', async () => {
     const spec = '      containers: [{name: app, image: x, securityContext: {runAsUser: 1337}}]';
     const rs = `apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web-5d8f, namespace: default, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u1, controller: true}]}\nspec:\n  template:\n    metadata: {labels: {app: web}, annotations: {sidecar.istio.io/bogus: "1"}}\n    spec:\n${spec}\n---\n`;
@@ -87,6 +93,9 @@ describe('annotations.K8sAnalyzer (IST0107, IST0108, IST0125, IST0135, IST0136)'
     ['pod annotation on the Deployment itself', deploy('web', '{app: web}', '{}', '', ', annotations: {sidecar.istio.io/proxyCPU: 100m}'), ['IST0107 Deployment default/web']],
     ['invalid value', deploy('web', '{app: web}', '{sidecar.istio.io/interceptionMode: BOGUS}'), ['IST0125 Deployment default/web']],
     ['deprecated annotation', deploy('web', '{app: web}', '{sidecar.istio.io/statsInclusionPrefixes: "cluster"}'), ['IST0135 Deployment default/web']],
+    ['deprecated inject annotation', deploy('web', '{app: web}', '{sidecar.istio.io/inject: "false"}'), ['IST0135 Deployment default/web']],
+    ['deprecated inject annotation kept beside the same label (as Istio\'s charts do)', deploy('web', '{app: web, sidecar.istio.io/inject: "false"}', '{sidecar.istio.io/inject: "false"}'), []],
+    ['deprecated inject annotation contradicting its label', deploy('web', '{app: web, sidecar.istio.io/inject: "false"}', '{sidecar.istio.io/inject: "true"}'), ['IST0135 Deployment default/web']],
     ['alpha annotation', deploy('web', '{app: web}', '{inject.istio.io/templates: "sidecar"}'), ['IST0136 Deployment default/web']],
     ['non-Istio annotations are ignored', deploy('web', '{app: web}', '{example.com/foo: bar}'), []],
     ['analyze-suppress fits anywhere', ns('shop', '{istio-injection: enabled}').replace('labels:', 'annotations: {galley.istio.io/analyze-suppress: IST0102}, labels:'), []],

@@ -131,6 +131,9 @@ function isIstioKey(key: string): boolean {
 }
 
 function checkAnnotations(r: Resource, annotations: Json, kind: string, base: (string | number)[], report: (code: string, text: string, path: (string | number)[]) => void): void {
+  let holder: Json | undefined = r.body;
+  for (const k of base) holder = holder?.[k];
+  const labels: Json = holder?.metadata?.labels ?? {};
   for (const [key, raw] of Object.entries(annotations)) {
     if (!isIstioKey(key)) continue;
     const path = [...base, 'metadata', 'annotations', key];
@@ -145,7 +148,10 @@ function checkAnnotations(r: Resource, annotations: Json, kind: string, base: (s
     }
     const problem = fact.check?.(raw === null || raw === undefined ? '' : String(raw));
     if (problem) report('IST0125', `Invalid annotation ${key}: ${problem}`, path);
-    if (fact.deprecated !== undefined) report('IST0135', `The annotation ${JSON.stringify(key)} has been deprecated${fact.deprecated ? ` in favor of ${fact.deprecated}` : ''} and may not work in future Istio versions.`, path);
+    // A deprecated annotation kept beside the label that replaces it (as Istio's own charts do, for older
+    // injectors) is not a finding: the label already does the work.
+    const replacedByLabel = key in labels && String(labels[key]) === String(raw);
+    if (fact.deprecated !== undefined && !replacedByLabel) report('IST0135', `The annotation ${JSON.stringify(key)} has been deprecated${fact.deprecated ? ` in favor of ${fact.deprecated}` : ''} and may not work in future Istio versions.`, path);
     if (fact.alpha) report('IST0136', `The annotation ${JSON.stringify(key)} is part of an alpha-phase feature and may be incompletely supported.`, path);
   }
 }

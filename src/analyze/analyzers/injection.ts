@@ -142,7 +142,7 @@ export const applicationUid: Analyzer = {
   run(ctx) {
     for (const kind of ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']) {
       for (const r of ctx.all(kind)) {
-        if (ownedTemplateCopy(r)) continue;
+        if (ownedTemplateCopy(r) || isIstioControlPlane(r, kind)) continue;
         const base = kind === 'Pod' ? ['spec'] : kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'spec'] : ['spec', 'template', 'spec'];
         let spec: Json | undefined = r.body;
         for (const k of base) spec = spec?.[k];
@@ -155,6 +155,14 @@ export const applicationUid: Analyzer = {
     }
   },
 };
+
+/** Istio's own workloads (istiod, gateways) run as the proxy's UID by design; Istio's analyzer skips them too. */
+const CONTROL_PLANE_ISTIO_LABELS = new Set(['pilot', 'ingressgateway', 'egressgateway', 'eastwestgateway', 'istiod']);
+function isIstioControlPlane(r: Resource, kind: string): boolean {
+  const labels = kind === 'Pod' ? r.body.metadata?.labels : (kind === 'CronJob' ? r.body.spec?.jobTemplate?.spec : r.body.spec)?.template?.metadata?.labels;
+  const istio = (labels as Json | undefined)?.istio;
+  return typeof istio === 'string' && CONTROL_PLANE_ISTIO_LABELS.has(istio);
+}
 
 function strMap(v: unknown): Record<string, string> {
   return typeof v === 'object' && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : {};
