@@ -352,14 +352,15 @@ class State {
     if (cmd) this.at(cmd.pos, cmd.text);
     const arity = (fn as unknown as { [ARITY]?: [number, number] })[ARITY];
     if (arity) {
-      const [min, max] = arity;
+      const min = arity[0];
+      const max = arity[1];
       if (argv.length < min || argv.length > max) {
         const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
         this.fail(`wrong number of args for ${name}: want ${want} got ${argv.length}`);
       }
     }
     try {
-      return receiver === undefined ? fn(...argv) : fn.apply(receiver, argv);
+      return fn.apply(receiver, argv);
     } catch (e) {
       if (e instanceof TemplateError) throw e;
       const msg = e instanceof Error ? e.message : String(e);
