@@ -93,13 +93,17 @@ function mergeList(original: JsonObject[], patch: JsonObject[], key: string): Js
 export function dropEmpty(value: Json): Json | undefined {
   if (value === null) return undefined;
   if (Array.isArray(value)) {
-    const items = value.map(dropEmpty).filter((v): v is Json => v !== undefined);
+    const items: Json[] = [];
+    for (const item of value) {
+      const kept = dropEmpty(item);
+      if (kept !== undefined) items.push(kept);
+    }
     return items.length === 0 ? undefined : items;
   }
   if (isObject(value)) {
     const out: JsonObject = {};
-    for (const [k, v] of Object.entries(value)) {
-      const kept = dropEmpty(v);
+    for (const k of Object.keys(value)) {
+      const kept = dropEmpty(value[k]!);
       if (kept !== undefined) out[k] = kept;
     }
     return out;

@@ -56,7 +56,7 @@ export function orderLike(original: Json | undefined, value: Json): Json {
   if (isObject(value) && isObject(original)) {
     const out: Record<string, Json> = {};
     for (const key of Object.keys(original)) if (key in value) out[key] = orderLike(original[key], value[key]!);
-    for (const [key, child] of Object.entries(value)) if (!(key in original)) out[key] = child;
+    for (const key of Object.keys(value)) if (!(key in original)) out[key] = value[key]!;
     return out;
   }
   if (Array.isArray(value) && Array.isArray(original)) {
