@@ -123,7 +123,10 @@ export const sprigFuncs: Record<string, Fn> = {
   }),
   mustFromJson: defn(1, 1, (s: unknown) => JSON.parse(str(s))),
   // strings
-  quote: defn(0, Infinity, (...vs: unknown[]) => vs.filter((v) => v !== null && v !== undefined).map((v) => quoteGo(strval(v))).join(' ')),
+  quote: defn(0, Infinity, (...vs: unknown[]) =>
+    // one argument is the common case (`{{ .x | quote }}`): skip the filter/map/join arrays
+    vs.length === 1 && vs[0] !== null && vs[0] !== undefined ? quoteGo(strval(vs[0])) : vs.filter((v) => v !== null && v !== undefined).map((v) => quoteGo(strval(v))).join(' '),
+  ),
   squote: defn(0, Infinity, (...vs: unknown[]) => vs.filter((v) => v !== null && v !== undefined).map((v) => `'${strval(v)}'`).join(' ')),
   cat: defn(0, Infinity, (...vs: unknown[]) => vs.filter((v) => v !== null && v !== undefined).map(strval).join(' ')),
   indent: defn(2, 2, (n: unknown, s: unknown) => {

@@ -16,20 +16,24 @@ interface Line {
   /** Filled on first use: the map entry it holds (null: none), the item after its `- `. */
   entry?: Entry | null;
   item?: Line;
+  /** The line read as a scalar (list items), filled on first use. */
+  value?: Resolved;
 }
 
 class Unsupported extends Error {}
 
 type Scalar = string | number | boolean | null;
 const DECLINED = Symbol('declined');
+type Resolved = Scalar | typeof DECLINED;
 const MEMO_LIMIT = 50_000;
 /** A `key: rest` line split once; null when the line is not a map entry. */
 interface Entry {
   key: string;
   rest: string;
+  /** `rest` read as a scalar, filled on first use. */
+  value?: Resolved;
 }
 const lineMemo = new Map<string, Line | null>();
-const scalarMemo = new Map<string, Scalar | typeof DECLINED>();
 
 function remember<V>(memo: Map<string, V>, key: string, value: V): V {
   if (memo.size >= MEMO_LIMIT) memo.clear();
@@ -88,7 +92,7 @@ function parseSeq(lines: Line[], state: { i: number }, indent: number): Json[] {
       // `- key: value` opens a map whose keys sit where `key` starts.
       const item = itemOf(line);
       lines[state.i] = item;
-      out.push(entryOf(item) !== null || item.text.startsWith('- ') ? parseNode(lines, state, item.indent) : (state.i++, scalar(item.text)));
+      out.push(entryOf(item) !== null || item.text.startsWith('- ') ? parseNode(lines, state, item.indent) : (state.i++, scalar(item, item.text)));
     }
   }
   return out;
@@ -106,7 +110,7 @@ function parseMap(lines: Line[], state: { i: number }, indent: number): JsonObje
     state.i++;
     if (key in out) throw new Unsupported();
     if (rest !== '') {
-      out[key] = scalar(rest);
+      out[key] = scalar(entry, rest);
       continue;
     }
     const next = lines[state.i];
@@ -170,20 +174,20 @@ function isPlain(text: string): boolean {
 const INT = /^[-+]?(?:0|[1-9]\d*)$/;
 const FLOAT = /^[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?$/;
 
-function scalar(text: string): Json {
+/** `text` as a scalar, resolved once and kept on its (memoised) line or entry; `{}`/`[]` are fresh each time. */
+function scalar(holder: { value?: Resolved }, text: string): Json {
   if (text === '{}') return {};
   if (text === '[]') return [];
-  let hit = scalarMemo.get(text);
-  if (hit === undefined) {
+  if (holder.value === undefined) {
     try {
-      hit = remember(scalarMemo, text, readScalar(text));
+      holder.value = readScalar(text);
     } catch (err) {
       if (!(err instanceof Unsupported)) throw err;
-      hit = remember(scalarMemo, text, DECLINED);
+      holder.value = DECLINED;
     }
   }
-  if (hit === DECLINED) throw new Unsupported();
-  return hit;
+  if (holder.value === DECLINED) throw new Unsupported();
+  return holder.value;
 }
 
 function readScalar(text: string): Scalar {
