@@ -14,13 +14,9 @@ import { formatSummary, summarize } from '../../render/summary.js';
 import { resolveKubeconfig } from '../../kube/kubeconfig.js';
 import { parseDuration } from '../program.js';
 import type { GlobalOptions } from '../global-options.js';
+import { renderInput, type RenderFlags } from '../render-flags.js';
 
-interface Options {
-  filename?: string[];
-  set?: string[];
-  manifests?: string;
-  charts?: string;
-  revision?: string;
+interface Options extends RenderFlags {
   force?: boolean;
   dryRun?: boolean;
   skipConfirmation?: boolean;
@@ -30,13 +26,7 @@ interface Options {
 
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
   if (args.length > 0) throw new UserError(`accepts 0 arg(s), received ${args.length}`);
-  const resolveInput = {
-    files: opts.filename,
-    sets: opts.set,
-    revision: opts.revision,
-    manifestsDir: opts.manifests ?? opts.charts,
-    force: opts.force,
-  };
+  const resolveInput = { ...renderInput(opts), force: opts.force };
   if (!opts.dryRun || clusterConfigured(globals)) return applyToCluster(opts, resolveInput, globals);
   // --dry-run with no kubeconfig at all: show what would be installed, offline.
   note('No cluster is configured (no kubeconfig): showing what would be installed without checking a cluster.');

@@ -6,13 +6,9 @@ import { resolveIstioOperator } from '../../install/resolve.js';
 import { allObjects, renderManifests, serializeManifests } from '../../render/index.js';
 import { writeManifests } from '../../render/write-output.js';
 import type { GlobalOptions } from '../global-options.js';
+import { renderInput, type RenderFlags } from '../render-flags.js';
 
-interface Options {
-  filename?: string[];
-  set?: string[];
-  manifests?: string;
-  charts?: string;
-  revision?: string;
+interface Options extends RenderFlags {
   force?: boolean;
   output?: string;
   clusterSpecific?: boolean;
@@ -27,13 +23,7 @@ export async function run(opts: Options, args: string[], _globals: GlobalOptions
       hint: 'Run without it; set cluster-specific values (e.g. --set values.global.platform=gke) yourself.',
     });
   }
-  const { iop, warnings } = await resolveIstioOperator({
-    files: opts.filename,
-    sets: opts.set,
-    revision: opts.revision,
-    manifestsDir: opts.manifests ?? opts.charts,
-    force: opts.force,
-  });
+  const { iop, warnings } = await resolveIstioOperator({ ...renderInput(opts), force: opts.force });
   // istioctl drops validation warnings here (istioctl.md §2.2); they go to stderr, so stdout stays the manifest.
   for (const w of warnings) note(`warning: ${w}`);
   const components = renderManifests(iop);

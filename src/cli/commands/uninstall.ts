@@ -3,14 +3,10 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { note, writeStdout } from '../../core/output.js';
 import type { GlobalOptions } from '../global-options.js';
+import { renderInput, selectsInstall, type RenderFlags } from '../render-flags.js';
 import { openClusterFromGlobals } from './cluster-session.js';
 
-interface Options {
-  filename?: string[];
-  set?: string[];
-  manifests?: string;
-  charts?: string;
-  revision?: string;
+interface Options extends RenderFlags {
   purge?: boolean;
   skipConfirmation?: boolean;
   dryRun?: boolean;
@@ -18,7 +14,7 @@ interface Options {
 
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
   if (args.length > 0) throw new UserError('sailctl uninstall does not take arguments', { hint: 'Select what to remove with --revision, -f or --purge.' });
-  const selects = (opts.filename?.length ?? 0) > 0 || (opts.set?.length ?? 0) > 0;
+  const selects = selectsInstall(opts);
   if (!opts.purge && !opts.revision && !selects) {
     throw new UserError('at least one of the --revision (or --set revision=<revision>), --filename or --purge flags must be set', {
       hint: 'e.g. sailctl uninstall --revision canary, or sailctl uninstall --purge to remove every Istio resource.',
@@ -28,7 +24,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   let plan;
   if (selects && !opts.purge) {
     const { prepareInstall } = await import('../../installer/prepare.js');
-    ({ plan } = await prepareInstall({ files: opts.filename, sets: opts.set, revision: opts.revision, manifestsDir: opts.manifests ?? opts.charts }));
+    ({ plan } = await prepareInstall(renderInput(opts)));
   }
   const { uninstall } = await import('../../installer/uninstall.js');
   const { createProgress } = await import('../../installer/progress.js');

@@ -4,14 +4,10 @@ import { SilentExit, UserError } from '../../core/errors.js';
 import { parseOutputFormat, writeStdout } from '../../core/output.js';
 import { palette } from '../../core/terminal.js';
 import type { GlobalOptions } from '../global-options.js';
+import { renderInput, selectsInstall, type RenderFlags } from '../render-flags.js';
 import { openClusterFromGlobals } from './cluster-session.js';
 
-interface Options {
-  filename?: string[];
-  set?: string[];
-  manifests?: string;
-  charts?: string;
-  revision?: string;
+interface Options extends RenderFlags {
   output: string;
 }
 
@@ -21,9 +17,9 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   const { verifyInstall } = await import('../../installer/verify.js');
   const { formatReport } = await import('../../installer/checks.js');
   let plan;
-  if ((opts.filename?.length ?? 0) > 0 || (opts.set?.length ?? 0) > 0) {
+  if (selectsInstall(opts)) {
     const { prepareInstall } = await import('../../installer/prepare.js');
-    ({ plan } = await prepareInstall({ files: opts.filename, sets: opts.set, revision: opts.revision, manifestsDir: opts.manifests ?? opts.charts }));
+    ({ plan } = await prepareInstall(renderInput(opts)));
   }
   const revision = opts.revision && opts.revision !== '' ? opts.revision : undefined;
   const cluster = await openClusterFromGlobals(globals);
