@@ -3,12 +3,12 @@
 // unmodified CRDs so it does not re-emit ~400 kB of schema on every run. `npm run gen-schemas`
 // runs it last; run it alone when src/render/yaml-emit.ts changes its output:
 //   npx tsx scripts/gen-schemas-crd-yaml.ts
-// test/install/crds.test.ts fails while a file is stale.
+// test/operator/crds.test.ts fails while a file is stale.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crdSpecYamlFile, istioCrds } from '../src/schemas/istio-crds.js';
+import { crdSpecYamlFile, istioCrds } from '../src/operator/istio-crds.js';
 import { emitYaml } from '../src/render/yaml-emit.js';
-import { packageRoot } from '../src/install/package-root.js';
+import { packageRoot } from '../src/core/package-root.js';
 
 for (const crd of istioCrds()) {
   writeFileSync(join(packageRoot(), crdSpecYamlFile(crd.metadata.name)), specText(crd.spec));

@@ -1,6 +1,6 @@
 // Generates the committed JSON Schemas under schemas/:
 //   schemas/istio-operator.schema.json  - IstioOperator (strict values tree) from scripts/iop-values-model.mjs
-//   src/install/generated/iop-validate.mjs - that schema precompiled by ajv (standalone code), so
+//   src/operator/generated/iop-validate.mjs - that schema precompiled by ajv (standalone code), so
 //                                          the CLI does not spend ~0.5 s compiling it on every run
 //   schemas/crds/<group>.<kind>.json     - one CRD description per Istio kind: names, versions and a
 //                                          structural OpenAPI v3 schema per served version, converted

@@ -3,7 +3,7 @@
  * so suppressions, dashboards and documentation links written for istioctl keep working.
  */
 import { UsageError } from '../core/errors.js';
-import { ISTIO_VERSION } from '../version.js';
+import { ISTIO_VERSION } from '../version/build-info.js';
 
 export type Level = 'Error' | 'Warning' | 'Info';
 export const LEVELS: readonly Level[] = ['Error', 'Warning', 'Info'];

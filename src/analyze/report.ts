@@ -3,7 +3,7 @@
  * and GitHub workflow annotations. Thresholds apply the same way to every format.
  */
 import { formatStructured } from '../core/structured.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../version/build-info.js';
 import { documentationUrl, MESSAGE_TYPES, severity, type Level } from './messages.js';
 
 export interface Finding {

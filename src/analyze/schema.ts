@@ -4,16 +4,12 @@
  * plus Istio's semantic rules that a schema cannot express (semantic.ts).
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { crdSchemaFor } from '../schemas/istio-crds.js';
+import { crdSchemaFor } from '../operator/istio-crds.js';
 import { isObject, type Resource } from './resource.js';
-import { semanticProblems } from './semantic.js';
+import { semanticProblems, type SchemaProblem } from './semantic.js';
 
-export interface SchemaProblem {
-  level: 'Error' | 'Warning';
-  /** Field path the problem is about (for the line number). */
-  path: (string | number)[];
-  message: string;
-}
+export type { SchemaProblem };
+
 
 export const ISTIO_GROUPS = new Set(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io']);
 const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
@@ -78,11 +74,6 @@ function describe(e: ErrorObject): SchemaProblem {
   const where = dotted(path) || '(root)';
   if (e.keyword === 'enum') return { level: 'Error', path, message: `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
   return { level: 'Error', path, message: `${where}: ${e.message ?? e.keyword}` };
-}
-
-/** Whether this is an Istio configuration kind that gets schema validation. */
-export function isIstioKind(r: Resource): boolean {
-  return ISTIO_GROUPS.has(r.group);
 }
 
 /** Schema and semantic problems of one Istio resource, in document order (duplicates removed). */

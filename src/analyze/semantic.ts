@@ -4,7 +4,14 @@
  */
 import { isIP } from 'node:net';
 import { asArray, isObject, type Json, type Resource } from './resource.js';
-import type { SchemaProblem } from './schema.js';
+
+/** One problem found in a resource, with the field path it is about (for the line number). */
+export interface SchemaProblem {
+  level: 'Error' | 'Warning';
+  /** Field path the problem is about (for the line number). */
+  path: (string | number)[];
+  message: string;
+}
 
 type Path = (string | number)[];
 type Add = (path: Path, message: string, level?: 'Error' | 'Warning') => void;

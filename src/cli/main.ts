@@ -5,7 +5,7 @@ import { setVerbose } from '../core/verbosity.js';
 import { disableColor } from '../core/terminal.js';
 import { buildProgram } from './program.js';
 import { reportError } from './run.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../version/build-info.js';
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram(VERSION);

@@ -4,45 +4,20 @@
  * only when that command runs, so `--help` and `--version` stay cheap.
  */
 import { Command, Option } from 'commander';
-import { UsageError, UserError } from '../core/errors.js';
-import { globalsOf, type GlobalOptions } from './global-options.js';
+import { UserError } from '../core/errors.js';
+import { collect, collectFiles, globalsOf, parseBool, type GlobalOptions } from './flags.js';
 
 export const DASHBOARDS = ['kiali', 'grafana', 'jaeger', 'prometheus', 'zipkin', 'skywalking', 'proxy', 'envoy', 'controlz', 'istiod-debug'] as const;
 
-/** An action: options of the command, its positional arguments, the global flags. */
-type Action = (opts: any, args: string[], globals: GlobalOptions, cmd: Command) => Promise<void>;
+/** An action: options of the command (as its module declares them), positional arguments, the global flags. */
+type Action<O> = (opts: O, args: string[], globals: GlobalOptions, cmd: Command) => Promise<void>;
 
-function lazy(load: () => Promise<{ run: Action }>): (...args: unknown[]) => Promise<void> {
+function lazy<O>(load: () => Promise<{ run: Action<O> }>): (...args: unknown[]) => Promise<void> {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
-    const positional = cmd.args;
     const mod = await load();
-    await mod.run(cmd.opts(), positional, globalsOf(cmd), cmd);
+    await mod.run(cmd.opts() as O, cmd.args, globalsOf(cmd), cmd);
   };
-}
-
-/** istioctl's `-f` is a string slice: repeatable, and commas split it. */
-export function collectFiles(value: string, previous: string[] = []): string[] {
-  return previous.concat(value.split(',').filter((v) => v !== ''));
-}
-/** `--set` is a string array: repeatable, commas kept (istioctl.md §3.2). */
-export function collect(value: string, previous: string[] = []): string[] {
-  return previous.concat(value);
-}
-
-export function parseDuration(value: string, flag: string): number {
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-  let total = 0;
-  let matched = 0;
-  for (const m of value.matchAll(re)) {
-    const n = Number(m[1]);
-    total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
-    matched += m[0].length;
-  }
-  if (value === '' || matched !== value.length) {
-    throw new UsageError(`invalid duration "${value}" for ${flag}: use Go's form, e.g. 30s, 5m or 1h30m`);
-  }
-  return total;
 }
 
 function installInputs(cmd: Command, opts: { fileHelp?: string } = {}): Command {
@@ -228,14 +203,6 @@ export function buildProgram(version: string): Command {
     .action(lazy(() => import('./commands/completion.js')));
 
   return program;
-}
-
-function parseBool(flag: string): (value: string | undefined) => boolean {
-  return (value) => {
-    if (value === undefined || value === 'true' || value === '1') return true;
-    if (value === 'false' || value === '0') return false;
-    throw new UsageError(`invalid value "${value}" for ${flag}: must be true or false`);
-  };
 }
 
 function dashboardHelp(name: (typeof DASHBOARDS)[number]): string {

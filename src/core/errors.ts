@@ -56,7 +56,3 @@ export class SilentExit extends Error {
     this.exitCode = exitCode;
   }
 }
-
-export function isUserError(err: unknown): err is UserError {
-  return err instanceof UserError;
-}

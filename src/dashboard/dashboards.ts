@@ -2,7 +2,7 @@
  * What each dashboard is: how its pod is found, which port it serves, which URL path opens
  * it (istioctl.md §2.8), and how to install it when it is missing.
  */
-import { ISTIO_VERSION } from '../version.js';
+import { ISTIO_VERSION } from '../version/build-info.js';
 
 export type DashboardName = 'kiali' | 'grafana' | 'jaeger' | 'prometheus' | 'zipkin' | 'skywalking' | 'proxy' | 'envoy' | 'controlz' | 'istiod-debug';
 

@@ -54,14 +54,6 @@ export function isMapLike(v: unknown): v is GoMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof GoFloat);
 }
 
-export function isNumber(v: unknown): v is number | GoFloat {
-  return typeof v === 'number' || v instanceof GoFloat;
-}
-
-export function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v);
-}
-
 /** Go's `%T` for a JS value. */
 export function goTypeName(v: unknown): string {
   if (v === null || v === undefined) return '<nil>';

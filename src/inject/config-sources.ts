@@ -200,7 +200,7 @@ async function readStructured(file: string): Promise<JsonObject> {
  * IstioOperator files (none: the default profile), read back like a cluster's.
  */
 async function renderedPayloads(input: { files: string[]; revision?: string }): Promise<ConfigMapPayloads> {
-  const [{ resolveIstioOperator }, { renderManifests, allObjects }] = await Promise.all([import('../install/resolve.js'), import('../render/index.js')]);
+  const [{ resolveIstioOperator }, { renderManifests, allObjects }] = await Promise.all([import('../operator/resolve.js'), import('../render/index.js')]);
   const { iop } = await resolveIstioOperator({ files: input.files, sets: [], revision: input.revision && input.revision !== 'default' ? input.revision : undefined });
   const objects = allObjects(renderManifests(iop)) as unknown as JsonObject[];
   const rev = iop.spec?.revision && iop.spec.revision !== 'default' ? `-${iop.spec.revision}` : '';

@@ -1,4 +1,4 @@
-import { ISTIO_VERSION } from '../version.js';
+import { ISTIO_VERSION } from '../version/build-info.js';
 
 /**
  * The injector-relevant part of the default profile's Helm values (profiles.md §6, injection.md §3),

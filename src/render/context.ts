@@ -2,14 +2,12 @@
  * Everything a component builder needs, computed once per render: the final chart values
  * (defaults < chart overlays < user values), revision, namespaces, images and labels.
  */
-import type { ComponentSpec, GatewayComponentSpec, IstioOperator } from '../install/types.js';
-import { ISTIO_VERSION } from '../version.js';
+import { DEFAULT_HUB, type ComponentSpec, type GatewayComponentSpec, type IstioOperator } from '../operator/types.js';
+import { ISTIO_VERSION } from '../version/build-info.js';
 import { CHART_DEFAULTS } from './chart-defaults.js';
 import { chartOverlays } from './chart-profiles.js';
 import { deepMerge, get, isMap, str, truthy } from './tree.js';
 import type { ComponentName, JsonMap } from './types.js';
-
-export const DEFAULT_HUB = 'docker.io/istio';
 
 export interface RenderContext {
   iop: IstioOperator;

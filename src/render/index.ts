@@ -1,11 +1,11 @@
 /**
  * The manifest renderer: a merged IstioOperator in, the Kubernetes objects of each
  * enabled component out (profiles.md §1 step 4). No cluster, no Helm: each chart is a
- * typed builder under ./components. `install` applies the components in COMPONENT_ORDER;
- * `manifest generate` flattens and serializes them.
+ * typed builder under ./components. `install` plans and applies
+ * them (lifecycle/plan.ts); `manifest generate` flattens and serializes them.
  */
 import { UserError } from '../core/errors.js';
-import type { ComponentSpec, IstioOperator } from '../install/types.js';
+import type { ComponentSpec, IstioOperator } from '../operator/types.js';
 import { baseObjects } from './components/base.js';
 import { cniObjects } from './components/cni.js';
 import { gatewayObjects } from './components/gateway.js';
@@ -19,7 +19,6 @@ import { str } from './tree.js';
 import type { ComponentName, K8sObject, RenderedComponent } from './types.js';
 
 export { serializeManifests, sortObjects, compareObjects } from './serialize.js';
-export { COMPONENT_ORDER } from './types.js';
 export type { ComponentName, K8sObject, RenderedComponent } from './types.js';
 
 function finish(component: ComponentName, name: string, namespace: string, objects: K8sObject[], spec: ComponentSpec | undefined, where: string): RenderedComponent {

@@ -3,7 +3,7 @@
  * (Deployment or DaemonSet named `name`) and its Service, HPA and PDB (profiles.md §1 step 4).
  * Lists keyed by name (env, volumes, volumeMounts) merge by name; service ports by port.
  */
-import type { KubernetesResourceSpec } from '../install/types.js';
+import type { KubernetesResourceSpec } from '../operator/types.js';
 import { deepMerge, isMap } from './tree.js';
 import type { JsonMap, K8sObject } from './types.js';
 

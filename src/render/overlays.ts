@@ -4,7 +4,7 @@
  * list selectors and `[value]` scalar list items; a patch without a value deletes the target.
  */
 import { UserError } from '../core/errors.js';
-import type { K8sObjectOverlay } from '../install/types.js';
+import type { K8sObjectOverlay } from '../operator/types.js';
 import { clone, isMap } from './tree.js';
 import type { K8sObject } from './types.js';
 

@@ -27,8 +27,5 @@ export interface RenderedComponent {
   objects: K8sObject[];
 }
 
-/** istioctl's apply order (istioctl.md §3.6): parents before children. */
-export const COMPONENT_ORDER: readonly ComponentName[] = ['Base', 'Pilot', 'Cni', 'IngressGateways', 'EgressGateways', 'Ztunnel'];
-
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonMap = { [key: string]: any };

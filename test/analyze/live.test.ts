@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { analyze, type AnalysisResult } from '../../src/analyze/analyze.js';
 import { ClusterSource } from '../../src/analyze/cluster-source.js';
-import { startHarness, type Harness } from '../cluster/harness.js';
+import { startHarness, type Harness } from '../helpers/cluster-harness.js';
 
 const BOOKSTORE = 'test/analyze/fixtures/bookstore';
 const SAILCTL = join(process.cwd(), 'bin/sailctl.js');

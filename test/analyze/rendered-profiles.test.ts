@@ -1,7 +1,7 @@
 /** What sailctl installs must pass sailctl's own analysis: no finding on any profile's rendered control plane. */
 import { describe, expect, it } from 'vitest';
 import { ALL_ANALYZERS } from '../../src/analyze/analyzers/index.js';
-import { resolveIstioOperator } from '../../src/install/resolve.js';
+import { resolveIstioOperator } from '../../src/operator/resolve.js';
 import { allObjects, renderManifests, serializeManifests } from '../../src/render/index.js';
 import { findings } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode, DataError, SilentExit, UsageError, UserError } from '../../src/core/errors.js';
 import { parseOutputFormat } from '../../src/core/output.js';
 import { formatStructured } from '../../src/core/structured.js';
-import { collectFiles, collect, parseDuration } from '../../src/cli/program.js';
+import { collectFiles, collect, parseDuration } from '../../src/cli/flags.js';
 import { exitCodeFor } from '../../src/cli/run.js';
 import { imageTag, summariseProxies } from '../../src/version/mesh-version.js';
 

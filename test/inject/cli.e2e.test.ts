@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sailctl } from '../helpers/cli.js';
-import { startHarness, type Harness } from '../cluster/harness.js';
+import { startHarness, type Harness } from '../helpers/cluster-harness.js';
 import { container, docs, envOf, podSpec } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sailctl-inject-'));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sailctl } from '../helpers/cli.js';
-import { startHarness, type Harness } from '../cluster/harness.js';
+import { startHarness, type Harness } from '../helpers/cluster-harness.js';
 import { container, docs, envOf, podMeta, podSpec } from './helpers.js';
 
 let h: Harness;

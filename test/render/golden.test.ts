@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { resolveIstioOperator } from '../../src/install/resolve.js';
+import { resolveIstioOperator } from '../../src/operator/resolve.js';
 import { renderManifests } from '../../src/render/index.js';
 import { digest } from './key-fields.js';
 

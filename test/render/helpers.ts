@@ -1,6 +1,6 @@
 /** Shared test helpers: resolve + render in one call. */
-import { resolveIstioOperator } from '../../src/install/resolve.js';
-import type { ResolveInput } from '../../src/install/types.js';
+import { resolveIstioOperator } from '../../src/operator/resolve.js';
+import type { ResolveInput } from '../../src/operator/types.js';
 import { renderManifests, type RenderedComponent } from '../../src/render/index.js';
 
 export async function render(sets: string[], more: Partial<ResolveInput> = {}): Promise<RenderedComponent[]> {

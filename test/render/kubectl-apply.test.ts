@@ -7,7 +7,7 @@
 import { parseAllDocuments } from 'yaml';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../cluster/harness.js';
+import { startHarness, type Harness } from '../helpers/cluster-harness.js';
 import { sailctl } from '../helpers/cli.js';
 
 const CASES: Record<string, string[]> = {

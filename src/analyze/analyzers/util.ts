@@ -64,13 +64,6 @@ export function labelsToString(labels: Record<string, unknown> | undefined): str
     .join(',');
 }
 
-export function selectorLabels(spec: Json, field = 'selector'): Record<string, string> | undefined {
-  const s = spec[field];
-  if (!isObject(s)) return undefined;
-  const labels = field === 'workloadSelector' || field === 'selector' ? (isObject(s.matchLabels) ? s.matchLabels : isObject(s.labels) ? s.labels : undefined) : s;
-  return labels && Object.keys(labels).length > 0 ? (labels as Record<string, string>) : undefined;
-}
-
 /** Protocol of a port from its name or appProtocol, Istio's naming convention (`http-foo`, `grpc`). */
 export const PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp', 'thrift', 'h2c', 'ws', 'wss', 'kafka', 'zookeeper', 'sctp', 'hbone'];
 

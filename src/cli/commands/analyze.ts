@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { ExitCode, UsageError, UserError } from '../../core/errors.js';
 import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
-import type { GlobalOptions } from '../global-options.js';
-import { parseDuration } from '../program.js';
+import type { GlobalOptions } from '../flags.js';
+import { parseDuration } from '../flags.js';
 import { analyze, listAnalyzers } from '../../analyze/analyze.js';
 import { documentationUrl, parseLevel } from '../../analyze/messages.js';
 import { atLeast, OUTPUT_FORMATS, render } from '../../analyze/report.js';

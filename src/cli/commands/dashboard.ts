@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { note } from '../../core/output.js';
 import type { DashboardName } from '../../dashboard/dashboards.js';
-import type { GlobalOptions } from '../global-options.js';
-import { parseDuration } from '../program.js';
+import type { GlobalOptions } from '../flags.js';
+import { parseDuration } from '../flags.js';
 
 interface Options {
   port?: string;

@@ -1,6 +1,6 @@
 /**
  * `install` (alias `apply`): the rendered objects are applied to the cluster component by
- * component, waited on, pruned and recorded (src/installer/install.ts). `--dry-run` runs the
+ * component, waited on, pruned and recorded (src/lifecycle/install.ts). `--dry-run` runs the
  * pre-install checks and shows the summary and what would change, without changing anything;
  * with no cluster configured at all it summarises the render per component, offline.
  */
@@ -8,13 +8,13 @@ import type { Command } from 'commander';
 import { SilentExit, UserError } from '../../core/errors.js';
 import { palette } from '../../core/terminal.js';
 import { note, writeStdout } from '../../core/output.js';
-import { resolveIstioOperator } from '../../install/resolve.js';
+import { resolveIstioOperator } from '../../operator/resolve.js';
 import { renderManifests } from '../../render/index.js';
 import { formatSummary, summarize } from '../../render/summary.js';
 import { resolveKubeconfig } from '../../kube/kubeconfig.js';
-import { parseDuration } from '../program.js';
-import type { GlobalOptions } from '../global-options.js';
-import { renderInput, type RenderFlags } from '../render-flags.js';
+import { parseDuration } from '../flags.js';
+import type { GlobalOptions } from '../flags.js';
+import { renderInput, type RenderFlags } from '../flags.js';
 
 interface Options extends RenderFlags {
   force?: boolean;
@@ -55,12 +55,12 @@ function clusterConfigured(globals: GlobalOptions): boolean {
 async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], globals: GlobalOptions): Promise<void> {
   const readinessTimeoutMs = parseDuration(opts.readinessTimeout ?? '5m', '--readiness-timeout');
   const timeoutMs = parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout');
-  const { prepareInstall } = await import('../../installer/prepare.js');
+  const { prepareInstall } = await import('../../lifecycle/prepare.js');
   const prepared = await prepareInstall(resolveInput);
   const { openCluster } = await import('../../kube/cluster.js');
-  const { installToCluster } = await import('../../installer/install.js');
-  const { createProgress } = await import('../../installer/progress.js');
-  const { terminalConfirm } = await import('../../installer/prompt.js');
+  const { installToCluster } = await import('../../lifecycle/install.js');
+  const { createProgress } = await import('../../lifecycle/progress.js');
+  const { terminalConfirm } = await import('../../lifecycle/prompt.js');
   const cluster = await openCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs });
   const progress = await createProgress();
   const abort = new AbortController();
@@ -78,8 +78,8 @@ async function applyToCluster(opts: Options, resolveInput: Parameters<typeof res
     );
     // --verify: the verify-install checks of what was just installed (after the readiness wait).
     if (opts.verify && !opts.dryRun) {
-      const { verifyInstall } = await import('../../installer/verify.js');
-      const { formatReport } = await import('../../installer/checks.js');
+      const { verifyInstall } = await import('../../lifecycle/verify.js');
+      const { formatReport } = await import('../../lifecycle/checks.js');
       const result = await verifyInstall(cluster, { istioNamespace: prepared.plan.namespace, plan: prepared.plan });
       writeStdout(formatReport(result.report, 'text', palette(process.stdout)));
       if (!result.report.success) throw new SilentExit(1);

@@ -4,8 +4,8 @@ import { UsageError } from '../../core/errors.js';
 import { note, writeStdout } from '../../core/output.js';
 import { readInput } from '../../core/yaml-docs.js';
 import type { ClusterConfigReader } from '../../inject/cluster-source.js';
-import type { GlobalOptions } from '../global-options.js';
-import { parseDuration } from '../program.js';
+import type { GlobalOptions } from '../flags.js';
+import { parseDuration } from '../flags.js';
 
 interface Options {
   filename?: string;

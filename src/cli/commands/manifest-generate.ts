@@ -2,11 +2,11 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { debug, note, writeStdout } from '../../core/output.js';
-import { resolveIstioOperator } from '../../install/resolve.js';
+import { resolveIstioOperator } from '../../operator/resolve.js';
 import { allObjects, renderManifests, serializeManifests } from '../../render/index.js';
 import { writeManifests } from '../../render/write-output.js';
-import type { GlobalOptions } from '../global-options.js';
-import { renderInput, type RenderFlags } from '../render-flags.js';
+import type { GlobalOptions } from '../flags.js';
+import { renderInput, type RenderFlags } from '../flags.js';
 
 interface Options extends RenderFlags {
   force?: boolean;

@@ -1,10 +1,10 @@
-/** `x precheck` / `precheck`: can Istio be installed or upgraded here? (src/installer/precheck.ts) */
+/** `x precheck` / `precheck`: can Istio be installed or upgraded here? (src/lifecycle/precheck.ts) */
 import type { Command } from 'commander';
 import { SilentExit, UsageError, UserError } from '../../core/errors.js';
 import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
 import { palette } from '../../core/terminal.js';
-import type { GlobalOptions } from '../global-options.js';
-import { openClusterFromGlobals } from './cluster-session.js';
+import type { GlobalOptions } from '../flags.js';
+import { openClusterFromGlobals } from '../cluster-session.js';
 
 interface Options {
   skipControlplane?: boolean;
@@ -20,10 +20,10 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   if (opts.fromVersion !== undefined) checkFromVersion(opts.fromVersion);
   const threshold = (opts.outputThreshold ?? 'Warning').toLowerCase();
   if (!['info', 'warning', 'error'].includes(threshold)) throw new UsageError(`invalid --output-threshold "${opts.outputThreshold}": use Info, Warning or Error`);
-  const { prepareInstall } = await import('../../installer/prepare.js');
+  const { prepareInstall } = await import('../../lifecycle/prepare.js');
   const { plan } = await prepareInstall({ revision: opts.revision });
-  const { precheck } = await import('../../installer/precheck.js');
-  const { countResults, formatReport } = await import('../../installer/checks.js');
+  const { precheck } = await import('../../lifecycle/precheck.js');
+  const { countResults, formatReport } = await import('../../lifecycle/checks.js');
   const cluster = await openClusterFromGlobals(globals);
   try {
     const report = await precheck(cluster, { plan, skipControlPlane: opts.skipControlplane, fromVersion: opts.fromVersion });

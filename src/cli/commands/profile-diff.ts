@@ -1,7 +1,7 @@
 import { UserError } from '../../core/errors.js';
 import { writeStdout } from '../../core/output.js';
 import { palette } from '../../core/terminal.js';
-import type { GlobalOptions } from '../global-options.js';
+import type { GlobalOptions } from '../flags.js';
 
 interface Options {
   manifests?: string;
@@ -13,7 +13,7 @@ interface Options {
  */
 export async function run(opts: Options, args: string[], _globals: GlobalOptions): Promise<void> {
   if (args.length !== 2) throw new UserError('diff requires two profiles', { hint: 'Usage: sailctl profile diff <profile|file> <profile|file>' });
-  const { diffProfiles } = await import('../../install/profile-output.js');
+  const { diffProfiles } = await import('../../operator/profile-output.js');
   const result = await diffProfiles(args[0]!, args[1]!, opts.manifests);
   if (result.identical) {
     writeStdout('Profiles are identical\n');

@@ -1,6 +1,6 @@
 import { UserError } from '../../core/errors.js';
 import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
-import type { GlobalOptions } from '../global-options.js';
+import type { GlobalOptions } from '../flags.js';
 
 interface Options {
   filename?: string[];
@@ -14,7 +14,7 @@ interface Options {
 export async function run(opts: Options, args: string[], _globals: GlobalOptions): Promise<void> {
   if (args.length > 1) throw new UserError('too many positional arguments', { hint: 'Usage: sailctl profile dump [<profile>] [-f file] [--set path=value]' });
   const format = parseOutputFormat(opts.output ?? 'yaml', ['yaml', 'json', 'flags'] as const);
-  const { dumpProfile } = await import('../../install/profile-output.js');
+  const { dumpProfile } = await import('../../operator/profile-output.js');
   const result = await dumpProfile({
     profile: args[0],
     files: opts.filename,

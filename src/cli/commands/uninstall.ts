@@ -1,10 +1,10 @@
-/** `uninstall`: remove a revision, or everything with --purge (src/installer/uninstall.ts). */
+/** `uninstall`: remove a revision, or everything with --purge (src/lifecycle/uninstall.ts). */
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { note, writeStdout } from '../../core/output.js';
-import type { GlobalOptions } from '../global-options.js';
-import { renderInput, selectsInstall, type RenderFlags } from '../render-flags.js';
-import { openClusterFromGlobals } from './cluster-session.js';
+import type { GlobalOptions } from '../flags.js';
+import { renderInput, selectsInstall, type RenderFlags } from '../flags.js';
+import { openClusterFromGlobals } from '../cluster-session.js';
 
 interface Options extends RenderFlags {
   purge?: boolean;
@@ -23,12 +23,12 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   if (opts.purge && (opts.revision || selects)) note('Purge uninstall will remove all Istio resources, ignoring the specified revision or operator file');
   let plan;
   if (selects && !opts.purge) {
-    const { prepareInstall } = await import('../../installer/prepare.js');
+    const { prepareInstall } = await import('../../lifecycle/prepare.js');
     ({ plan } = await prepareInstall(renderInput(opts)));
   }
-  const { uninstall } = await import('../../installer/uninstall.js');
-  const { createProgress } = await import('../../installer/progress.js');
-  const { terminalConfirm } = await import('../../installer/prompt.js');
+  const { uninstall } = await import('../../lifecycle/uninstall.js');
+  const { createProgress } = await import('../../lifecycle/progress.js');
+  const { terminalConfirm } = await import('../../lifecycle/prompt.js');
   const cluster = await openClusterFromGlobals(globals);
   const progress = await createProgress();
   try {

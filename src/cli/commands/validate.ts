@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
 import { formatStructured } from '../../core/structured.js';
-import type { GlobalOptions } from '../global-options.js';
+import type { GlobalOptions } from '../flags.js';
 import { describeProblem, validateFiles } from '../../analyze/validate.js';
 
 export async function run(opts: { filename?: string[]; output: string }, args: string[], globals: GlobalOptions, cmd: Command): Promise<void> {

@@ -1,11 +1,11 @@
-/** `verify-install`: is the installed mesh complete and healthy? (src/installer/verify.ts) */
+/** `verify-install`: is the installed mesh complete and healthy? (src/lifecycle/verify.ts) */
 import type { Command } from 'commander';
 import { SilentExit, UserError } from '../../core/errors.js';
 import { parseOutputFormat, writeStdout } from '../../core/output.js';
 import { palette } from '../../core/terminal.js';
-import type { GlobalOptions } from '../global-options.js';
-import { renderInput, selectsInstall, type RenderFlags } from '../render-flags.js';
-import { openClusterFromGlobals } from './cluster-session.js';
+import type { GlobalOptions } from '../flags.js';
+import { renderInput, selectsInstall, type RenderFlags } from '../flags.js';
+import { openClusterFromGlobals } from '../cluster-session.js';
 
 interface Options extends RenderFlags {
   output: string;
@@ -14,11 +14,11 @@ interface Options extends RenderFlags {
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
   if (args.length > 0) throw new UserError(`verify-install takes no arguments, got ${JSON.stringify(args)}`, { hint: 'Pass IstioOperator files with -f FILE.' });
   const format = parseOutputFormat(opts.output, ['text', 'short', 'json', 'yaml'] as const);
-  const { verifyInstall } = await import('../../installer/verify.js');
-  const { formatReport } = await import('../../installer/checks.js');
+  const { verifyInstall } = await import('../../lifecycle/verify.js');
+  const { formatReport } = await import('../../lifecycle/checks.js');
   let plan;
   if (selectsInstall(opts)) {
-    const { prepareInstall } = await import('../../installer/prepare.js');
+    const { prepareInstall } = await import('../../lifecycle/prepare.js');
     ({ plan } = await prepareInstall(renderInput(opts)));
   }
   const revision = opts.revision && opts.revision !== '' ? opts.revision : undefined;

@@ -1,8 +1,8 @@
-import { ISTIO_VERSION, VERSION } from '../../version.js';
+import { ISTIO_VERSION, VERSION } from '../../version/build-info.js';
 import { UsageError, UserError } from '../../core/errors.js';
 import { note } from '../../core/output.js';
-import { parseDuration } from '../program.js';
-import type { GlobalOptions } from '../global-options.js';
+import { parseDuration } from '../flags.js';
+import type { GlobalOptions } from '../flags.js';
 import type { MeshComponentVersion, ProxyVersion } from '../../version/mesh-version.js';
 
 interface Options {

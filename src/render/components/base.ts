@@ -1,5 +1,5 @@
 /** The Base component: Istio CRDs, the reader ServiceAccount, and the default validator when asked for. */
-import { crdSpecYaml, istioCrds } from '../../schemas/istio-crds.js';
+import { crdSpecYaml, istioCrds } from '../../operator/istio-crds.js';
 import type { RenderContext } from '../context.js';
 import { standardLabels } from '../context.js';
 import { serviceAccount } from '../k8s.js';

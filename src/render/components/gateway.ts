@@ -2,7 +2,7 @@
  * Ingress and egress gateways (gateways/istio-ingress|istio-egress charts): one Deployment,
  * Service, ServiceAccount, SDS Role/Binding, HPA and PDB per enabled gateway entry (§3.3).
  */
-import type { GatewayComponentSpec } from '../../install/types.js';
+import type { GatewayComponentSpec } from '../../operator/types.js';
 import type { GatewayKind, RenderContext } from '../context.js';
 import { gatewayValues, imageOf, revisioned, standardLabels } from '../context.js';
 import { DROP_ALL, env, envFromMap, fieldEnv, hpa, object, pdb, resourceEnv, RBAC, roleBinding, rule, serviceAccount, tokenVolume, wantsPdb } from '../k8s.js';

@@ -3,13 +3,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { prepareInstall } from '../../src/installer/prepare.js';
-import { installToCluster, type InstallRequest } from '../../src/installer/install.js';
-import { uninstall } from '../../src/installer/uninstall.js';
-import { objectId } from '../../src/installer/plan.js';
+import { prepareInstall } from '../../src/lifecycle/prepare.js';
+import { installToCluster, type InstallRequest } from '../../src/lifecycle/install.js';
+import { uninstall } from '../../src/lifecycle/uninstall.js';
+import { objectId } from '../../src/lifecycle/plan.js';
 import { allObjects, renderManifests, serializeManifests } from '../../src/render/index.js';
-import { resolveIstioOperator } from '../../src/install/resolve.js';
-import { captureIO, startHarness, type Harness } from './harness.js';
+import { resolveIstioOperator } from '../../src/operator/resolve.js';
+import { captureIO, startHarness, type Harness } from '../helpers/cluster-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -7,21 +7,18 @@
  */
 import { UsageError, UserError } from '../core/errors.js';
 import { parseYamlDocuments, readInput, type SourceDoc } from '../core/yaml-docs.js';
-import { ISTIO_VERSION } from '../version.js';
+import { ISTIO_VERSION } from '../version/build-info.js';
 import { clone, deepMerge, isPlainObject, mergeInto } from './merge.js';
 import { loadProfile, requireIstioOperator } from './profiles.js';
 import { keyLine } from './source-lines.js';
 import { applySet, formatPath, parseSetFlag, type SetFlag } from './set-path.js';
-import { IOP_API_VERSION, IOP_KIND, type IstioOperator, type JsonObject, type ResolveInput, type ResolvedIstioOperator } from './types.js';
-import { formatIssues, validateIstioOperator } from './validate.js';
+import { DEFAULT_HUB, IOP_API_VERSION, IOP_KIND, type IstioOperator, type JsonObject, type ResolveInput, type ResolvedIstioOperator } from './types.js';
+import { DNS1123_LABEL, formatIssues, validateIstioOperator } from './validate.js';
 
 export { listProfiles, loadProfile } from './profiles.js';
 
-/** Registry the built-in hub points at; the tag is the Istio release sailctl targets. */
-export const DEFAULT_HUB = 'docker.io/istio';
+export { DEFAULT_HUB };
 export const DEFAULT_TAG = ISTIO_VERSION;
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Where a part of the merged IstioOperator came from, for error messages. */
 type Origin =

@@ -7,6 +7,9 @@
 export const IOP_API_VERSION = 'install.istio.io/v1alpha1';
 export const IOP_KIND = 'IstioOperator';
 
+/** Registry the built-in hub points at; images are tagged with the Istio release sailctl targets. */
+export const DEFAULT_HUB = 'docker.io/istio';
+
 /** A JSON-like value, as found under `values`, `meshConfig` and `unvalidatedValues`. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export interface JsonObject {

@@ -8,7 +8,7 @@ import type { Cluster } from '../kube/cluster.js';
 import { checkAccess, describeAccess, serverVersion, type AccessRequest, type ServerVersion } from '../kube/cluster.js';
 import type { Discovery } from '../kube/discovery.js';
 import type { KubeObject, Resources } from '../kube/resources.js';
-import { ISTIO_VERSION, MIN_K8S_MINOR } from '../version.js';
+import { ISTIO_VERSION, MIN_K8S_MINOR } from '../version/build-info.js';
 import { imageTag as imageTagOf } from '../version/mesh-version.js';
 import { fail, ok, warn, type Check } from './checks.js';
 import { LABEL_REV } from './labels.js';

@@ -3,7 +3,7 @@
  * the labelled objects of each component, the order they go in (istioctl.md §3.6), the
  * namespaces to create, and the facts the summary shows (images, counts by kind).
  */
-import type { IstioOperator } from '../install/types.js';
+import type { IstioOperator } from '../operator/types.js';
 import type { KubeObject } from '../kube/resources.js';
 import type { ComponentName, RenderedComponent } from '../render/types.js';
 import { revisionLabel, withOwnership } from './labels.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../install/package-root.js';
+import { packageRoot } from '../core/package-root.js';
 
 export interface CrdVersionDescription {
   name: string;

@@ -2,8 +2,8 @@
  * Inputs to plan: the same resolve + render path `manifest generate` prints, so what install
  * applies is exactly what generate shows for the same flags.
  */
-import { resolveIstioOperator } from '../install/resolve.js';
-import type { IstioOperator, ResolveInput } from '../install/types.js';
+import { resolveIstioOperator } from '../operator/resolve.js';
+import type { IstioOperator, ResolveInput } from '../operator/types.js';
 import { renderManifests } from '../render/index.js';
 import { planInstall, type InstallPlan } from './plan.js';
 

@@ -5,9 +5,9 @@
  */
 import { parse, stringify } from 'yaml';
 import { UserError } from '../core/errors.js';
-import type { IstioOperator } from '../install/types.js';
+import type { IstioOperator } from '../operator/types.js';
 import type { KubeObject, Resources } from '../kube/resources.js';
-import { ISTIO_VERSION, VERSION } from '../version.js';
+import { ISTIO_VERSION, VERSION } from '../version/build-info.js';
 import { LABEL_REV } from './labels.js';
 import { objectId } from './plan.js';
 

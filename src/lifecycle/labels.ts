@@ -2,7 +2,7 @@
  * The ownership labels every installed object carries (istioctl.md §3.5). They are what
  * prune, uninstall and verify select on, and what proves an object is ours to delete.
  */
-import { ISTIO_VERSION } from '../version.js';
+import { ISTIO_VERSION } from '../version/build-info.js';
 import type { KubeObject } from '../kube/resources.js';
 
 export const LABEL_COMPONENT = 'operator.istio.io/component';

@@ -3,13 +3,13 @@
  * clusters, in the human, short and JSON formats.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { prepareInstall } from '../../src/installer/prepare.js';
-import { installToCluster } from '../../src/installer/install.js';
-import { verifyInstall } from '../../src/installer/verify.js';
-import { precheck } from '../../src/installer/precheck.js';
-import { formatReport, type CheckReport } from '../../src/installer/checks.js';
+import { prepareInstall } from '../../src/lifecycle/prepare.js';
+import { installToCluster } from '../../src/lifecycle/install.js';
+import { verifyInstall } from '../../src/lifecycle/verify.js';
+import { precheck } from '../../src/lifecycle/precheck.js';
+import { formatReport, type CheckReport } from '../../src/lifecycle/checks.js';
 import { palette } from '../../src/core/terminal.js';
-import { captureIO, startHarness, type Harness } from './harness.js';
+import { captureIO, startHarness, type Harness } from '../helpers/cluster-harness.js';
 
 const plain = palette({ isTTY: false } as NodeJS.WriteStream);
 let h: Harness | undefined;

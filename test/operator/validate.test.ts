@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
-import { resolveIstioOperator } from '../../src/install/resolve.js';
+import { resolveIstioOperator } from '../../src/operator/resolve.js';
 
 let dir: string;
 beforeAll(() => {

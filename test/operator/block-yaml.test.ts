@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseBlockYaml } from '../../src/install/block-yaml.js';
+import { parseBlockYaml } from '../../src/operator/block-yaml.js';
 
 const profilesDir = new URL('../../profiles/', import.meta.url);
 

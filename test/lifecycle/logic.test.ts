@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { retryDelay } from '../../src/kube/rest.js';
 import { mapLimit, type KubeObject } from '../../src/kube/resources.js';
-import { prepareInstall } from '../../src/installer/prepare.js';
-import { applyTiers, objectId } from '../../src/installer/plan.js';
-import { LABEL_COMPONENT, LABEL_REV, isOwned, withOwnership } from '../../src/installer/labels.js';
-import { mayPrune, pruneFromRecord } from '../../src/installer/prune.js';
-import { recordFromConfigMap, recordToConfigMap, newRecord, recordedObject } from '../../src/installer/record.js';
-import { explainNotReady, readinessOf } from '../../src/installer/readiness.js';
-import { findWebhookConflicts } from '../../src/installer/preflight.js';
-import { buildReport, fail, formatReport, ok, warn } from '../../src/installer/checks.js';
-import { plainProgress, formatDuration } from '../../src/installer/progress.js';
+import { prepareInstall } from '../../src/lifecycle/prepare.js';
+import { applyTiers, objectId } from '../../src/lifecycle/plan.js';
+import { LABEL_COMPONENT, LABEL_REV, isOwned, withOwnership } from '../../src/lifecycle/labels.js';
+import { mayPrune, pruneFromRecord } from '../../src/lifecycle/prune.js';
+import { recordFromConfigMap, recordToConfigMap, newRecord, recordedObject } from '../../src/lifecycle/record.js';
+import { explainNotReady, readinessOf } from '../../src/lifecycle/readiness.js';
+import { findWebhookConflicts } from '../../src/lifecycle/preflight.js';
+import { buildReport, fail, formatReport, ok, warn } from '../../src/lifecycle/checks.js';
+import { plainProgress, formatDuration } from '../../src/lifecycle/progress.js';
 import { palette } from '../../src/core/terminal.js';
 
 const plain = palette({ isTTY: false } as NodeJS.WriteStream);
@@ -199,8 +199,8 @@ describe('object identity', () => {
 
 describe('pre-install gate', () => {
   it('an old Kubernetes blocks the install unless --force; missing permissions always block', async () => {
-    const { kubernetesVersionCheck } = await import('../../src/installer/preflight.js');
-    const { gateChecks } = await import('../../src/installer/install.js');
+    const { kubernetesVersionCheck } = await import('../../src/lifecycle/preflight.js');
+    const { gateChecks } = await import('../../src/lifecycle/install.js');
     const old = kubernetesVersionCheck({ major: 1, minor: 29, gitVersion: 'v1.29.4' });
     expect(old).toMatchObject({ result: 'error', error: 'the cluster runs Kubernetes v1.29.4; Istio 1.30.0 needs 1.32 or newer' });
     expect(kubernetesVersionCheck({ major: 1, minor: 32, gitVersion: 'v1.32.0' }).result).toBe('success');
@@ -215,7 +215,7 @@ describe('pre-install gate', () => {
 
 describe('version direction', () => {
   it('compares numerically, not as strings (istioctl: "1.9" > "1.10")', async () => {
-    const { direction } = await import('../../src/installer/preflight.js');
+    const { direction } = await import('../../src/lifecycle/preflight.js');
     expect(direction('1.9.8', '1.30.0')).toBe('upgrade');
     expect(direction('1.30.1', '1.30.0')).toBe('downgrade');
     expect(direction('1.30.0', '1.30.0')).toBe('change');

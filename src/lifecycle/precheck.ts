@@ -4,7 +4,7 @@
  * there, and injector webhooks that would clash with the new one.
  */
 import type { Cluster } from '../kube/cluster.js';
-import { ISTIO_VERSION } from '../version.js';
+import { ISTIO_VERSION } from '../version/build-info.js';
 import { buildReport, ok, warn, type Check, type CheckReport } from './checks.js';
 import type { InstallPlan } from './plan.js';
 import { accessRequestsFor, findControlPlanes, reachableCluster, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';

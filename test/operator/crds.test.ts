@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { crdSchemaFor, istioCrds } from '../../src/schemas/istio-crds.js';
+import { crdSchemaFor, istioCrds } from '../../src/operator/istio-crds.js';
 
 type Schema = Record<string, unknown>;
 const JUNCTORS = ['allOf', 'anyOf', 'oneOf', 'not'];
@@ -163,7 +163,7 @@ describe('Istio CRDs', () => {
 describe('pre-emitted CRD spec text (schemas/crds/*.spec.yaml)', () => {
   it('is exactly what the emitter prints for each CRD spec (else run: npx tsx scripts/gen-schemas-crd-yaml.ts)', async () => {
     const { emitYaml } = await import('../../src/render/yaml-emit.js');
-    const { crdSpecYaml } = await import('../../src/schemas/istio-crds.js');
+    const { crdSpecYaml } = await import('../../src/operator/istio-crds.js');
     for (const crd of istioCrds()) {
       expect(crdSpecYaml(crd.metadata.name), crd.metadata.name).toBe(emitYaml({ spec: crd.spec }).replace(/^spec:\n/, ''));
     }

@@ -8,7 +8,7 @@ import { DataError, UserError } from '../core/errors.js';
 import { parseYamlDocuments, type SourceDoc } from '../core/yaml-docs.js';
 import { parseBlockYaml } from './block-yaml.js';
 import { isPlainObject } from './merge.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../core/package-root.js';
 import { keyLine } from './source-lines.js';
 import { IOP_API_VERSION, IOP_KIND, type JsonObject } from './types.js';
 

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sailctl } from '../helpers/cli.js';
-import { startHarness, type Harness } from './harness.js';
+import { startHarness, type Harness } from '../helpers/cluster-harness.js';
 
 let h: Harness;
 beforeAll(async () => {

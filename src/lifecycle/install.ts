@@ -6,13 +6,13 @@
  * Every step is idempotent, so an interrupted install is completed by running it again.
  */
 import { SilentExit, UserError } from '../core/errors.js';
-import { effectiveOverrides } from '../install/resolve.js';
-import type { IstioOperator, JsonObject } from '../install/types.js';
+import { effectiveOverrides } from '../operator/resolve.js';
+import type { IstioOperator, JsonObject } from '../operator/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import { describeObject, mapLimit, type KubeObject } from '../kube/resources.js';
-import { ISTIO_VERSION } from '../version.js';
+import { ISTIO_VERSION } from '../version/build-info.js';
 import type { Check } from './checks.js';
-import { LABEL_COMPONENT, LABEL_REV, isOwned } from './labels.js';
+import { LABEL_COMPONENT, LABEL_REV } from './labels.js';
 import { objectId, type InstallPlan, type PlannedComponent, WAVES } from './plan.js';
 import { accessRequestsFor, reachableCluster, findControlPlanes, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';
 import { formatElapsed, type Progress } from './progress.js';
@@ -270,5 +270,3 @@ function flatten(obj: JsonObject, prefix = ''): [string, string][] {
   return out;
 }
 
-/** Whether an object of the cluster belongs to some Istio install (for uninstall/verify). */
-export { isOwned };

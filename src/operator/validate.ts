@@ -19,7 +19,8 @@ export interface ValidationResult {
   warnings: ValidationIssue[];
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A Kubernetes DNS-1123 label (revision names, namespaces). */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // registry[:port]/path, each component lower-case alphanumerics with . _ - separators.
 const HUB = /^[a-zA-Z0-9]+([._-][a-zA-Z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;

@@ -1,0 +1,88 @@
+/**
+ * Flag values as the commands see them: the global flags every command accepts
+ * (istioctl.md §6.1), the render flags shared by every command that renders an install,
+ * and the parsers commander calls for istioctl's flag syntaxes (string slices, Go
+ * durations, pflag booleans). Commands import this module, never the command tree.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../core/errors.js';
+import type { ResolveInput } from '../operator/types.js';
+
+export interface GlobalOptions {
+  kubeconfig?: string;
+  context?: string;
+  istioNamespace: string;
+  namespace?: string;
+  kubeclientTimeout: string;
+  verbose: boolean;
+  color: boolean;
+}
+
+/** Reads the global flags from any command in the tree. */
+export function globalsOf(cmd: Command): GlobalOptions {
+  const o = cmd.optsWithGlobals() as Record<string, unknown>;
+  return {
+    kubeconfig: (o.kubeconfig as string | undefined) || undefined,
+    context: (o.context as string | undefined) || undefined,
+    istioNamespace: (o.istioNamespace as string) || process.env.ISTIOCTL_ISTIONAMESPACE || 'istio-system',
+    namespace: (o.namespace as string | undefined) || undefined,
+    kubeclientTimeout: (o.kubeclientTimeout as string) ?? '15s',
+    verbose: Boolean(o.verbose) || Number(o.vklog ?? 0) > 0,
+    color: o.color !== false,
+  };
+}
+
+/** The flags that select what to render (`-f`, `--set`, `-r`, `-d`). */
+export interface RenderFlags {
+  filename?: string[];
+  set?: string[];
+  manifests?: string;
+  /** istioctl's deprecated name for --manifests. */
+  charts?: string;
+  revision?: string;
+}
+
+/** What to resolve; `--force` stays with the commands where it downgrades validation errors. */
+export function renderInput(opts: RenderFlags): ResolveInput {
+  return { files: opts.filename, sets: opts.set, revision: opts.revision, manifestsDir: opts.manifests ?? opts.charts };
+}
+
+/** True when -f or --set says what to render. */
+export function selectsInstall(opts: RenderFlags): boolean {
+  return (opts.filename?.length ?? 0) > 0 || (opts.set?.length ?? 0) > 0;
+}
+
+/** istioctl's `-f` is a string slice: repeatable, and commas split it. */
+export function collectFiles(value: string, previous: string[] = []): string[] {
+  return previous.concat(value.split(',').filter((v) => v !== ''));
+}
+
+/** `--set` is a string array: repeatable, commas kept (istioctl.md §3.2). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return previous.concat(value);
+}
+
+/** A Go duration (`30s`, `5m`, `1h30m`, `250ms`) in milliseconds; anything else is a usage error naming the flag. */
+export function parseDuration(value: string, flag: string): number {
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+  let total = 0;
+  let matched = 0;
+  for (const m of value.matchAll(re)) {
+    const n = Number(m[1]);
+    total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
+    matched += m[0].length;
+  }
+  if (value === '' || matched !== value.length) {
+    throw new UsageError(`invalid duration "${value}" for ${flag}: use Go's form, e.g. 30s, 5m or 1h30m`);
+  }
+  return total;
+}
+
+/** A pflag boolean: bare flag, true/false or 1/0. */
+export function parseBool(flag: string): (value: string | undefined) => boolean {
+  return (value) => {
+    if (value === undefined || value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    throw new UsageError(`invalid value "${value}" for ${flag}: must be true or false`);
+  };
+}
