@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { builtinTemplates } from '../../src/inject/injector-config.js';
+import { builtinTemplates } from '../../src/injection-templates/builtin.js';
 
 const PINNED: Record<string, { length: number; sha256: string }> = {
   sidecar: { length: 24106, sha256: 'cf0691882e4916e54ef09f2cbe91b261831984352196d77794818808faa2d206' },
@@ -16,12 +16,12 @@ const PINNED: Record<string, { length: number; sha256: string }> = {
 
 describe('built-in injection templates', () => {
   it('are listed in ConfigMap order', () => {
-    expect(Object.keys(builtinTemplates)).toEqual(Object.keys(PINNED));
+    expect(Object.keys(builtinTemplates())).toEqual(Object.keys(PINNED));
   });
 
   for (const [name, want] of Object.entries(PINNED)) {
     it(`${name} is byte-identical to the reviewed text`, () => {
-      const text = builtinTemplates[name];
+      const text = builtinTemplates()[name];
       expect({ length: text.length, sha256: createHash('sha256').update(text).digest('hex') }).toEqual(want);
     });
   }

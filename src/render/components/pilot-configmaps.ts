@@ -1,5 +1,5 @@
 /** istiod's ConfigMaps: `istio` (mesh config), `istio-sidecar-injector`, `values` (profiles.md §3.5). */
-import { buildInjectorConfig } from '../../inject/injector-config.js';
+import { buildInjectorConfig } from '../../injection-templates/injector-config.js';
 import type { RenderContext } from '../context.js';
 import { revisioned } from '../context.js';
 import { object } from '../k8s.js';
@@ -33,7 +33,7 @@ export function meshConfigMap(ctx: RenderContext, labels: Record<string, string>
 }
 
 export function injectorConfigMap(ctx: RenderContext, labels: Record<string, string>): K8sObject {
-  const { config, values } = buildInjectorConfig(ctx.values, meshConfig(ctx));
+  const { config, values } = buildInjectorConfig(ctx.values);
   return object('v1', 'ConfigMap', { name: revisioned(ctx, 'istio-sidecar-injector'), namespace: ctx.istioNamespace, labels }, {
     data: { config, values },
   });
