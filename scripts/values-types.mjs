@@ -70,7 +70,8 @@ export function valuesTypes() {
   for (const name of names) {
     lines.push('');
     if (!messages[name]) lines.push("/** Chart-only: not part of Istio's values API. */");
-    lines.push(`export interface ${name} {`, ...messageLines(name, known), '}');
+    // Type literals, not interfaces: they stay assignable to plain `{ [key: string]: unknown }` maps.
+    lines.push(`export type ${name} = {`, ...messageLines(name, known), '};');
   }
   return lines.join('\n') + '\n';
 }

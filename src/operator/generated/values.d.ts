@@ -4,14 +4,14 @@
 /** google.protobuf.Struct: any JSON object. */
 export type Struct = { [key: string]: unknown };
 
-export interface ArchConfig {
+export type ArchConfig = {
   amd64?: number | string;
   ppc64le?: number | string;
   s390x?: number | string;
   arm64?: number | string;
-}
+};
 
-export interface CNIConfig {
+export type CNIConfig = {
   enabled?: boolean;
   hub?: string;
   tag?: string | number;
@@ -51,15 +51,15 @@ export interface CNIConfig {
   tolerations?: Struct[];
   /** Chart-only: not in Istio's values API; set it through spec.unvalidatedValues. */
   updateStrategy?: Struct;
-}
+};
 
-export interface CNIUsageConfig {
+export type CNIUsageConfig = {
   enabled?: boolean;
   chained?: boolean;
   provider?: string;
-}
+};
 
-export interface CNIAmbientConfig {
+export type CNIAmbientConfig = {
   enabled?: boolean;
   configDir?: string;
   dnsCapture?: boolean;
@@ -69,9 +69,9 @@ export interface CNIAmbientConfig {
   enablementSelector?: Struct[];
   /** Chart-only: not in Istio's values API; set it through spec.unvalidatedValues. */
   shareHostNetworkNamespace?: boolean;
-}
+};
 
-export interface CNIRepairConfig {
+export type CNIRepairConfig = {
   enabled?: boolean;
   hub?: string;
   tag?: string | number;
@@ -83,40 +83,40 @@ export interface CNIRepairConfig {
   brokenPodLabelKey?: string;
   brokenPodLabelValue?: string;
   initContainerName?: string;
-}
+};
 
-export interface ResourceQuotas {
+export type ResourceQuotas = {
   enabled?: boolean;
   pods?: number | string;
-}
+};
 
-export interface TargetUtilizationConfig {
+export type TargetUtilizationConfig = {
   targetAverageUtilization?: number | string;
-}
+};
 
-export interface Resources {
+export type Resources = {
   limits?: { [key: string]: string | number | boolean };
   requests?: { [key: string]: string | number | boolean };
-}
+};
 
-export interface ServiceAccount {
+export type ServiceAccount = {
   annotations?: Struct;
-}
+};
 
-export interface DefaultPodDisruptionBudgetConfig {
+export type DefaultPodDisruptionBudgetConfig = {
   enabled?: boolean;
-}
+};
 
-export interface DefaultResourcesConfig {
+export type DefaultResourcesConfig = {
   requests?: ResourcesRequestsConfig;
-}
+};
 
-export interface ResourcesRequestsConfig {
+export type ResourcesRequestsConfig = {
   cpu?: string;
   memory?: string;
-}
+};
 
-export interface EgressGatewayConfig {
+export type EgressGatewayConfig = {
   autoscaleEnabled?: boolean;
   autoscaleMax?: number | string;
   autoscaleMin?: number | string;
@@ -156,9 +156,9 @@ export interface EgressGatewayConfig {
   affinity?: Struct;
   /** Chart-only: not in Istio's values API; set it through spec.unvalidatedValues. */
   replicaCount?: number | string;
-}
+};
 
-export interface IngressGatewayConfig {
+export type IngressGatewayConfig = {
   autoscaleEnabled?: boolean;
   autoscaleMax?: number | string;
   autoscaleMin?: number | string;
@@ -201,17 +201,17 @@ export interface IngressGatewayConfig {
   variant?: string;
   /** Chart-only: not in Istio's values API; set it through spec.unvalidatedValues. */
   affinity?: Struct;
-}
+};
 
-export interface GatewaysConfig {
+export type GatewaysConfig = {
   'istio-egressgateway'?: EgressGatewayConfig;
   enabled?: boolean;
   'istio-ingressgateway'?: IngressGatewayConfig;
   securityContext?: unknown;
   seccompProfile?: unknown;
-}
+};
 
-export interface GlobalConfig {
+export type GlobalConfig = {
   arch?: ArchConfig;
   certSigners?: string[];
   configValidation?: boolean;
@@ -262,32 +262,32 @@ export interface GlobalConfig {
   enableReaderRBAC?: boolean;
   /** Chart-only: not in Istio's values API; set it through spec.unvalidatedValues. */
   profile?: string;
-}
+};
 
-export interface Agentgateway {
+export type Agentgateway = {
   image?: string;
-}
+};
 
-export interface STSConfig {
+export type STSConfig = {
   servicePort?: number | string;
-}
+};
 
-export interface IstiodConfig {
+export type IstiodConfig = {
   enableAnalysis?: boolean;
-}
+};
 
-export interface GlobalLoggingConfig {
+export type GlobalLoggingConfig = {
   level?: string;
-}
+};
 
-export interface MultiClusterConfig {
+export type MultiClusterConfig = {
   enabled?: boolean;
   clusterName?: string;
   globalDomainSuffix?: string;
   includeEnvoyFilter?: boolean;
-}
+};
 
-export interface PilotConfig {
+export type PilotConfig = {
   enabled?: boolean;
   autoscaleEnabled?: boolean;
   autoscaleMin?: number | string;
@@ -332,38 +332,38 @@ export interface PilotConfig {
   crlConfigMapName?: string;
   /** Chart-only: not in Istio's values API; set it through spec.unvalidatedValues. */
   terminationMessagePolicy?: string;
-}
+};
 
-export interface PilotTaintControllerConfig {
+export type PilotTaintControllerConfig = {
   enabled?: boolean;
   namespace?: string;
   name?: string;
-}
+};
 
-export interface TelemetryConfig {
+export type TelemetryConfig = {
   enabled?: boolean;
   v2?: TelemetryV2Config;
-}
+};
 
-export interface TelemetryV2Config {
+export type TelemetryV2Config = {
   enabled?: boolean;
   prometheus?: EnabledOnly;
   stackdriver?: EnabledOnly;
-}
+};
 
-export interface EnabledOnly {
+export type EnabledOnly = {
   enabled?: boolean;
-}
+};
 
-export interface PortsConfig {
+export type PortsConfig = {
   name?: string;
   port?: number | string;
   nodePort?: number | string;
   targetPort?: number | string;
   protocol?: string;
-}
+};
 
-export interface ProxyConfig {
+export type ProxyConfig = {
   autoInject?: string;
   clusterDomain?: string;
   componentLogLevel?: string;
@@ -388,31 +388,31 @@ export interface ProxyConfig {
   holdApplicationUntilProxyStarts?: boolean;
   includeInboundPorts?: string;
   includeOutboundPorts?: string;
-}
+};
 
-export interface StartupProbe {
+export type StartupProbe = {
   enabled?: boolean;
   failureThreshold?: number | string;
-}
+};
 
-export interface ProxyInitConfig {
+export type ProxyInitConfig = {
   image?: string;
   resources?: Resources;
   /** Chart-only: not in Istio's values API; set it through spec.unvalidatedValues. */
   forceApplyIptables?: boolean;
-}
+};
 
-export interface SDSConfig {
+export type SDSConfig = {
   token?: Struct;
-}
+};
 
-export interface SecretVolume {
+export type SecretVolume = {
   mountPath?: string;
   name?: string;
   secretName?: string;
-}
+};
 
-export interface SidecarInjectorConfig {
+export type SidecarInjectorConfig = {
   enableNamespacesByDefault?: boolean;
   reinvocationPolicy?: string;
   neverInjectSelector?: Struct[];
@@ -422,53 +422,53 @@ export interface SidecarInjectorConfig {
   injectionURL?: string;
   templates?: Struct;
   defaultTemplates?: string[];
-}
+};
 
-export interface TracerConfig {
+export type TracerConfig = {
   datadog?: TracerAddress;
   lightstep?: TracerLightStepConfig;
   zipkin?: TracerAddress;
   stackdriver?: TracerStackdriverConfig;
-}
+};
 
-export interface TracerAddress {
+export type TracerAddress = {
   address?: string;
-}
+};
 
-export interface TracerLightStepConfig {
+export type TracerLightStepConfig = {
   address?: string;
   accessToken?: string;
-}
+};
 
-export interface TracerStackdriverConfig {
+export type TracerStackdriverConfig = {
   debug?: boolean;
   maxNumberOfAttributes?: number | string;
   maxNumberOfAnnotations?: number | string;
   maxNumberOfMessageEvents?: number | string;
-}
+};
 
-export interface BaseConfig {
+export type BaseConfig = {
   enableCRDTemplates?: boolean;
   excludedCRDs?: string[];
   validationURL?: string;
   enableIstioConfigCRDs?: boolean;
   validateGateway?: boolean;
   validationCABundle?: string;
-}
+};
 
-export interface IstiodRemoteConfig {
+export type IstiodRemoteConfig = {
   injectionURL?: string;
   injectionPath?: string;
   injectionCABundle?: string;
   enabled?: boolean;
   enabledLocalInjectorIstiod?: boolean;
-}
+};
 
-export interface ExperimentalConfig {
+export type ExperimentalConfig = {
   stableValidationPolicy?: boolean;
-}
+};
 
-export interface WaypointConfig {
+export type WaypointConfig = {
   resources?: Resources;
   affinity?: Struct;
   topologySpreadConstraints?: Struct[];
@@ -476,13 +476,13 @@ export interface WaypointConfig {
   toleration?: Struct[];
   /** Chart-only: not in Istio's values API; set it through spec.unvalidatedValues. */
   tolerations?: Struct[];
-}
+};
 
-export interface NetworkPolicyConfig {
+export type NetworkPolicyConfig = {
   enabled?: boolean;
-}
+};
 
-export interface Values {
+export type Values = {
   cni?: CNIConfig;
   gateways?: GatewaysConfig;
   global?: GlobalConfig;
@@ -508,10 +508,10 @@ export interface Values {
   platform?: string;
   /** Chart-only: not in Istio's values API; set it through spec.unvalidatedValues. */
   pdb?: Struct;
-}
+};
 
 /** Chart-only: not part of Istio's values API. */
-export interface ZtunnelConfig {
+export type ZtunnelConfig = {
   hub?: string;
   tag?: string | number;
   variant?: string;
@@ -541,4 +541,4 @@ export interface ZtunnelConfig {
   volumes?: Struct[];
   volumeMounts?: Struct[];
   seLinuxOptions?: Struct;
-}
+};
