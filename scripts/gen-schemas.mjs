@@ -328,7 +328,7 @@ function writeStandaloneValidator(schema) {
   writeFileSync(
     join(dir, 'iop-validate.d.mts'),
     header.replace('/* eslint-disable */\n', '') +
-      'export interface IopSchemaError { instancePath: string; keyword: string; params: Record<string, any>; message?: string; data?: unknown; schema?: unknown; parentSchema?: any }\n' +
+      'export interface IopSchemaError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string; data?: unknown; schema?: unknown; parentSchema?: { properties?: unknown } }\n' +
       'declare const validate: ((data: unknown) => boolean) & { errors?: IopSchemaError[] | null };\nexport default validate;\n',
   );
 }
