@@ -144,3 +144,28 @@ export const messages = {
     experimental: 'ExperimentalConfig', gatewayClasses: 'value',
   },
 };
+
+// Chart values the renderer reads that Istio's values API does not list, or leaves untyped
+// (`ztunnel` is a google.protobuf.Value there). They type the renderer's view of the merged
+// values (src/operator/generated/values.d.ts) but stay out of the JSON Schema, so `values`
+// accepts exactly what istioctl accepts; users set them through spec.unvalidatedValues.
+// A message here extends the one of the same name above, or is new (types only).
+export const chartOnly = {
+  CNIConfig: { seLinuxOptions: 'struct', tolerations: 'structs', updateStrategy: 'struct' },
+  CNIAmbientConfig: { enablementSelector: 'structs', shareHostNetworkNamespace: 'bool' },
+  EgressGatewayConfig: { hub: 'string', tag: 'tag', variant: 'string', affinity: 'struct', replicaCount: 'uint' },
+  IngressGatewayConfig: { hub: 'string', tag: 'tag', variant: 'string', affinity: 'struct' },
+  GlobalConfig: { profile: 'string' },
+  PilotConfig: { terminationMessagePolicy: 'string' },
+  ProxyInitConfig: { forceApplyIptables: 'bool' },
+  WaypointConfig: { tolerations: 'structs' },
+  Values: { ztunnel: 'ZtunnelConfig', platform: 'string', pdb: 'struct' },
+  ZtunnelConfig: {
+    hub: 'string', tag: 'tag', variant: 'string', image: 'string', imagePullPolicy: 'string', resourceName: 'string',
+    revision: 'string', resources: 'Resources', logLevel: 'string', logAsJson: 'bool', network: 'string',
+    multiCluster: 'MultiClusterConfig', caAddress: 'string', xdsAddress: 'string', trustBundleName: 'string',
+    terminationGracePeriodSeconds: 'uint', env: 'struct', meshConfig: 'struct', annotations: 'struct', labels: 'struct',
+    podAnnotations: 'struct', podLabels: 'struct', nodeSelector: 'struct', affinity: 'struct', tolerations: 'structs',
+    updateStrategy: 'struct', volumes: 'structs', volumeMounts: 'structs', seLinuxOptions: 'struct',
+  },
+};

@@ -9,7 +9,7 @@ import { TemplateError } from './errors.js';
 import { formatValue } from './format.js';
 import { ArgTypeError, GoFloat, goFieldToJsonName, goTypeName, isStringMap, isTrue, mapGet, mapHas, sortedKeys } from './values.js';
 
-export type Fn = (...args: any[]) => unknown;
+export type Fn = (...args: unknown[]) => unknown;
 
 export interface TemplateSet {
   /** Name given to parseTemplate; error locations use it, as Go's ParseName. */

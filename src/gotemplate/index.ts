@@ -17,7 +17,7 @@ export { sprigFuncs } from './sprig.js';
 export { istioFuncs } from './istio.js';
 export { formatValue, sprintf } from './format.js';
 
-export type FuncMap = Record<string, (...args: any[]) => unknown>;
+export type FuncMap = Record<string, (...args: unknown[]) => unknown>;
 
 export type MissingKey = 'default' | 'zero' | 'error';
 

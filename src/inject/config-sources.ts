@@ -13,7 +13,7 @@ import { readInput } from '../core/yaml-docs.js';
 import { ClusterUnreachable, type ClusterConfigReader } from './cluster-source.js';
 import { nativeSidecarsFromEnv, withMeshDefaults, type InjectionConfig } from './config.js';
 import { defaultInjectionValues } from './default-values.js';
-import { buildInjectorConfig } from './injector-config.js';
+import { buildInjectorConfig } from '../injection-templates/injector-config.js';
 import type { JsonObject } from './smp.js';
 import { isObject } from './smp.js';
 

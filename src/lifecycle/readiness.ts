@@ -70,9 +70,40 @@ export function readinessOf(obj: KubeObject | undefined, kind: string): Readines
   return undefined;
 }
 
+interface ContainerStateLike {
+  waiting?: { reason?: string; message?: string };
+  terminated?: { exitCode?: number; reason?: string };
+}
+
+interface ConditionLike {
+  type?: string;
+  status?: string;
+  message?: string;
+}
+
+/** The fields of a Pod that readiness and verify-install read. */
 export interface PodLike {
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; deletionTimestamp?: string; creationTimestamp?: string };
-  status?: any;
+  spec?: { containers?: ContainerLike[]; initContainers?: ContainerLike[] };
+  status?: {
+    phase?: string;
+    conditions?: ConditionLike[];
+    initContainerStatuses?: ContainerStatusLike[];
+    containerStatuses?: ContainerStatusLike[];
+  };
+}
+
+interface ContainerLike {
+  name?: string;
+  image?: string;
+  args?: string[];
+}
+
+interface ContainerStatusLike {
+  name?: string;
+  ready?: boolean;
+  state?: ContainerStateLike;
+  lastState?: ContainerStateLike;
 }
 
 export interface EventLike {
@@ -104,8 +135,8 @@ export function podProblem(pod: PodLike, events: readonly EventLike[]): string |
   }
   const warning = latestWarning(pod, events);
   if (warning) return warning;
-  const readyCond = (pod.status?.conditions ?? []).find((c: { type?: string }) => c.type === 'Ready');
-  const scheduled = (pod.status?.conditions ?? []).find((c: { type?: string }) => c.type === 'PodScheduled');
+  const readyCond = (pod.status?.conditions ?? []).find((c) => c.type === 'Ready');
+  const scheduled = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False') return `not scheduled${scheduled.message ? `: ${scheduled.message}` : ''}`;
   if (readyCond?.status === 'True') return undefined;
   if (readyCond?.message) return readyCond.message;

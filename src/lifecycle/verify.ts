@@ -177,7 +177,7 @@ function webhookChecks(expected: KubeObject[], live: Map<string, KubeObject>, po
 }
 
 function isReady(p: PodLike): boolean {
-  return !p.metadata.deletionTimestamp && p.status?.phase === 'Running' && (p.status?.conditions ?? []).some((c: { type?: string; status?: string }) => c.type === 'Ready' && c.status === 'True');
+  return !p.metadata.deletionTimestamp && p.status?.phase === 'Running' && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 function dataPlaneChecks(pods: PodLike[], live: Map<string, KubeObject>, plans: InstallPlan[]): Check[] {
@@ -189,8 +189,8 @@ function dataPlaneChecks(pods: PodLike[], live: Map<string, KubeObject>, plans: 
     revisions.set(plan.revision, imageTag(image));
   }
   const injected: { pod: string; version: string; revision: string }[] = [];
-  for (const p of pods as (PodLike & { spec?: any })[]) {
-    const proxy = [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])].find((c: { name?: string }) => c.name === 'istio-proxy');
+  for (const p of pods) {
+    const proxy = [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])].find((c) => c.name === 'istio-proxy');
     if (!proxy || (proxy.args ?? []).includes('router')) continue; // gateways are checked above
     injected.push({ pod: `${p.metadata.namespace}/${p.metadata.name}`, version: imageTag(proxy.image), revision: p.metadata.labels?.[LABEL_REV] ?? 'default' });
   }

@@ -2,7 +2,7 @@
  * The charts' own defaults (the `_internal_defaults_do_not_set` blocks), reduced to the
  * values the builders read. User values and chart profile overlays are merged on top.
  */
-import type { JsonMap } from './types.js';
+import type { EgressGatewayConfig, IngressGatewayConfig, Values } from '../operator/generated/values.js';
 
 const proxyResources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } };
 const daemonTolerations = [
@@ -11,7 +11,7 @@ const daemonTolerations = [
   { effect: 'NoExecute', operator: 'Exists' },
 ];
 
-function gatewayDefaults(kind: 'ingress' | 'egress'): JsonMap {
+function gatewayDefaults(kind: 'ingress' | 'egress'): IngressGatewayConfig & EgressGatewayConfig {
   const name = `istio-${kind}gateway`;
   return {
     name,
@@ -53,7 +53,7 @@ function gatewayDefaults(kind: 'ingress' | 'egress'): JsonMap {
   };
 }
 
-export const CHART_DEFAULTS: JsonMap = {
+export const CHART_DEFAULTS: Values = {
   global: {
     hub: '',
     tag: '',

@@ -5,11 +5,11 @@
  * makes demo, ambient and remote different lives here rather than in the IOP profiles.
  */
 import { UserError } from '../core/errors.js';
-import type { JsonMap } from './types.js';
+import type { Values } from '../operator/generated/values.js';
 
 const small = { requests: { cpu: '10m', memory: '40Mi' } };
 
-const PROFILE_OVERLAYS: Record<string, JsonMap> = {
+const PROFILE_OVERLAYS: Record<string, Values> = {
   default: {},
   demo: {
     meshConfig: {
@@ -64,7 +64,7 @@ const PROFILE_OVERLAYS: Record<string, JsonMap> = {
   openshift: {},
 };
 
-const PLATFORM_OVERLAYS: Record<string, JsonMap> = {
+const PLATFORM_OVERLAYS: Record<string, Values> = {
   '': {},
   openshift: {
     cni: {
@@ -86,7 +86,7 @@ const PLATFORM_OVERLAYS: Record<string, JsonMap> = {
 };
 
 /** Older-release behaviour restored by compatibilityVersion (only the proxy/istiod env that matters). */
-const COMPAT_OVERLAYS: Record<string, JsonMap> = {
+const COMPAT_OVERLAYS: Record<string, Values> = {
   '1.25': { pilot: { env: { ENABLE_NATIVE_SIDECARS: 'false' } } },
   '1.26': { pilot: { env: { ENABLE_NATIVE_SIDECARS: 'false' } } },
   '1.27': {},
@@ -95,7 +95,7 @@ const COMPAT_OVERLAYS: Record<string, JsonMap> = {
   '1.30': {},
 };
 
-function pick(table: Record<string, JsonMap>, key: string, what: string, known: string): JsonMap {
+function pick(table: Record<string, Values>, key: string, what: string, known: string): Values {
   const found = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
   if (!found) {
     throw new UserError(`unknown ${what} "${key}"`, { hint: `Known values: ${known}.` });
@@ -104,7 +104,7 @@ function pick(table: Record<string, JsonMap>, key: string, what: string, known: 
 }
 
 /** The overlays for a chart, lowest first. Unknown names fail, as the charts do. */
-export function chartOverlays(profile: string, platform: string, compatibilityVersion: string): JsonMap[] {
+export function chartOverlays(profile: string, platform: string, compatibilityVersion: string): Values[] {
   const layers = [pick(PROFILE_OVERLAYS, profile, 'profile (values.profile)', Object.keys(PROFILE_OVERLAYS).join(', '))];
   if (compatibilityVersion) {
     const minor = /^(\d+\.\d+)/.exec(compatibilityVersion)?.[1] ?? compatibilityVersion;

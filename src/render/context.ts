@@ -2,19 +2,26 @@
  * Everything a component builder needs, computed once per render: the final chart values
  * (defaults < chart overlays < user values), revision, namespaces, images and labels.
  */
+import type { CNIUsageConfig, EgressGatewayConfig, GlobalConfig, IngressGatewayConfig, PilotConfig, PortsConfig, Values } from '../operator/generated/values.js';
 import { DEFAULT_HUB, type ComponentSpec, type GatewayComponentSpec, type IstioOperator } from '../operator/types.js';
 import { ISTIO_VERSION } from '../version/build-info.js';
 import { CHART_DEFAULTS } from './chart-defaults.js';
 import { chartOverlays } from './chart-profiles.js';
-import { deepMerge, get, isMap, str, truthy } from './tree.js';
-import type { ComponentName, JsonMap } from './types.js';
+import { deepMerge, isMap, str, truthy } from './tree.js';
+import type { ComponentName } from './types.js';
+
+/** The merged chart values: the chart defaults give every section the builders read. */
+export type ChartValues = Values & Required<Pick<Values, 'global' | 'pilot' | 'gateways' | 'cni' | 'ztunnel' | 'meshConfig' | 'revision'>>;
+
+/** One gateway's values (either kind: the builders read both alike). */
+export type GatewayValues = IngressGatewayConfig & EgressGatewayConfig;
 
 export interface RenderContext {
   iop: IstioOperator;
   /** Final chart values, shared by every chart (each reads its own subtree). */
-  values: JsonMap;
+  values: ChartValues;
   /** The user's own spec.values, for the `values` ConfigMap's `original-values`. */
-  userValues: JsonMap;
+  userValues: Values;
   /** `''` for the default revision. */
   revision: string;
   /** `default` or the revision, as `istio.io/rev` labels carry it. */
@@ -25,23 +32,28 @@ export interface RenderContext {
 
 export function buildContext(iop: IstioOperator): RenderContext {
   const spec = iop.spec ?? {};
-  const user: JsonMap = isMap(spec.values) ? spec.values : {};
-  const profile = str(user.profile ?? get(user, 'global.profile')) || 'default';
-  const platform = str(user.platform ?? get(user, 'global.platform'));
+  // spec.values passed the schema generated from the same model as Values (or --force).
+  const user: Values = isMap(spec.values) ? (spec.values as Values) : {};
+  const profile = str(user.profile ?? user.global?.profile) || 'default';
+  const platform = str(user.platform ?? user.global?.platform);
   const compat = str(user.compatibilityVersion ?? spec.compatibilityVersion);
 
   // IOP → values translations (profiles.md §1 step 2). resolveIstioOperator already does
   // them; repeating them is a no-op there and keeps hand-built IstioOperators working.
-  const translated: JsonMap = { global: {}, pilot: { cni: {} } };
-  if (spec.hub) translated.global.hub = spec.hub;
-  if (spec.tag !== undefined && spec.tag !== '') translated.global.tag = str(spec.tag);
+  const global: GlobalConfig = {};
+  const cni: CNIUsageConfig = {};
+  const pilot: PilotConfig = { cni };
+  const translated: Values = { global, pilot };
+  if (spec.hub) global.hub = spec.hub;
+  if (spec.tag !== undefined && spec.tag !== '') global.tag = str(spec.tag);
   if (spec.revision) translated.revision = spec.revision;
   if (spec.compatibilityVersion) translated.compatibilityVersion = spec.compatibilityVersion;
   if (isMap(spec.meshConfig)) translated.meshConfig = spec.meshConfig;
-  if (spec.components?.cni) translated.pilot.cni.enabled = isEnabled(spec.components.cni);
-  if (spec.components?.pilot) translated.pilot.enabled = isEnabled(spec.components.pilot);
+  if (spec.components?.cni) cni.enabled = isEnabled(spec.components.cni);
+  if (spec.components?.pilot) pilot.enabled = isEnabled(spec.components.pilot);
 
-  const values = deepMerge(CHART_DEFAULTS, ...chartOverlays(profile, platform, compat), translated, user);
+  // Every layer is a values tree, so their merge is one too; CHART_DEFAULTS holds each section.
+  const values = deepMerge(CHART_DEFAULTS, ...chartOverlays(profile, platform, compat), translated, user) as ChartValues;
   values.global.hub = str(values.global.hub) || DEFAULT_HUB;
   values.global.tag = str(values.global.tag) || ISTIO_VERSION;
   const revision = str(values.revision) === 'default' ? '' : str(values.revision);
@@ -81,8 +93,11 @@ export function imageRef(hub: string, image: string, tag: string, variant: strin
   return `${hub}/${image}:${tag}${variant ? `-${variant}` : ''}`;
 }
 
+/** The image fields every chart root has. */
+export type ImageValues = { hub?: string; tag?: string | number; variant?: string };
+
 /** Per-component hub/tag (components.<c>.hub/tag beat values.<root>.hub/tag beat global). */
-export function imageOf(ctx: RenderContext, root: JsonMap, image: string, component?: ComponentSpec): string {
+export function imageOf(ctx: RenderContext, root: ImageValues, image: string, component?: ComponentSpec): string {
   const g = ctx.values.global;
   const hub = str(component?.hub) || str(root.hub) || str(g.hub);
   const tag = str(component?.tag) || str(root.tag) || str(g.tag);
@@ -108,18 +123,19 @@ export function standardLabels(ctx: RenderContext, component: ComponentName, cha
 export type GatewayKind = 'ingress' | 'egress';
 
 /** Chart values for one gateway entry: name, labels, ports, hpa bounds copied from the IOP. */
-export function gatewayValues(ctx: RenderContext, kind: GatewayKind, entry: GatewayComponentSpec): JsonMap {
-  const base = deepMerge(ctx.values.gateways[`istio-${kind}gateway`]);
+export function gatewayValues(ctx: RenderContext, kind: GatewayKind, entry: GatewayComponentSpec): GatewayValues {
+  const base = deepMerge(ctx.values.gateways[`istio-${kind}gateway`]) as GatewayValues;
   if (entry.name) base.name = entry.name;
   if (isMap(entry.label)) base.labels = { ...base.labels, ...entry.label };
   const k8s = entry.k8s ?? {};
-  if (Array.isArray(k8s.service?.ports)) base.ports = k8s.service.ports;
+  // Service ports and the chart's gateway ports share a shape (name, port, targetPort, nodePort, protocol).
+  if (Array.isArray(k8s.service?.ports)) base.ports = k8s.service.ports as PortsConfig[];
   copyScaling(base, k8s);
   return base;
 }
 
 /** k8s.hpaSpec bounds and replicaCount are copied into chart values so HPA/PDB guards see them. */
-export function copyScaling(target: JsonMap, k8s: ComponentSpec['k8s']): void {
+export function copyScaling(target: { autoscaleMin?: number | string; autoscaleMax?: number | string; replicaCount?: number | string }, k8s: ComponentSpec['k8s']): void {
   if (!k8s) return;
   if (typeof k8s.hpaSpec?.minReplicas === 'number') target.autoscaleMin = k8s.hpaSpec.minReplicas;
   if (typeof k8s.hpaSpec?.maxReplicas === 'number') target.autoscaleMax = k8s.hpaSpec.maxReplicas;
@@ -130,7 +146,7 @@ export function copyScaling(target: JsonMap, k8s: ComponentSpec['k8s']): void {
 export function gatewayEntries(ctx: RenderContext, kind: GatewayKind): GatewayComponentSpec[] {
   const list = ctx.iop.spec.components?.[kind === 'ingress' ? 'ingressGateways' : 'egressGateways'];
   const entries = (Array.isArray(list) ? list : []).filter((e) => isEnabled(e));
-  if (entries.length === 0 && truthy(get(ctx.values, `gateways.istio-${kind}gateway.enabled`))) {
+  if (entries.length === 0 && truthy(ctx.values.gateways[`istio-${kind}gateway`]?.enabled)) {
     return [{ name: `istio-${kind}gateway` }];
   }
   return entries;

@@ -7,6 +7,12 @@ import type { KubernetesResourceSpec } from '../operator/types.js';
 import { deepMerge, isMap } from './tree.js';
 import type { JsonMap, K8sObject } from './types.js';
 
+/** The parts of the objects our builders render that the patches reach. */
+type Workload = K8sObject & {
+  spec: JsonMap & { template: { metadata: JsonMap & { annotations?: JsonMap }; spec: JsonMap & { containers: JsonMap[]; nodeSelector?: JsonMap } } };
+};
+type WithSpec = K8sObject & { spec: JsonMap };
+
 function mergeByKey(current: unknown, patch: unknown, key: string): JsonMap[] {
   const out: JsonMap[] = Array.isArray(current) ? current.map((e) => ({ ...e })) : [];
   for (const item of Array.isArray(patch) ? patch : []) {
@@ -24,7 +30,7 @@ function find(objects: K8sObject[], kinds: string[], name: string): K8sObject | 
 
 export function applyK8sSettings(objects: K8sObject[], name: string, k8s: KubernetesResourceSpec | undefined): void {
   if (!k8s) return;
-  const workload = find(objects, ['Deployment', 'DaemonSet', 'StatefulSet'], name) as JsonMap | undefined;
+  const workload = find(objects, ['Deployment', 'DaemonSet', 'StatefulSet'], name) as Workload | undefined;
   if (workload) {
     const spec = workload.spec;
     const pod = spec.template.spec;
@@ -49,7 +55,7 @@ export function applyK8sSettings(objects: K8sObject[], name: string, k8s: Kubern
       else spec.updateStrategy = deepMerge(spec.updateStrategy, k8s.strategy);
     }
   }
-  const service = find(objects, ['Service'], name) as JsonMap | undefined;
+  const service = find(objects, ['Service'], name) as WithSpec | undefined;
   if (service) {
     if (k8s.serviceAnnotations !== undefined) service.metadata.annotations = { ...service.metadata.annotations, ...k8s.serviceAnnotations };
     if (isMap(k8s.service)) {
@@ -58,9 +64,9 @@ export function applyK8sSettings(objects: K8sObject[], name: string, k8s: Kubern
       if (ports !== undefined) service.spec.ports = mergeByKey(service.spec.ports, ports, 'port');
     }
   }
-  const hpa = find(objects, ['HorizontalPodAutoscaler'], name) as JsonMap | undefined;
+  const hpa = find(objects, ['HorizontalPodAutoscaler'], name) as WithSpec | undefined;
   if (hpa && isMap(k8s.hpaSpec)) hpa.spec = deepMerge(hpa.spec, k8s.hpaSpec);
-  const pdb = find(objects, ['PodDisruptionBudget'], name) as JsonMap | undefined;
+  const pdb = find(objects, ['PodDisruptionBudget'], name) as WithSpec | undefined;
   if (pdb && isMap(k8s.podDisruptionBudget)) {
     const budget = k8s.podDisruptionBudget;
     // minAvailable and maxUnavailable exclude each other.

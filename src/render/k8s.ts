@@ -1,6 +1,6 @@
 /** Constructors for the Kubernetes fragments every builder repeats. */
 import type { K8sObject, JsonMap, ObjectMeta } from './types.js';
-import { truthy } from './tree.js';
+import { isMap, truthy } from './tree.js';
 
 export function object(apiVersion: string, kind: string, metadata: ObjectMeta, body: JsonMap = {}): K8sObject {
   const meta: ObjectMeta = { name: metadata.name };
@@ -10,24 +10,35 @@ export function object(apiVersion: string, kind: string, metadata: ObjectMeta, b
   return { apiVersion, kind, metadata: meta, ...body };
 }
 
-export function env(name: string, value: unknown): JsonMap {
+/**
+ * A label, annotation or node-selector map from values ({} when unset). Entries pass through as
+ * the user wrote them (the charts' toYaml does the same); Kubernetes takes strings only.
+ */
+export function metaMap(v: unknown): Record<string, string> {
+  return isMap(v) ? (v as Record<string, string>) : {};
+}
+
+/** A container env entry: a value, or a reference. */
+export type EnvVar = { name: string; value: string } | { name: string; valueFrom: JsonMap };
+
+export function env(name: string, value: unknown): { name: string; value: string } {
   return { name, value: typeof value === 'string' ? value : String(value) };
 }
 
-export function fieldEnv(name: string, fieldPath: string): JsonMap {
+export function fieldEnv(name: string, fieldPath: string): EnvVar {
   return { name, valueFrom: { fieldRef: { fieldPath } } };
 }
 
-export function resourceEnv(name: string, resource: string, divisor?: string): JsonMap {
+export function resourceEnv(name: string, resource: string, divisor?: string): EnvVar {
   return { name, valueFrom: { resourceFieldRef: divisor ? { resource, divisor } : { resource } } };
 }
 
 /** Helm's `range $k, $v := .Values.env` renders map entries in key order. */
-export function envFromMap(map: unknown): JsonMap[] {
-  if (!map || typeof map !== 'object' || Array.isArray(map)) return [];
-  return Object.keys(map as JsonMap)
+export function envFromMap(map: unknown): { name: string; value: string }[] {
+  if (!isMap(map)) return [];
+  return Object.keys(map)
     .sort()
-    .map((k) => env(k, (map as JsonMap)[k]));
+    .map((k) => env(k, map[k]));
 }
 
 export function tokenVolume(): JsonMap {

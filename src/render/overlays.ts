@@ -6,7 +6,7 @@
 import { UserError } from '../core/errors.js';
 import type { K8sObjectOverlay } from '../operator/types.js';
 import { clone, isMap } from './tree.js';
-import type { K8sObject } from './types.js';
+import type { JsonMap, K8sObject } from './types.js';
 
 type Step = { key: string } | { index: number } | { match: string; value: string } | { scalar: string };
 
@@ -51,42 +51,54 @@ function describe(step: Step): string {
   return `[${step.scalar}]`;
 }
 
-function locate(container: any, step: Step): { holder: any; slot: string | number } | undefined {
-  if ('key' in step) return isMap(container) ? { holder: container, slot: step.key } : undefined;
+/** Where a step lands: an entry of a list or a key of a map. */
+type Slot = { list: unknown[]; index: number } | { map: JsonMap; key: string };
+
+function locate(container: unknown, step: Step): Slot | undefined {
+  if ('key' in step) return isMap(container) ? { map: container, key: step.key } : undefined;
   if (!Array.isArray(container)) return undefined;
-  if ('index' in step) return { holder: container, slot: step.index };
+  if ('index' in step) return { list: container, index: step.index };
   const idx =
     'match' in step
       ? container.findIndex((e) => isMap(e) && String(e[step.match]) === step.value)
       : container.findIndex((e) => String(e) === step.scalar);
-  return idx < 0 ? undefined : { holder: container, slot: idx };
+  return idx < 0 ? undefined : { list: container, index: idx };
+}
+
+function read(at: Slot): unknown {
+  return 'list' in at ? at.list[at.index] : at.map[at.key];
+}
+
+function assign(at: Slot, value: unknown): void {
+  if ('list' in at) at.list[at.index] = value;
+  else at.map[at.key] = value;
 }
 
 /** Sets (or, with `value === undefined`, deletes) the value at `path` inside `root`. */
-export function applyPathPatch(root: any, path: string, value: unknown): void {
+export function applyPathPatch(root: unknown, path: string, value: unknown): void {
   const steps = parseOverlayPath(path);
   let cur = root;
   for (let n = 0; n < steps.length - 1; n++) {
     const step = steps[n]!;
     const at = locate(cur, step);
     if (!at) throw new Error(`no "${describe(step)}" at step ${n + 1}`);
-    if (at.holder[at.slot] === undefined || at.holder[at.slot] === null) {
+    if (read(at) === undefined || read(at) === null) {
       if (value === undefined) return;
-      at.holder[at.slot] = 'index' in steps[n + 1]! || 'match' in steps[n + 1]! ? [] : {};
+      assign(at, 'index' in steps[n + 1]! || 'match' in steps[n + 1]! ? [] : {});
     }
-    cur = at.holder[at.slot];
+    cur = read(at);
   }
   const last = steps[steps.length - 1]!;
   const at = locate(cur, last);
   if (value === undefined) {
     if (!at) return;
-    if (Array.isArray(at.holder)) at.holder.splice(at.slot as number, 1);
-    else delete at.holder[at.slot];
+    if ('list' in at) at.list.splice(at.index, 1);
+    else delete at.map[at.key];
     return;
   }
   if (!at) throw new Error(`no "${describe(last)}" to set`);
-  if (Array.isArray(at.holder) && (at.slot as number) >= at.holder.length) at.holder.push(clone(value));
-  else at.holder[at.slot] = clone(value);
+  if ('list' in at && at.index >= at.list.length) at.list.push(clone(value));
+  else assign(at, clone(value));
 }
 
 /** Applies every overlay of a component to its objects (in place). */

@@ -20,10 +20,13 @@ export interface ComponentSummary {
   images: string[];
 }
 
+type Container = { image?: unknown };
+type PodOwner = { spec?: { template?: { spec?: { initContainers?: Container[]; containers?: Container[] } } } };
+
 function imagesOf(obj: K8sObject): string[] {
-  const pod = (obj as any).spec?.template?.spec;
+  const pod = (obj as PodOwner).spec?.template?.spec;
   if (!pod) return [];
-  return [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c: any) => String(c.image)).filter(Boolean);
+  return [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c) => String(c.image)).filter(Boolean);
 }
 
 export function summarize(components: readonly RenderedComponent[]): ComponentSummary[] {

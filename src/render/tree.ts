@@ -23,8 +23,8 @@ export function clone<T>(v: T): T {
 }
 
 /** Reads a dotted path; undefined when any step is missing. */
-export function get(root: unknown, path: string): any {
-  let cur: any = root;
+export function get(root: unknown, path: string): unknown {
+  let cur = root;
   for (const key of path.split('.')) {
     if (!isMap(cur)) return undefined;
     cur = cur[key];

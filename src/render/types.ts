@@ -28,4 +28,5 @@ export interface RenderedComponent {
 }
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-export type JsonMap = { [key: string]: any };
+/** A JSON object the builders assemble or read; what they read is narrowed where it is used. */
+export type JsonMap = { [key: string]: unknown };

@@ -2,7 +2,7 @@ import { parseAllDocuments } from 'yaml';
 import { withMeshDefaults, type InjectionConfig } from '../../src/inject/config.js';
 import { parseInjectorConfig } from '../../src/inject/config-sources.js';
 import { defaultInjectionValues } from '../../src/inject/default-values.js';
-import { buildInjectorConfig } from '../../src/inject/injector-config.js';
+import { buildInjectorConfig } from '../../src/injection-templates/injector-config.js';
 import { kubeInject } from '../../src/inject/kube-inject.js';
 
 export function testConfig(over: { values?: (v: Record<string, any>) => void; mesh?: Record<string, unknown>; native?: boolean } = {}): InjectionConfig {

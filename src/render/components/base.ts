@@ -3,7 +3,7 @@ import { crdSpecYaml, istioCrds } from '../../operator/istio-crds.js';
 import type { RenderContext } from '../context.js';
 import { standardLabels } from '../context.js';
 import { serviceAccount } from '../k8s.js';
-import { get, str, truthy } from '../tree.js';
+import { str, truthy } from '../tree.js';
 import type { K8sObject } from '../types.js';
 import { useEmittedText } from '../yaml-emit.js';
 import { defaultValidatorConfig } from './webhooks.js';
@@ -12,8 +12,8 @@ export function baseObjects(ctx: RenderContext): K8sObject[] {
   const v = ctx.values;
   const labels = standardLabels(ctx, 'Base', 'base');
   const out: K8sObject[] = [];
-  if (get(v, 'base.enableIstioConfigCRDs') !== false) {
-    const excluded = new Set((get(v, 'base.excludedCRDs') ?? []).map(str));
+  if (v.base?.enableIstioConfigCRDs !== false) {
+    const excluded = new Set((v.base?.excludedCRDs ?? []).map(str));
     for (const crd of istioCrds() as unknown as K8sObject[]) {
       if (excluded.has(crd.metadata.name)) continue;
       // The chart swaps the CRD files' own labels for its standard set.

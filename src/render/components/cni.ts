@@ -1,42 +1,43 @@
 /** The Cni component (istio-cni chart): the node agent DaemonSet, its config and RBAC. */
+import type { CNIConfig } from '../../operator/generated/values.js';
 import type { RenderContext } from '../context.js';
 import { imageOf, standardLabels } from '../context.js';
-import { clusterRoleBinding, env, envFromMap, fieldEnv, object, RBAC, rule, serviceAccount } from '../k8s.js';
-import { deepMerge, get, isMap, str, truthy } from '../tree.js';
+import { clusterRoleBinding, env, envFromMap, fieldEnv, metaMap, object, RBAC, rule, serviceAccount } from '../k8s.js';
+import { deepMerge, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
 import { yamlText } from '../yaml-text.js';
 
 const NAME = 'istio-cni';
 
-function configMap(ctx: RenderContext, c: JsonMap, ns: string, labels: Record<string, string>): K8sObject {
+function configMap(ctx: RenderContext, c: CNIConfig, ns: string, labels: Record<string, string>): K8sObject {
   const data: Record<string, string> = {
     CURRENT_AGENT_VERSION: str(c.tag) || str(ctx.values.global.tag),
-    AMBIENT_ENABLED: String(truthy(get(c, 'ambient.enabled'))),
-    AMBIENT_ENABLEMENT_SELECTOR: yamlText(get(c, 'ambient.enablementSelector') ?? []),
-    AMBIENT_DNS_CAPTURE: String(truthy(get(c, 'ambient.dnsCapture'))),
-    AMBIENT_IPV6: String(truthy(get(c, 'ambient.ipv6'))),
-    AMBIENT_RECONCILE_POD_RULES_ON_STARTUP: String(truthy(get(c, 'ambient.reconcileIptablesOnStartup'))),
+    AMBIENT_ENABLED: String(truthy(c.ambient?.enabled)),
+    AMBIENT_ENABLEMENT_SELECTOR: yamlText(c.ambient?.enablementSelector ?? []),
+    AMBIENT_DNS_CAPTURE: String(truthy(c.ambient?.dnsCapture)),
+    AMBIENT_IPV6: String(truthy(c.ambient?.ipv6)),
+    AMBIENT_RECONCILE_POD_RULES_ON_STARTUP: String(truthy(c.ambient?.reconcileIptablesOnStartup)),
     CHAINED_CNI_PLUGIN: String(truthy(c.chained)),
     EXCLUDE_NAMESPACES: (Array.isArray(c.excludeNamespaces) ? c.excludeNamespaces : []).map(str).join(','),
-    REPAIR_ENABLED: String(truthy(get(c, 'repair.enabled'))),
-    REPAIR_LABEL_PODS: String(truthy(get(c, 'repair.labelPods'))),
-    REPAIR_DELETE_PODS: String(truthy(get(c, 'repair.deletePods'))),
-    REPAIR_REPAIR_PODS: String(truthy(get(c, 'repair.repairPods'))),
-    REPAIR_INIT_CONTAINER_NAME: str(get(c, 'repair.initContainerName')),
-    REPAIR_BROKEN_POD_LABEL_KEY: str(get(c, 'repair.brokenPodLabelKey')),
-    REPAIR_BROKEN_POD_LABEL_VALUE: str(get(c, 'repair.brokenPodLabelValue')),
+    REPAIR_ENABLED: String(truthy(c.repair?.enabled)),
+    REPAIR_LABEL_PODS: String(truthy(c.repair?.labelPods)),
+    REPAIR_DELETE_PODS: String(truthy(c.repair?.deletePods)),
+    REPAIR_REPAIR_PODS: String(truthy(c.repair?.repairPods)),
+    REPAIR_INIT_CONTAINER_NAME: str(c.repair?.initContainerName),
+    REPAIR_BROKEN_POD_LABEL_KEY: str(c.repair?.brokenPodLabelKey),
+    REPAIR_BROKEN_POD_LABEL_VALUE: str(c.repair?.brokenPodLabelValue),
   };
   if (truthy(c.cniConfFileName)) data.CNI_CONF_NAME = str(c.cniConfFileName);
   for (const e of envFromMap(c.env)) data[e.name] = e.value;
   return object('v1', 'ConfigMap', { name: `${NAME}-config`, namespace: ns, labels: { ...labels, app: NAME } }, { data });
 }
 
-function daemonSet(ctx: RenderContext, c: JsonMap, ns: string, labels: Record<string, string>): K8sObject {
+function daemonSet(ctx: RenderContext, c: CNIConfig, ns: string, labels: Record<string, string>): K8sObject {
   const g = ctx.values.global;
-  const ambient = truthy(get(c, 'ambient.enabled'));
-  const hostNet = ambient && truthy(get(c, 'ambient.shareHostNetworkNamespace'));
-  const needsProc = truthy(get(c, 'repair.repairPods')) || ambient;
-  const logLevel = str(get(c, 'logging.level')) || str(get(g, 'logging.level'));
+  const ambient = truthy(c.ambient?.enabled);
+  const hostNet = ambient && truthy(c.ambient?.shareHostNetworkNamespace);
+  const needsProc = truthy(c.repair?.repairPods) || ambient;
+  const logLevel = str(c.logging?.level) || str(g.logging?.level);
   const container: JsonMap = {
     name: 'install-cni',
     image: imageOf(ctx, c, str(c.image) || 'install-cni', ctx.iop.spec.components?.cni),
@@ -100,7 +101,7 @@ function daemonSet(ctx: RenderContext, c: JsonMap, ns: string, labels: Record<st
       { name: 'cni-netns-dir', hostPath: { path: str(c.cniNetnsDir), type: 'DirectoryOrCreate' } },
     ],
   };
-  const podLabels = { 'k8s-app': `${NAME}-node`, 'sidecar.istio.io/inject': 'false', 'istio.io/dataplane-mode': 'none', 'app.kubernetes.io/name': NAME, ...labels, ...(isMap(c.podLabels) ? c.podLabels : {}) };
+  const podLabels = { 'k8s-app': `${NAME}-node`, 'sidecar.istio.io/inject': 'false', 'istio.io/dataplane-mode': 'none', 'app.kubernetes.io/name': NAME, ...labels, ...metaMap(c.podLabels) };
   const spec: JsonMap = {
     selector: { matchLabels: { 'k8s-app': `${NAME}-node` } },
     template: {
@@ -112,7 +113,7 @@ function daemonSet(ctx: RenderContext, c: JsonMap, ns: string, labels: Record<st
           'prometheus.io/port': '15014',
           'prometheus.io/path': '/metrics',
           'container.apparmor.security.beta.kubernetes.io/install-cni': 'unconfined',
-          ...(isMap(c.podAnnotations) ? c.podAnnotations : {}),
+          ...metaMap(c.podAnnotations),
         },
       },
       spec: podSpec,
@@ -123,14 +124,14 @@ function daemonSet(ctx: RenderContext, c: JsonMap, ns: string, labels: Record<st
 }
 
 export function cniObjects(ctx: RenderContext, ns: string): K8sObject[] {
-  const c: JsonMap = ctx.values.cni;
+  const c = ctx.values.cni;
   const labels = standardLabels(ctx, 'Cni', 'cni');
   const l = { ...labels, app: NAME };
   const out: K8sObject[] = [serviceAccount(NAME, ns, l, ctx.values.global.imagePullSecrets), configMap(ctx, c, ns, labels), daemonSet(ctx, c, ns, labels)];
   const baseRules = [rule([''], ['pods', 'nodes', 'namespaces'], ['get', 'list', 'watch'])];
   if (str(ctx.values.global.platform) === 'openshift') baseRules.push(rule(['security.openshift.io'], ['securitycontextconstraints'], ['use'], ['privileged']));
   out.push(object(RBAC, 'ClusterRole', { name: NAME, labels: l }, { rules: baseRules }), clusterRoleBinding(NAME, l, NAME, NAME, ns));
-  const repair: JsonMap = c.repair ?? {};
+  const repair = c.repair ?? {};
   if (truthy(repair.enabled)) {
     const rules = [rule([''], ['events'], ['create', 'patch']), rule([''], ['pods'], ['watch', 'get', 'list'])];
     if (!truthy(repair.repairPods)) {
@@ -139,7 +140,7 @@ export function cniObjects(ctx: RenderContext, ns: string): K8sObject[] {
     }
     out.push(object(RBAC, 'ClusterRole', { name: `${NAME}-repair-role`, labels: l }, { rules }), clusterRoleBinding(`${NAME}-repair-rolebinding`, l, `${NAME}-repair-role`, NAME, ns));
   }
-  if (truthy(get(c, 'ambient.enabled'))) {
+  if (truthy(c.ambient?.enabled)) {
     out.push(
       object(RBAC, 'ClusterRole', { name: `${NAME}-ambient`, labels: l }, { rules: [rule([''], ['pods/status'], ['patch', 'update'])] }),
       clusterRoleBinding(`${NAME}-ambient`, l, `${NAME}-ambient`, NAME, ns),
@@ -148,10 +149,10 @@ export function cniObjects(ctx: RenderContext, ns: string): K8sObject[] {
   if (str(c.provider) === 'multus') {
     out.push(object('k8s.cni.cncf.io/v1', 'NetworkAttachmentDefinition', { name: NAME, namespace: 'default', labels: l }));
   }
-  if (truthy(get(c, 'resourceQuotas.enabled'))) {
+  if (truthy(c.resourceQuotas?.enabled)) {
     out.push(object('v1', 'ResourceQuota', { name: `${NAME}-resource-quota`, namespace: ns, labels: l }, {
       spec: {
-        hard: { pods: String(get(c, 'resourceQuotas.pods') ?? 5000) },
+        hard: { pods: String(c.resourceQuotas?.pods ?? 5000) },
         scopeSelector: { matchExpressions: [{ operator: 'In', scopeName: 'PriorityClass', values: ['system-node-critical'] }] },
       },
     }));

@@ -3,13 +3,13 @@
  * Service, ServiceAccount, SDS Role/Binding, HPA and PDB per enabled gateway entry (§3.3).
  */
 import type { GatewayComponentSpec } from '../../operator/types.js';
-import type { GatewayKind, RenderContext } from '../context.js';
+import type { GatewayKind, GatewayValues, RenderContext } from '../context.js';
 import { gatewayValues, imageOf, revisioned, standardLabels } from '../context.js';
-import { DROP_ALL, env, envFromMap, fieldEnv, hpa, object, pdb, resourceEnv, RBAC, roleBinding, rule, serviceAccount, tokenVolume, wantsPdb } from '../k8s.js';
-import { get, isMap, str, truthy } from '../tree.js';
+import { DROP_ALL, env, type EnvVar, envFromMap, fieldEnv, hpa, metaMap, object, pdb, RBAC, resourceEnv, roleBinding, rule, serviceAccount, tokenVolume, wantsPdb } from '../k8s.js';
+import { get, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
 
-function gatewayEnv(ctx: RenderContext, gw: JsonMap, ns: string): JsonMap[] {
+function gatewayEnv(ctx: RenderContext, gw: GatewayValues, ns: string): EnvVar[] {
   const g = ctx.values.global;
   const name = str(gw.name);
   const trustDomain = str(get(ctx.values, 'meshConfig.trustDomain')) || 'cluster.local';
@@ -31,25 +31,25 @@ function gatewayEnv(ctx: RenderContext, gw: JsonMap, ns: string): JsonMap[] {
   if (!truthy(gw.runAsRoot)) list.push(env('ISTIO_META_UNPRIVILEGED_POD', 'true'));
   list.push(...envFromMap(gw.env));
   if (truthy(g.network)) list.push(env('ISTIO_META_NETWORK', str(g.network)));
-  list.push(env('ISTIO_META_CLUSTER_ID', str(get(g, 'multiCluster.clusterName')) || 'Kubernetes'), fieldEnv('ISTIO_META_NODE_NAME', 'spec.nodeName'));
+  list.push(env('ISTIO_META_CLUSTER_ID', str(g.multiCluster?.clusterName) || 'Kubernetes'), fieldEnv('ISTIO_META_NODE_NAME', 'spec.nodeName'));
   return list;
 }
 
-function podSecurityContext(ctx: RenderContext, gw: JsonMap): JsonMap {
+function podSecurityContext(ctx: RenderContext, gw: GatewayValues): unknown {
   if (truthy(gw.runAsRoot)) return { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false };
-  const custom = get(ctx.values, 'gateways.securityContext');
+  const custom = ctx.values.gateways.securityContext;
   if (truthy(custom)) return custom;
   // OpenShift assigns UIDs itself; the chart then keeps only runAsNonRoot.
   if (str(ctx.values.global.platform) === 'openshift') return { runAsNonRoot: true };
   return { runAsUser: 1337, runAsGroup: 1337, runAsNonRoot: true };
 }
 
-function gatewayDeployment(ctx: RenderContext, gw: JsonMap, entry: GatewayComponentSpec, ns: string, labels: Record<string, string>): K8sObject {
+function gatewayDeployment(ctx: RenderContext, gw: GatewayValues, entry: GatewayComponentSpec, ns: string, labels: Record<string, string>): K8sObject {
   const g = ctx.values.global;
   const name = str(gw.name);
-  const selector: Record<string, string> = { ...gw.labels };
-  const secretVolumes: JsonMap[] = Array.isArray(gw.secretVolumes) ? gw.secretVolumes : [];
-  const ports: JsonMap[] = (Array.isArray(gw.ports) ? gw.ports : []).map((p: JsonMap) => ({
+  const selector: Record<string, string> = { ...metaMap(gw.labels) };
+  const secretVolumes = Array.isArray(gw.secretVolumes) ? gw.secretVolumes : [];
+  const ports: JsonMap[] = (Array.isArray(gw.ports) ? gw.ports : []).map((p) => ({
     containerPort: Number(p.targetPort ?? p.port),
     protocol: str(p.protocol) || 'TCP',
   }));
@@ -117,7 +117,7 @@ function gatewayDeployment(ctx: RenderContext, gw: JsonMap, entry: GatewayCompon
   if (truthy(gw.tolerations)) podSpec.tolerations = gw.tolerations;
   if (truthy(gw.affinity)) podSpec.affinity = gw.affinity;
   if (truthy(g.priorityClassName)) podSpec.priorityClassName = str(g.priorityClassName);
-  if (truthy(g.imagePullSecrets)) podSpec.imagePullSecrets = g.imagePullSecrets.map((s: unknown) => (typeof s === 'string' ? { name: s } : s));
+  if (g.imagePullSecrets?.length) podSpec.imagePullSecrets = g.imagePullSecrets.map((s) => (typeof s === 'string' ? { name: s } : s));
 
   const podLabels: Record<string, string> = {
     ...selector,
@@ -143,7 +143,7 @@ function gatewayDeployment(ctx: RenderContext, gw: JsonMap, entry: GatewayCompon
           'prometheus.io/port': '15020',
           'prometheus.io/scrape': 'true',
           'sidecar.istio.io/inject': 'false',
-          ...(isMap(gw.podAnnotations) ? gw.podAnnotations : {}),
+          ...metaMap(gw.podAnnotations),
         },
       },
       spec: podSpec,
@@ -153,11 +153,11 @@ function gatewayDeployment(ctx: RenderContext, gw: JsonMap, entry: GatewayCompon
   return object('apps/v1', 'Deployment', { name, namespace: ns, labels: { ...labels, ...selector, 'istio.io/dataplane-mode': 'none' } }, { spec });
 }
 
-function gatewayService(gw: JsonMap, ns: string, labels: Record<string, string>): K8sObject {
+function gatewayService(gw: GatewayValues, ns: string, labels: Record<string, string>): K8sObject {
   const spec: JsonMap = {
     type: str(gw.type) || 'ClusterIP',
     selector: { ...gw.labels },
-    ports: (Array.isArray(gw.ports) ? gw.ports : []).map((p: JsonMap) => {
+    ports: (Array.isArray(gw.ports) ? gw.ports : []).map((p) => {
       const port: JsonMap = { name: str(p.name), port: Number(p.port) };
       if (p.protocol) port.protocol = str(p.protocol);
       if (p.targetPort !== undefined) port.targetPort = p.targetPort;
@@ -173,8 +173,8 @@ function gatewayService(gw: JsonMap, ns: string, labels: Record<string, string>)
   return object('v1', 'Service', {
     name: str(gw.name),
     namespace: ns,
-    labels: { ...labels, ...gw.labels },
-    annotations: isMap(gw.serviceAnnotations) ? gw.serviceAnnotations : undefined,
+    labels: { ...labels, ...metaMap(gw.labels) },
+    annotations: metaMap(gw.serviceAnnotations),
   }, { spec });
 }
 
@@ -185,7 +185,7 @@ export function gatewayObjects(ctx: RenderContext, kind: GatewayKind, entry: Gat
   const component = kind === 'ingress' ? 'IngressGateways' : 'EgressGateways';
   const labels = standardLabels(ctx, component, `istio-${kind}`);
   const sa = `${name}-service-account`;
-  const objLabels = { ...labels, ...gw.labels };
+  const objLabels = { ...labels, ...metaMap(gw.labels) };
   const out: K8sObject[] = [
     serviceAccount(sa, ns, objLabels, ctx.values.global.imagePullSecrets),
     gatewayDeployment(ctx, gw, entry, ns, labels),
@@ -194,9 +194,9 @@ export function gatewayObjects(ctx: RenderContext, kind: GatewayKind, entry: Gat
     gatewayService(gw, ns, labels),
   ];
   const autoscale = truthy(gw.autoscaleEnabled);
-  if (autoscale) out.push(hpa(name, ns, objLabels, Number(gw.autoscaleMin), Number(gw.autoscaleMax), get(gw, 'cpu.targetAverageUtilization'), get(gw, 'memory.targetAverageUtilization')));
-  if (wantsPdb(truthy(get(ctx.values, 'global.defaultPodDisruptionBudget.enabled')), autoscale, gw.autoscaleMin, gw.replicaCount)) {
-    out.push(pdb(name, ns, objLabels, { ...gw.labels }));
+  if (autoscale) out.push(hpa(name, ns, objLabels, Number(gw.autoscaleMin), Number(gw.autoscaleMax), gw.cpu?.targetAverageUtilization, gw.memory?.targetAverageUtilization));
+  if (wantsPdb(truthy(ctx.values.global.defaultPodDisruptionBudget?.enabled), autoscale, gw.autoscaleMin, gw.replicaCount)) {
+    out.push(pdb(name, ns, objLabels, { ...metaMap(gw.labels) }));
   }
   return out;
 }

@@ -1,9 +1,9 @@
 /** istiod's ConfigMaps: `istio` (mesh config), `istio-sidecar-injector`, `values` (profiles.md §3.5). */
-import { buildInjectorConfig } from '../../inject/injector-config.js';
+import { buildInjectorConfig } from '../../injection-templates/injector-config.js';
 import type { RenderContext } from '../context.js';
 import { revisioned } from '../context.js';
 import { object } from '../k8s.js';
-import { deepMerge, get, str, truthy } from '../tree.js';
+import { deepMerge, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
 import { stableJson, yamlText } from '../yaml-text.js';
 
@@ -11,18 +11,19 @@ import { stableJson, yamlText } from '../yaml-text.js';
 export function meshConfig(ctx: RenderContext): JsonMap {
   const v = ctx.values;
   const g = v.global;
+  const defaultConfig: JsonMap = { discoveryAddress: `${revisioned(ctx, 'istiod')}.${ctx.istioNamespace}.svc:15012` };
   const defaults: JsonMap = {
-    defaultConfig: { discoveryAddress: `${revisioned(ctx, 'istiod')}.${ctx.istioNamespace}.svc:15012` },
+    defaultConfig,
     rootNamespace: ctx.istioNamespace,
     trustDomain: 'cluster.local',
   };
-  if (truthy(get(v, 'telemetry.enabled')) && truthy(get(v, 'telemetry.v2.enabled')) && truthy(get(v, 'telemetry.v2.prometheus.enabled'))) {
+  if (truthy(v.telemetry?.enabled) && truthy(v.telemetry?.v2?.enabled) && truthy(v.telemetry?.v2?.prometheus?.enabled)) {
     defaults.defaultProviders = { metrics: ['prometheus'] };
   }
-  if (truthy(g.meshID)) defaults.defaultConfig.meshId = str(g.meshID);
+  if (truthy(g.meshID)) defaultConfig.meshId = str(g.meshID);
   const tracer = str(g.proxy?.tracer);
-  if (tracer && tracer !== 'none') defaults.defaultConfig.tracing = {};
-  if (truthy(g.variant)) defaults.defaultConfig.image = { imageType: str(g.variant) };
+  if (tracer && tracer !== 'none') defaultConfig.tracing = {};
+  if (truthy(g.variant)) defaultConfig.image = { imageType: str(g.variant) };
   return deepMerge(defaults, v.meshConfig);
 }
 
@@ -33,7 +34,7 @@ export function meshConfigMap(ctx: RenderContext, labels: Record<string, string>
 }
 
 export function injectorConfigMap(ctx: RenderContext, labels: Record<string, string>): K8sObject {
-  const { config, values } = buildInjectorConfig(ctx.values, meshConfig(ctx));
+  const { config, values } = buildInjectorConfig(ctx.values);
   return object('v1', 'ConfigMap', { name: revisioned(ctx, 'istio-sidecar-injector'), namespace: ctx.istioNamespace, labels }, {
     data: { config, values },
   });

@@ -2,7 +2,7 @@
 import type { RenderContext } from '../context.js';
 import { revisioned } from '../context.js';
 import { clusterRoleBinding, object, RBAC, roleBinding, rule } from '../k8s.js';
-import { get, str, truthy } from '../tree.js';
+import { str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
 
 const ISTIO_GROUPS = ['config.istio.io', 'security.istio.io', 'networking.istio.io', 'authentication.istio.io', 'rbac.istio.io', 'telemetry.istio.io', 'extensions.istio.io'];
@@ -10,7 +10,7 @@ const CRUD = ['get', 'watch', 'list', 'update', 'patch', 'create', 'delete'];
 const READ = ['get', 'list', 'watch'];
 
 function mcsGroup(ctx: RenderContext): string {
-  return str(get(ctx.values, 'pilot.env.MCS_API_GROUP')) || 'multicluster.x-k8s.io';
+  return str(ctx.values.pilot.env?.MCS_API_GROUP) || 'multicluster.x-k8s.io';
 }
 
 function istiodRules(ctx: RenderContext): JsonMap[] {
@@ -26,7 +26,7 @@ function istiodRules(ctx: RenderContext): JsonMap[] {
     rule([''], ['pods', 'nodes', 'services', 'namespaces', 'endpoints'], READ),
     rule(['discovery.k8s.io'], ['endpointslices'], READ),
   ];
-  if (truthy(get(ctx.values, 'pilot.taint.enabled'))) rules.push(rule([''], ['nodes'], ['patch']));
+  if (truthy(ctx.values.pilot.taint?.enabled)) rules.push(rule([''], ['nodes'], ['patch']));
   rules.push(
     rule(['networking.k8s.io'], ['ingresses', 'ingressclasses'], READ),
     rule(['networking.k8s.io'], ['ingresses/status'], ['*']),
@@ -64,7 +64,7 @@ function readerRules(ctx: RenderContext): JsonMap[] {
     rule(['authentication.k8s.io'], ['tokenreviews'], ['create']),
     rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),
   ];
-  if (truthy(get(ctx.values, 'istiodRemote.enabled'))) {
+  if (truthy(ctx.values.istiodRemote?.enabled)) {
     rules.push(
       rule([''], ['configmaps'], ['create', 'get', 'list', 'watch', 'update']),
       rule(['admissionregistration.k8s.io'], ['mutatingwebhookconfigurations'], ['get', 'list', 'watch', 'update', 'patch']),
@@ -94,7 +94,7 @@ export function istiodRbac(ctx: RenderContext, labels: Record<string, string>): 
     object(RBAC, 'ClusterRole', { name: clusterRole, labels: l }, { rules: istiodRules(ctx) }),
     clusterRoleBinding(clusterRole, l, clusterRole, sa, ns),
   ];
-  if (str(get(ctx.values, 'pilot.env.PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER')) !== 'false') {
+  if (str(ctx.values.pilot.env?.PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER) !== 'false') {
     const gw = `${revisioned(ctx, 'istiod-gateway-controller')}-${ns}`;
     out.push(
       object(RBAC, 'ClusterRole', { name: gw, labels: l }, {

@@ -4,8 +4,8 @@
  */
 import type { RenderContext } from '../context.js';
 import { imageOf, revisioned, standardLabels } from '../context.js';
-import { DROP_ALL, env, envFromMap, fieldEnv, hpa, object, pdb, serviceAccount, tokenVolume, wantsPdb } from '../k8s.js';
-import { get, isMap, str, truthy } from '../tree.js';
+import { DROP_ALL, env, envFromMap, fieldEnv, hpa, metaMap, object, pdb, serviceAccount, tokenVolume, wantsPdb } from '../k8s.js';
+import { isMap, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
 import { injectorConfigMap, meshConfigMap, valuesConfigMap } from './pilot-configmaps.js';
 import { istiodRbac, readerRbac } from './pilot-rbac.js';
@@ -35,13 +35,13 @@ function istiodEnv(ctx: RenderContext): JsonMap[] {
     fieldEnv('POD_NAMESPACE', 'metadata.namespace'),
     fieldEnv('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
     env('KUBECONFIG', '/var/run/secrets/remote/config'),
-    env('CA_TRUSTED_NODE_ACCOUNTS', `${ztunnelNs}/${str(get(v, 'ztunnel.resourceName')) || 'ztunnel'}`),
+    env('CA_TRUSTED_NODE_ACCOUNTS', `${ztunnelNs}/${str(v.ztunnel.resourceName) || 'ztunnel'}`),
     ...envFromMap(p.env),
   ];
   if (p.traceSampling !== undefined && p.traceSampling !== null && p.traceSampling !== '') list.push(env('PILOT_TRACE_SAMPLING', str(p.traceSampling)));
   list.push(
-    env('PILOT_ENABLE_ANALYSIS', String(truthy(get(v, 'global.istiod.enableAnalysis')))),
-    env('CLUSTER_ID', str(get(v, 'global.multiCluster.clusterName')) || 'Kubernetes'),
+    env('PILOT_ENABLE_ANALYSIS', String(truthy(v.global.istiod?.enableAnalysis))),
+    env('CLUSTER_ID', str(v.global.multiCluster?.clusterName) || 'Kubernetes'),
     env('PLATFORM', str(v.global.platform)),
   );
   return list;
@@ -61,7 +61,7 @@ function istiodDeployment(ctx: RenderContext, labels: Record<string, string>): K
     'operator.istio.io/component': 'Pilot',
     istio: istioLabel,
     'istio.io/dataplane-mode': 'none',
-    ...(isMap(p.podLabels) ? p.podLabels : {}),
+    ...metaMap(p.podLabels),
   };
   const args = ['discovery', '--monitoringAddr=:15014', `--log_output_level=${str(g.logging?.level) || 'default:info'}`];
   if (truthy(g.logAsJson)) args.push('--log_as_json');
@@ -115,7 +115,7 @@ function istiodDeployment(ctx: RenderContext, labels: Record<string, string>): K
   if (truthy(p.affinity)) podSpec.affinity = p.affinity;
   if (truthy(p.topologySpreadConstraints)) podSpec.topologySpreadConstraints = p.topologySpreadConstraints;
   if (truthy(g.priorityClassName)) podSpec.priorityClassName = str(g.priorityClassName);
-  if (truthy(g.imagePullSecrets)) podSpec.imagePullSecrets = g.imagePullSecrets.map((s: unknown) => (typeof s === 'string' ? { name: s } : s));
+  if (g.imagePullSecrets?.length) podSpec.imagePullSecrets = g.imagePullSecrets.map((s) => (typeof s === 'string' ? { name: s } : s));
 
   const spec: JsonMap = {
     strategy: { rollingUpdate: { maxSurge: p.rollingMaxSurge ?? '100%', maxUnavailable: p.rollingMaxUnavailable ?? '25%' } },
@@ -127,7 +127,7 @@ function istiodDeployment(ctx: RenderContext, labels: Record<string, string>): K
           'prometheus.io/port': '15014',
           'prometheus.io/scrape': 'true',
           'sidecar.istio.io/inject': 'false',
-          ...(isMap(p.podAnnotations) ? p.podAnnotations : {}),
+          ...metaMap(p.podAnnotations),
         },
       },
       spec: podSpec,
@@ -137,7 +137,7 @@ function istiodDeployment(ctx: RenderContext, labels: Record<string, string>): K
   return object('apps/v1', 'Deployment', {
     name,
     namespace: ctx.istioNamespace,
-    labels: { ...labels, app: 'istiod', istio: istioLabel, ...(isMap(p.deploymentLabels) ? p.deploymentLabels : {}) },
+    labels: { ...labels, app: 'istiod', istio: istioLabel, ...metaMap(p.deploymentLabels) },
   }, { spec });
 }
 
@@ -151,7 +151,7 @@ function istiodService(ctx: RenderContext, labels: Record<string, string>, name:
     name,
     namespace: ctx.istioNamespace,
     labels: { ...labels, app: 'istiod', istio: 'pilot' },
-    annotations: isMap(p.serviceAnnotations) ? p.serviceAnnotations : undefined,
+    annotations: metaMap(p.serviceAnnotations),
   }, { spec });
 }
 
@@ -179,7 +179,7 @@ function remoteObjects(ctx: RenderContext, labels: Record<string, string>): K8sO
       }));
     }
   }
-  if (truthy(v.global.configCluster) || truthy(get(v, 'istiodRemote.enabledLocalInjectorIstiod'))) {
+  if (truthy(v.global.configCluster) || truthy(v.istiodRemote?.enabledLocalInjectorIstiod)) {
     out.push(serviceAccount(revisioned(ctx, 'istiod'), ctx.istioNamespace, { ...labels, app: 'istiod' }, v.global.imagePullSecrets), ...istiodRbac(ctx, labels));
     if (truthy(v.global.configValidation)) out.push(validatorWebhookConfig(ctx, labels));
   }
@@ -190,7 +190,7 @@ export function pilotObjects(ctx: RenderContext): K8sObject[] {
   const v = ctx.values;
   const p = v.pilot;
   const labels = standardLabels(ctx, 'Pilot', 'istiod');
-  if (truthy(get(v, 'istiodRemote.enabled'))) return remoteObjects(ctx, labels);
+  if (truthy(v.istiodRemote?.enabled)) return remoteObjects(ctx, labels);
 
   const name = revisioned(ctx, 'istiod');
   const ns = ctx.istioNamespace;
@@ -200,7 +200,7 @@ export function pilotObjects(ctx: RenderContext): K8sObject[] {
     ...readerRbac(ctx, labels),
   ];
   if (truthy(v.global.configValidation)) out.push(validatorWebhookConfig(ctx, labels));
-  if (truthy(get(v, 'experimental.stableValidationPolicy'))) out.push(...stablePolicyObjects(ctx, labels));
+  if (truthy(v.experimental?.stableValidationPolicy)) out.push(...stablePolicyObjects(ctx, labels));
   if (truthy(p.configMap)) out.push(meshConfigMap(ctx, labels));
   if (!truthy(v.global.omitSidecarInjectorConfigMap)) out.push(injectorConfigMap(ctx, labels));
   out.push(valuesConfigMap(ctx, labels));
@@ -209,9 +209,9 @@ export function pilotObjects(ctx: RenderContext): K8sObject[] {
 
   const autoscale = truthy(p.autoscaleEnabled);
   if (autoscale) {
-    out.push(hpa(name, ns, { ...labels, app: 'istiod' }, Number(p.autoscaleMin), Number(p.autoscaleMax), get(p, 'cpu.targetAverageUtilization'), get(p, 'memory.targetAverageUtilization'), p.autoscaleBehavior));
+    out.push(hpa(name, ns, { ...labels, app: 'istiod' }, Number(p.autoscaleMin), Number(p.autoscaleMax), p.cpu?.targetAverageUtilization, p.memory?.targetAverageUtilization, p.autoscaleBehavior));
   }
-  if (wantsPdb(truthy(get(v, 'global.defaultPodDisruptionBudget.enabled')), autoscale, p.autoscaleMin, p.replicaCount)) {
+  if (wantsPdb(truthy(v.global.defaultPodDisruptionBudget?.enabled), autoscale, p.autoscaleMin, p.replicaCount)) {
     out.push(pdb(name, ns, { ...labels, app: 'istiod' }, { app: 'istiod', ...istiodSelector(ctx) }, isMap(v.pdb) ? v.pdb : {}));
   }
   for (const tag of Array.isArray(v.revisionTags) ? v.revisionTags.map(str) : []) {

@@ -5,7 +5,7 @@
 import type { RenderContext } from '../context.js';
 import { revisioned } from '../context.js';
 import { object } from '../k8s.js';
-import { get, str, truthy } from '../tree.js';
+import { str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
 
 const ADMISSION = 'admissionregistration.k8s.io/v1';
@@ -20,7 +20,7 @@ const notIn = (key: string, values: string[]): Expr => ({ key, operator: 'NotIn'
 /** Injection path: cluster/network go into the URL so istiod knows where the pod runs. */
 function injectPath(ctx: RenderContext): string {
   const g = ctx.values.global;
-  const remotePath = truthy(get(ctx.values, 'istiodRemote.enabled')) ? str(get(ctx.values, 'istiodRemote.injectionPath')) : '';
+  const remotePath = truthy(ctx.values.istiodRemote?.enabled) ? str(ctx.values.istiodRemote?.injectionPath) : '';
   if (remotePath && remotePath !== '/inject') return remotePath;
   if (truthy(g.multiCluster?.clusterName) || truthy(g.network)) {
     return `/inject/cluster/${str(g.multiCluster?.clusterName) || 'Kubernetes'}/net/${str(g.network)}`;
@@ -29,9 +29,9 @@ function injectPath(ctx: RenderContext): string {
 }
 
 function injectClientConfig(ctx: RenderContext, serviceName: string): JsonMap {
-  const url = str(get(ctx.values, 'istiodRemote.injectionURL'));
+  const url = str(ctx.values.istiodRemote?.injectionURL);
   const cfg: JsonMap = url ? { url } : { service: { name: serviceName, namespace: ctx.istioNamespace, path: injectPath(ctx), port: 443 } };
-  const ca = str(get(ctx.values, 'istiodRemote.injectionCABundle'));
+  const ca = str(ctx.values.istiodRemote?.injectionCABundle);
   if (ca) cfg.caBundle = ca;
   return cfg;
 }
@@ -43,7 +43,7 @@ function injectWebhook(ctx: RenderContext, name: string, serviceName: string, ns
     sideEffects: 'None',
     rules: PODS_RULE,
     failurePolicy: 'Fail',
-    reinvocationPolicy: str(get(ctx.values, 'sidecarInjectorWebhook.reinvocationPolicy')) || 'Never',
+    reinvocationPolicy: str(ctx.values.sidecarInjectorWebhook?.reinvocationPolicy) || 'Never',
     admissionReviewVersions: ['v1'],
     namespaceSelector: { matchExpressions: ns },
     objectSelector: { matchExpressions: obj },
@@ -62,7 +62,7 @@ export function injectorWebhooks(ctx: RenderContext, rev: string, serviceName: s
       injectWebhook(ctx, 'namespace', serviceName, [inList('istio-injection', ['enabled'])], [noInjectFalse]),
       injectWebhook(ctx, 'object', serviceName, [exists('istio-injection'), exists('istio.io/rev')], [inList('sidecar.istio.io/inject', ['true']), exists('istio.io/rev')]),
     );
-    if (truthy(get(ctx.values, 'sidecarInjectorWebhook.enableNamespacesByDefault'))) {
+    if (truthy(ctx.values.sidecarInjectorWebhook?.enableNamespacesByDefault)) {
       hooks.push(
         injectWebhook(
           ctx,
@@ -89,7 +89,7 @@ export function injectorWebhookConfig(ctx: RenderContext, labels: Record<string,
 const VALIDATED_GROUPS = ['security.istio.io', 'networking.istio.io', 'telemetry.istio.io', 'extensions.istio.io'];
 
 function validationWebhook(ctx: RenderContext, name: string, serviceName: string, objectSelector: JsonMap | undefined): JsonMap {
-  const url = str(get(ctx.values, 'base.validationURL'));
+  const url = str(ctx.values.base?.validationURL);
   const hook: JsonMap = {
     name,
     clientConfig: url ? { url } : { service: { name: serviceName, namespace: ctx.istioNamespace, path: '/validate', port: 443 } },

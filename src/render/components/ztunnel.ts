@@ -1,16 +1,16 @@
 /** The Ztunnel component (ztunnel chart, values flattened from `values.ztunnel`): the node proxy DaemonSet. */
 import type { RenderContext } from '../context.js';
 import { imageOf, standardLabels } from '../context.js';
-import { env, envFromMap, fieldEnv, object, resourceEnv, serviceAccount, tokenVolume } from '../k8s.js';
-import { get, isMap, str, truthy } from '../tree.js';
+import { env, envFromMap, fieldEnv, metaMap, object, resourceEnv, serviceAccount, tokenVolume } from '../k8s.js';
+import { get, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
 
 export function ztunnelObjects(ctx: RenderContext, ns: string): K8sObject[] {
-  const z: JsonMap = ctx.values.ztunnel;
+  const z = ctx.values.ztunnel;
   const g = ctx.values.global;
   const name = str(z.resourceName) || 'ztunnel';
   const revision = str(z.revision) || ctx.revision;
-  const labels = { ...standardLabels(ctx, 'Ztunnel', 'ztunnel'), 'app.kubernetes.io/name': 'ztunnel', ...(isMap(z.labels) ? z.labels : {}) };
+  const labels = { ...standardLabels(ctx, 'Ztunnel', 'ztunnel'), 'app.kubernetes.io/name': 'ztunnel', ...metaMap(z.labels) };
   const istiod = `istiod${revision ? `-${revision}` : ''}.${ctx.istioNamespace}.svc:15012`;
   const trustBundle = str(z.trustBundleName) || str(g.trustBundleName);
 
@@ -21,7 +21,7 @@ export function ztunnelObjects(ctx: RenderContext, ns: string): K8sObject[] {
     ...(truthy(z.network ?? g.network) ? [env('NETWORK', str(z.network ?? g.network))] : []),
     env('RUST_LOG', str(z.logLevel) || 'info'),
     env('RUST_BACKTRACE', '1'),
-    env('ISTIO_META_CLUSTER_ID', str(get(z, 'multiCluster.clusterName')) || str(get(g, 'multiCluster.clusterName')) || 'Kubernetes'),
+    env('ISTIO_META_CLUSTER_ID', str(z.multiCluster?.clusterName) || str(g.multiCluster?.clusterName) || 'Kubernetes'),
     env('INPOD_ENABLED', 'true'),
     env('TERMINATION_GRACE_PERIOD_SECONDS', str(z.terminationGracePeriodSeconds ?? 30)),
     fieldEnv('POD_NAME', 'metadata.name'),
@@ -29,7 +29,7 @@ export function ztunnelObjects(ctx: RenderContext, ns: string): K8sObject[] {
     fieldEnv('NODE_NAME', 'spec.nodeName'),
     fieldEnv('INSTANCE_IP', 'status.podIP'),
     fieldEnv('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
-    ...envFromMap(get(z, 'meshConfig.defaultConfig.proxyMetadata')),
+    ...envFromMap(get(z.meshConfig, 'defaultConfig.proxyMetadata')),
     resourceEnv('ZTUNNEL_CPU_LIMIT', 'limits.cpu'),
     ...envFromMap(z.env),
   ];
@@ -63,7 +63,7 @@ export function ztunnelObjects(ctx: RenderContext, ns: string): K8sObject[] {
   if (pullPolicy) container.imagePullPolicy = pullPolicy;
 
   const podSpec: JsonMap = {
-    nodeSelector: { 'kubernetes.io/os': 'linux', ...(isMap(z.nodeSelector) ? z.nodeSelector : {}) },
+    nodeSelector: { 'kubernetes.io/os': 'linux', ...metaMap(z.nodeSelector) },
     ...(truthy(z.affinity) ? { affinity: z.affinity } : {}),
     serviceAccountName: name,
     ...(truthy(z.tolerations) ? { tolerations: z.tolerations } : {}),
@@ -78,13 +78,13 @@ export function ztunnelObjects(ctx: RenderContext, ns: string): K8sObject[] {
       ...(Array.isArray(z.volumes) ? z.volumes : []),
     ],
   };
-  const annotations = { ...(isMap(z.annotations) ? z.annotations : {}), ...(revision ? { 'istio.io/rev': revision } : {}) };
+  const annotations = { ...metaMap(z.annotations), ...(revision ? { 'istio.io/rev': revision } : {}) };
   const spec: JsonMap = {
     selector: { matchLabels: { app: 'ztunnel' } },
     template: {
       metadata: {
-        labels: { 'sidecar.istio.io/inject': 'false', 'istio.io/dataplane-mode': 'none', app: 'ztunnel', ...labels, ...(isMap(z.podLabels) ? z.podLabels : {}) },
-        annotations: { 'sidecar.istio.io/inject': 'false', ...(revision ? { 'istio.io/rev': revision } : {}), ...(isMap(z.podAnnotations) ? z.podAnnotations : {}) },
+        labels: { 'sidecar.istio.io/inject': 'false', 'istio.io/dataplane-mode': 'none', app: 'ztunnel', ...labels, ...metaMap(z.podLabels) },
+        annotations: { 'sidecar.istio.io/inject': 'false', ...(revision ? { 'istio.io/rev': revision } : {}), ...metaMap(z.podAnnotations) },
       },
       spec: podSpec,
     },

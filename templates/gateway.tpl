@@ -1,9 +1,4 @@
-/**
- * The `gateway` template: a gateway Deployment whose pod asks for it (`inject.istio.io/templates:
- * gateway`) gets an `istio-proxy` running `proxy router`, no traffic-capture init container, and a
- * pod sysctl that lets the unprivileged proxy bind low ports.
- */
-export const gatewayTemplate = String.raw`{{- $statusPort := annotation .ObjectMeta "status.sidecar.istio.io/port" .Values.global.proxy.statusPort -}}
+{{- $statusPort := annotation .ObjectMeta "status.sidecar.istio.io/port" .Values.global.proxy.statusPort -}}
 {{- $image := .ProxyImage -}}
 {{- if contains "/" (annotation .ObjectMeta "sidecar.istio.io/proxyImage" "") -}}
   {{- $image = annotation .ObjectMeta "sidecar.istio.io/proxyImage" "" -}}
@@ -71,31 +66,8 @@ spec:
     {{- else }}
       value: {{ printf "istiod.%s.svc:15012" (valueOrDefault .Values.global.istioNamespace "istio-system") | quote }}
     {{- end }}
-    - name: POD_NAME
-      valueFrom:
-        fieldRef:
-          fieldPath: metadata.name
-    - name: POD_NAMESPACE
-      valueFrom:
-        fieldRef:
-          fieldPath: metadata.namespace
-    - name: INSTANCE_IP
-      valueFrom:
-        fieldRef:
-          fieldPath: status.podIP
-    - name: SERVICE_ACCOUNT
-      valueFrom:
-        fieldRef:
-          fieldPath: spec.serviceAccountName
-    - name: HOST_IP
-      valueFrom:
-        fieldRef:
-          fieldPath: status.hostIP
-    - name: ISTIO_CPU_LIMIT
-      valueFrom:
-        resourceFieldRef:
-          resource: limits.cpu
-          divisor: "1"
+    {{ template "proxy-env-pod-identity" . }}
+    {{ template "proxy-env-node" . }}
     - name: PROXY_CONFIG
       value: {{ printf "%s\n" (protoToJSON .ProxyConfig) | quote }}
     - name: ISTIO_META_POD_PORTS
@@ -172,24 +144,7 @@ spec:
   - name: istio-envoy
     emptyDir:
       medium: Memory
-  - name: istio-data
-    emptyDir: {}
-  - name: istio-podinfo
-    downwardAPI:
-      items:
-      - path: labels
-        fieldRef:
-          fieldPath: metadata.labels
-      - path: annotations
-        fieldRef:
-          fieldPath: metadata.annotations
-  - name: istio-token
-    projected:
-      sources:
-      - serviceAccountToken:
-          path: istio-token
-          expirationSeconds: 43200
-          audience: {{ valueOrDefault .Values.global.sds.token.aud "istio-ca" | quote }}
+  {{ template "pod-volumes-agent" . }}
   {{- if eq (valueOrDefault .Values.global.pilotCertProvider "istiod") "istiod" }}
   - name: istiod-ca-cert
     configMap:
@@ -205,4 +160,3 @@ spec:
     - name: {{ . | quote }}
     {{- end }}
   {{- end }}
-`;

@@ -5,25 +5,13 @@
  * ConfigMap extracted from `manifest generate` injects exactly like the built-in path.
  */
 import { stringify } from 'yaml';
-import { gatewayTemplate } from './templates/gateway.js';
-import { grpcAgentTemplate } from './templates/grpc.js';
-import { sidecarTemplate } from './templates/sidecar.js';
-
-/** Built-in templates by name, in the order the ConfigMap lists them. */
-export const builtinTemplates: Readonly<Record<string, string>> = {
-  sidecar: sidecarTemplate,
-  gateway: gatewayTemplate,
-  'grpc-agent': grpcAgentTemplate,
-};
+import { builtinTemplates } from './builtin.js';
 
 /** Istio keeps a legacy `template` key whose content makes old injectors fail loudly. */
 const LEGACY_TEMPLATE_SENTINEL = '{{ Template_Version_And_Istio_Version_Mismatched_Check_Installation }}';
 
-export function buildInjectorConfig(
-  values: Record<string, unknown>,
-  meshConfig?: Record<string, unknown>,
-): { config: string; values: string } {
-  void meshConfig; // mesh settings reach the templates at injection time, not through this ConfigMap
+/** Mesh settings are not part of it: they reach the templates at injection time. */
+export function buildInjectorConfig(values: Record<string, unknown>): { config: string; values: string } {
   const webhook = asRecord(values.sidecarInjectorWebhook);
   const global = asRecord(values.global);
   const proxy = asRecord(global.proxy);
@@ -37,7 +25,7 @@ export function buildInjectorConfig(
     neverInjectSelector: Array.isArray(webhook.neverInjectSelector) ? webhook.neverInjectSelector : [],
     injectedAnnotations: asRecord(webhook.injectedAnnotations),
     template: LEGACY_TEMPLATE_SENTINEL,
-    templates: { ...builtinTemplates, ...(userTemplates as Record<string, string>) },
+    templates: { ...builtinTemplates(), ...(userTemplates as Record<string, string>) },
   };
   const pilot = asRecord(values.pilot);
   const gateways = asRecord(values.gateways);

@@ -1,26 +1,18 @@
-/**
- * sailctl's `sidecar` injection template: a Go text/template program that istiod (and our own
- * engine, src/gotemplate) renders into a partial Pod, which is then strategic-merged onto the
- * user's pod. Data fields and helper functions are the ones istiod provides (injection.md §1);
- * the produced pod is described in injection.md §2.
- *
- * Kept as a string constant so the bundle needs no loader for template files.
- */
-export const sidecarTemplate = String.raw`{{- /* ---- decisions shared by every section ---- */ -}}
+{{- /* ---- decisions shared by every section ---- */ -}}
 {{- $anno := .ObjectMeta.Annotations -}}
-{{- $native := ne (annotation .ObjectMeta ` + '`sidecar.istio.io/nativeSidecar`' + String.raw` .NativeSidecars) "false" -}}
-{{- $mode := annotation .ObjectMeta ` + '`sidecar.istio.io/interceptionMode`' + String.raw` .ProxyConfig.InterceptionMode -}}
+{{- $native := ne (annotation .ObjectMeta `sidecar.istio.io/nativeSidecar` .NativeSidecars) "false" -}}
+{{- $mode := annotation .ObjectMeta `sidecar.istio.io/interceptionMode` .ProxyConfig.InterceptionMode -}}
 {{- $cni := and .Values.pilot.cni .Values.pilot.cni.enabled -}}
-{{- $statusPort := annotation .ObjectMeta ` + '`status.sidecar.istio.io/port`' + String.raw` .Values.global.proxy.statusPort -}}
+{{- $statusPort := annotation .ObjectMeta `status.sidecar.istio.io/port` .Values.global.proxy.statusPort -}}
 {{- $hold := and (or .ProxyConfig.HoldApplicationUntilProxyStarts.GetValue .Values.global.proxy.holdApplicationUntilProxyStarts) (not $native) -}}
 {{- $tproxy := eq $mode "TPROXY" -}}
-{{- $bindService := eq (annotation .ObjectMeta ` + '`sidecar.istio.io/capNetBindService`' + String.raw` (valueOrDefault .Values.global.proxy.capNetBindService false)) "true" -}}
+{{- $bindService := eq (annotation .ObjectMeta `sidecar.istio.io/capNetBindService` (valueOrDefault .Values.global.proxy.capNetBindService false)) "true" -}}
 {{- $trace := eq (index .ProxyConfig.ProxyMetadata "IPTABLES_TRACE_LOGGING") "true" -}}
-{{- $imageType := annotation .ObjectMeta ` + '`sidecar.istio.io/proxyImageType`' + String.raw` "" -}}
+{{- $imageType := annotation .ObjectMeta `sidecar.istio.io/proxyImageType` "" -}}
 {{- $proxyImage := .ProxyImage -}}
 {{- $initImage := .ProxyInitImage -}}
-{{- if contains "/" (annotation .ObjectMeta ` + '`sidecar.istio.io/proxyImage`' + String.raw` "") -}}
-  {{- $proxyImage = annotation .ObjectMeta ` + '`sidecar.istio.io/proxyImage`' + String.raw` "" -}}
+{{- if contains "/" (annotation .ObjectMeta `sidecar.istio.io/proxyImage` "") -}}
+  {{- $proxyImage = annotation .ObjectMeta `sidecar.istio.io/proxyImage` "" -}}
   {{- $initImage = $proxyImage -}}
 {{- else -}}
   {{- if contains "/" (valueOrDefault .Values.global.proxy.image "") -}}{{- $proxyImage = .Values.global.proxy.image -}}{{- end -}}
@@ -45,50 +37,50 @@ export const sidecarTemplate = String.raw`{{- /* ---- decisions shared by every 
   {{- end -}}
 {{- end -}}
 {{- $podPorts = printf "%s\n]" $podPorts -}}
-{{- $excludeInbound := excludeInboundPort $statusPort (annotation .ObjectMeta ` + '`traffic.sidecar.istio.io/excludeInboundPorts`' + String.raw` (valueOrDefault .Values.global.proxy.excludeInboundPorts "")) -}}
+{{- $excludeInbound := excludeInboundPort $statusPort (annotation .ObjectMeta `traffic.sidecar.istio.io/excludeInboundPorts` (valueOrDefault .Values.global.proxy.excludeInboundPorts "")) -}}
 {{- $trustDomain := valueOrDefault .MeshConfig.TrustDomain (valueOrDefault .Values.global.trustDomain "cluster.local") -}}
 metadata:
   labels:
-    security.istio.io/tlsMode: {{ index .ObjectMeta.Labels ` + '`security.istio.io/tlsMode`' + String.raw` | default "istio" | quote }}
+    security.istio.io/tlsMode: {{ index .ObjectMeta.Labels `security.istio.io/tlsMode` | default "istio" | quote }}
     {{- if eq (index .ProxyConfig.ProxyMetadata "ISTIO_META_ENABLE_HBONE") "true" }}
-    networking.istio.io/tunnel: {{ index .ObjectMeta.Labels ` + '`networking.istio.io/tunnel`' + String.raw` | default "http" | quote }}
+    networking.istio.io/tunnel: {{ index .ObjectMeta.Labels `networking.istio.io/tunnel` | default "http" | quote }}
     {{- end }}
-    service.istio.io/canonical-name: {{ coalesce (index .ObjectMeta.Labels ` + '`service.istio.io/canonical-name`' + String.raw`) (index .ObjectMeta.Labels ` + '`app.kubernetes.io/name`' + String.raw`) (index .ObjectMeta.Labels "app") .DeploymentMeta.Name | trunc 63 | trimAll "-_." | quote }}
-    service.istio.io/canonical-revision: {{ coalesce (index .ObjectMeta.Labels ` + '`service.istio.io/canonical-revision`' + String.raw`) (index .ObjectMeta.Labels ` + '`app.kubernetes.io/version`' + String.raw`) (index .ObjectMeta.Labels "version") "latest" | quote }}
-    {{- if or (index .ObjectMeta.Labels ` + '`topology.istio.io/network`' + String.raw`) .Values.global.network }}
-    topology.istio.io/network: {{ coalesce (index .ObjectMeta.Labels ` + '`topology.istio.io/network`' + String.raw`) .Values.global.network | quote }}
+    service.istio.io/canonical-name: {{ coalesce (index .ObjectMeta.Labels `service.istio.io/canonical-name`) (index .ObjectMeta.Labels `app.kubernetes.io/name`) (index .ObjectMeta.Labels "app") .DeploymentMeta.Name | trunc 63 | trimAll "-_." | quote }}
+    service.istio.io/canonical-revision: {{ coalesce (index .ObjectMeta.Labels `service.istio.io/canonical-revision`) (index .ObjectMeta.Labels `app.kubernetes.io/version`) (index .ObjectMeta.Labels "version") "latest" | quote }}
+    {{- if or (index .ObjectMeta.Labels `topology.istio.io/network`) .Values.global.network }}
+    topology.istio.io/network: {{ coalesce (index .ObjectMeta.Labels `topology.istio.io/network`) .Values.global.network | quote }}
     {{- end }}
   annotations:
     istio.io/rev: {{ .Revision | default "default" | quote }}
-    {{- if and (ne $firstApp "") (not (isset $anno ` + '`kubectl.kubernetes.io/default-logs-container`' + String.raw`)) }}
+    {{- if and (ne $firstApp "") (not (isset $anno `kubectl.kubernetes.io/default-logs-container`)) }}
     kubectl.kubernetes.io/default-logs-container: {{ $firstApp | quote }}
     {{- end }}
-    {{- if and (ne $firstApp "") (not (isset $anno ` + '`kubectl.kubernetes.io/default-container`' + String.raw`)) }}
+    {{- if and (ne $firstApp "") (not (isset $anno `kubectl.kubernetes.io/default-container`)) }}
     kubectl.kubernetes.io/default-container: {{ $firstApp | quote }}
     {{- end }}
     {{- if and $cni (ne $mode "NONE") }}
     sidecar.istio.io/interceptionMode: {{ $mode | quote }}
-    {{- with annotation .ObjectMeta ` + '`traffic.sidecar.istio.io/includeOutboundIPRanges`' + String.raw` (valueOrDefault .Values.global.proxy.includeIPRanges "") }}
+    {{- with annotation .ObjectMeta `traffic.sidecar.istio.io/includeOutboundIPRanges` (valueOrDefault .Values.global.proxy.includeIPRanges "") }}
     traffic.sidecar.istio.io/includeOutboundIPRanges: {{ . | quote }}
     {{- end }}
-    {{- with annotation .ObjectMeta ` + '`traffic.sidecar.istio.io/excludeOutboundIPRanges`' + String.raw` (valueOrDefault .Values.global.proxy.excludeIPRanges "") }}
+    {{- with annotation .ObjectMeta `traffic.sidecar.istio.io/excludeOutboundIPRanges` (valueOrDefault .Values.global.proxy.excludeIPRanges "") }}
     traffic.sidecar.istio.io/excludeOutboundIPRanges: {{ . | quote }}
     {{- end }}
-    traffic.sidecar.istio.io/includeInboundPorts: {{ annotation .ObjectMeta ` + '`traffic.sidecar.istio.io/includeInboundPorts`' + String.raw` (valueOrDefault .Values.global.proxy.includeInboundPorts "") | quote }}
+    traffic.sidecar.istio.io/includeInboundPorts: {{ annotation .ObjectMeta `traffic.sidecar.istio.io/includeInboundPorts` (valueOrDefault .Values.global.proxy.includeInboundPorts "") | quote }}
     traffic.sidecar.istio.io/excludeInboundPorts: {{ $excludeInbound | quote }}
-    {{- if or (isset $anno ` + '`traffic.sidecar.istio.io/includeOutboundPorts`' + String.raw`) .Values.global.proxy.includeOutboundPorts }}
-    traffic.sidecar.istio.io/includeOutboundPorts: {{ annotation .ObjectMeta ` + '`traffic.sidecar.istio.io/includeOutboundPorts`' + String.raw` .Values.global.proxy.includeOutboundPorts | quote }}
+    {{- if or (isset $anno `traffic.sidecar.istio.io/includeOutboundPorts`) .Values.global.proxy.includeOutboundPorts }}
+    traffic.sidecar.istio.io/includeOutboundPorts: {{ annotation .ObjectMeta `traffic.sidecar.istio.io/includeOutboundPorts` .Values.global.proxy.includeOutboundPorts | quote }}
     {{- end }}
-    {{- if or (isset $anno ` + '`traffic.sidecar.istio.io/excludeOutboundPorts`' + String.raw`) .Values.global.proxy.excludeOutboundPorts }}
-    traffic.sidecar.istio.io/excludeOutboundPorts: {{ annotation .ObjectMeta ` + '`traffic.sidecar.istio.io/excludeOutboundPorts`' + String.raw` .Values.global.proxy.excludeOutboundPorts | quote }}
+    {{- if or (isset $anno `traffic.sidecar.istio.io/excludeOutboundPorts`) .Values.global.proxy.excludeOutboundPorts }}
+    traffic.sidecar.istio.io/excludeOutboundPorts: {{ annotation .ObjectMeta `traffic.sidecar.istio.io/excludeOutboundPorts` .Values.global.proxy.excludeOutboundPorts | quote }}
     {{- end }}
-    {{- range $key := list ` + '`traffic.sidecar.istio.io/kubevirtInterfaces` `istio.io/reroute-virtual-interfaces` `traffic.sidecar.istio.io/excludeInterfaces`' + String.raw` }}
+    {{- range $key := list `traffic.sidecar.istio.io/kubevirtInterfaces` `istio.io/reroute-virtual-interfaces` `traffic.sidecar.istio.io/excludeInterfaces` }}
     {{- if isset $anno $key }}
     {{ $key }}: {{ index $anno $key | quote }}
     {{- end }}
     {{- end }}
     {{- if eq (valueOrDefault .Values.pilot.cni.provider "") "multus" }}
-    k8s.v1.cni.cncf.io/networks: {{ appendMultusNetwork (index $anno ` + '`k8s.v1.cni.cncf.io/networks`' + String.raw`) "istio-cni" | quote }}
+    k8s.v1.cni.cncf.io/networks: {{ appendMultusNetwork (index $anno `k8s.v1.cni.cncf.io/networks`) "istio-cni" | quote }}
     {{- end }}
     {{- end }}
 spec:
@@ -116,33 +108,33 @@ spec:
     - "-m"
     - {{ $mode | quote }}
     - "-i"
-    - {{ annotation .ObjectMeta ` + '`traffic.sidecar.istio.io/includeOutboundIPRanges`' + String.raw` (valueOrDefault .Values.global.proxy.includeIPRanges "") | quote }}
+    - {{ annotation .ObjectMeta `traffic.sidecar.istio.io/includeOutboundIPRanges` (valueOrDefault .Values.global.proxy.includeIPRanges "") | quote }}
     - "-x"
-    - {{ annotation .ObjectMeta ` + '`traffic.sidecar.istio.io/excludeOutboundIPRanges`' + String.raw` (valueOrDefault .Values.global.proxy.excludeIPRanges "") | quote }}
+    - {{ annotation .ObjectMeta `traffic.sidecar.istio.io/excludeOutboundIPRanges` (valueOrDefault .Values.global.proxy.excludeIPRanges "") | quote }}
     - "-b"
-    - {{ annotation .ObjectMeta ` + '`traffic.sidecar.istio.io/includeInboundPorts`' + String.raw` (valueOrDefault .Values.global.proxy.includeInboundPorts "") | quote }}
+    - {{ annotation .ObjectMeta `traffic.sidecar.istio.io/includeInboundPorts` (valueOrDefault .Values.global.proxy.includeInboundPorts "") | quote }}
     - "-d"
     - {{ if $excludeInbound }}{{ printf "15090,15021,%s" $excludeInbound | quote }}{{ else }}"15090,15021"{{ end }}
-    {{- if or (isset $anno ` + '`traffic.sidecar.istio.io/includeOutboundPorts`' + String.raw`) .Values.global.proxy.includeOutboundPorts }}
+    {{- if or (isset $anno `traffic.sidecar.istio.io/includeOutboundPorts`) .Values.global.proxy.includeOutboundPorts }}
     - "-q"
-    - {{ annotation .ObjectMeta ` + '`traffic.sidecar.istio.io/includeOutboundPorts`' + String.raw` .Values.global.proxy.includeOutboundPorts | quote }}
+    - {{ annotation .ObjectMeta `traffic.sidecar.istio.io/includeOutboundPorts` .Values.global.proxy.includeOutboundPorts | quote }}
     {{- end }}
-    {{- if or (isset $anno ` + '`traffic.sidecar.istio.io/excludeOutboundPorts`' + String.raw`) .Values.global.proxy.excludeOutboundPorts }}
+    {{- if or (isset $anno `traffic.sidecar.istio.io/excludeOutboundPorts`) .Values.global.proxy.excludeOutboundPorts }}
     - "-o"
-    - {{ annotation .ObjectMeta ` + '`traffic.sidecar.istio.io/excludeOutboundPorts`' + String.raw` .Values.global.proxy.excludeOutboundPorts | quote }}
+    - {{ annotation .ObjectMeta `traffic.sidecar.istio.io/excludeOutboundPorts` .Values.global.proxy.excludeOutboundPorts | quote }}
     {{- end }}
-    {{- if isset $anno ` + '`istio.io/reroute-virtual-interfaces`' + String.raw` }}
+    {{- if isset $anno `istio.io/reroute-virtual-interfaces` }}
     - "-k"
-    - {{ index $anno ` + '`istio.io/reroute-virtual-interfaces`' + String.raw` | quote }}
-    {{- else if isset $anno ` + '`traffic.sidecar.istio.io/kubevirtInterfaces`' + String.raw` }}
+    - {{ index $anno `istio.io/reroute-virtual-interfaces` | quote }}
+    {{- else if isset $anno `traffic.sidecar.istio.io/kubevirtInterfaces` }}
     - "-k"
-    - {{ index $anno ` + '`traffic.sidecar.istio.io/kubevirtInterfaces`' + String.raw` | quote }}
+    - {{ index $anno `traffic.sidecar.istio.io/kubevirtInterfaces` | quote }}
     {{- end }}
-    {{- if isset $anno ` + '`traffic.sidecar.istio.io/excludeInterfaces`' + String.raw` }}
+    {{- if isset $anno `traffic.sidecar.istio.io/excludeInterfaces` }}
     - "-c"
-    - {{ index $anno ` + '`traffic.sidecar.istio.io/excludeInterfaces`' + String.raw` | quote }}
+    - {{ index $anno `traffic.sidecar.istio.io/excludeInterfaces` | quote }}
     {{- end }}
-    - {{ printf "--log_output_level=%s" (annotation .ObjectMeta ` + '`sidecar.istio.io/agentLogLevel`' + String.raw` .Values.global.logging.level) | quote }}
+    - {{ printf "--log_output_level=%s" (annotation .ObjectMeta `sidecar.istio.io/agentLogLevel` .Values.global.logging.level) | quote }}
     {{- if .Values.global.logAsJson }}
     - "--log_as_json"
     {{- end }}
@@ -212,32 +204,15 @@ spec:
   - name: workload-certs
     emptyDir:
   {{- end }}
-  {{- if isset $anno ` + '`sidecar.istio.io/bootstrapOverride`' + String.raw` }}
+  {{- if isset $anno `sidecar.istio.io/bootstrapOverride` }}
   - name: custom-bootstrap-volume
     configMap:
-      name: {{ index $anno ` + '`sidecar.istio.io/bootstrapOverride`' + String.raw` | quote }}
+      name: {{ index $anno `sidecar.istio.io/bootstrapOverride` | quote }}
   {{- end }}
   - name: istio-envoy
     emptyDir:
       medium: Memory
-  - name: istio-data
-    emptyDir: {}
-  - name: istio-podinfo
-    downwardAPI:
-      items:
-      - path: labels
-        fieldRef:
-          fieldPath: metadata.labels
-      - path: annotations
-        fieldRef:
-          fieldPath: metadata.annotations
-  - name: istio-token
-    projected:
-      sources:
-      - serviceAccountToken:
-          path: istio-token
-          expirationSeconds: 43200
-          audience: {{ valueOrDefault .Values.global.sds.token.aud "istio-ca" | quote }}
+  {{ template "pod-volumes-agent" . }}
   {{- if eq (valueOrDefault .Values.global.pilotCertProvider "istiod") "istiod" }}
   - name: istiod-ca-cert
   {{- if eq (printf "%v" (valueOrDefault .Values.pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API "false")) "true" }}
@@ -261,8 +236,8 @@ spec:
       optional: true
       secretName: {{ printf "istio.%s" (valueOrDefault .Spec.ServiceAccountName "default") | quote }}
   {{- end }}
-  {{- if isset $anno ` + '`sidecar.istio.io/userVolume`' + String.raw` }}
-  {{- range $name, $volume := fromJSON (index $anno ` + '`sidecar.istio.io/userVolume`' + String.raw`) }}
+  {{- if isset $anno `sidecar.istio.io/userVolume` }}
+  {{- range $name, $volume := fromJSON (index $anno `sidecar.istio.io/userVolume`) }}
   - name: {{ $name | quote }}
     {{ toYaml $volume | indent 4 }}
   {{- end }}
@@ -270,24 +245,24 @@ spec:
 {{- /* ---------------------------------------------------------------------------------- */ -}}
 {{- define "sidecar-resources" }}
 {{- $a := .ObjectMeta.Annotations }}
-{{- if or (isset $a ` + '`sidecar.istio.io/proxyCPU`' + String.raw`) (isset $a ` + '`sidecar.istio.io/proxyMemory`' + String.raw`) (isset $a ` + '`sidecar.istio.io/proxyCPULimit`' + String.raw`) (isset $a ` + '`sidecar.istio.io/proxyMemoryLimit`' + String.raw`) }}
+{{- if or (isset $a `sidecar.istio.io/proxyCPU`) (isset $a `sidecar.istio.io/proxyMemory`) (isset $a `sidecar.istio.io/proxyCPULimit`) (isset $a `sidecar.istio.io/proxyMemoryLimit`) }}
     resources:
-      {{- if or (isset $a ` + '`sidecar.istio.io/proxyCPU`' + String.raw`) (isset $a ` + '`sidecar.istio.io/proxyMemory`' + String.raw`) }}
+      {{- if or (isset $a `sidecar.istio.io/proxyCPU`) (isset $a `sidecar.istio.io/proxyMemory`) }}
       requests:
-        {{- if isset $a ` + '`sidecar.istio.io/proxyCPU`' + String.raw` }}
-        cpu: {{ index $a ` + '`sidecar.istio.io/proxyCPU`' + String.raw` | quote }}
+        {{- if isset $a `sidecar.istio.io/proxyCPU` }}
+        cpu: {{ index $a `sidecar.istio.io/proxyCPU` | quote }}
         {{- end }}
-        {{- if isset $a ` + '`sidecar.istio.io/proxyMemory`' + String.raw` }}
-        memory: {{ index $a ` + '`sidecar.istio.io/proxyMemory`' + String.raw` | quote }}
+        {{- if isset $a `sidecar.istio.io/proxyMemory` }}
+        memory: {{ index $a `sidecar.istio.io/proxyMemory` | quote }}
         {{- end }}
       {{- end }}
-      {{- if or (isset $a ` + '`sidecar.istio.io/proxyCPULimit`' + String.raw`) (isset $a ` + '`sidecar.istio.io/proxyMemoryLimit`' + String.raw`) }}
+      {{- if or (isset $a `sidecar.istio.io/proxyCPULimit`) (isset $a `sidecar.istio.io/proxyMemoryLimit`) }}
       limits:
-        {{- if isset $a ` + '`sidecar.istio.io/proxyCPULimit`' + String.raw` }}
-        cpu: {{ index $a ` + '`sidecar.istio.io/proxyCPULimit`' + String.raw` | quote }}
+        {{- if isset $a `sidecar.istio.io/proxyCPULimit` }}
+        cpu: {{ index $a `sidecar.istio.io/proxyCPULimit` | quote }}
         {{- end }}
-        {{- if isset $a ` + '`sidecar.istio.io/proxyMemoryLimit`' + String.raw` }}
-        memory: {{ index $a ` + '`sidecar.istio.io/proxyMemoryLimit`' + String.raw` | quote }}
+        {{- if isset $a `sidecar.istio.io/proxyMemoryLimit` }}
+        memory: {{ index $a `sidecar.istio.io/proxyMemoryLimit` | quote }}
         {{- end }}
       {{- end }}
 {{- else if .Values.global.proxy.resources }}
@@ -326,9 +301,9 @@ spec:
     - sidecar
     - "--domain"
     - {{ printf "$(POD_NAMESPACE).svc.%s" (valueOrDefault $values.global.proxy.clusterDomain "cluster.local") | quote }}
-    - {{ printf "--proxyLogLevel=%s" (annotation $root.ObjectMeta ` + '`sidecar.istio.io/logLevel`' + String.raw` (valueOrDefault $values.global.proxy.logLevel "warning")) | quote }}
-    - {{ printf "--proxyComponentLogLevel=%s" (annotation $root.ObjectMeta ` + '`sidecar.istio.io/componentLogLevel`' + String.raw` (valueOrDefault $values.global.proxy.componentLogLevel "misc:error")) | quote }}
-    - {{ printf "--log_output_level=%s" (annotation $root.ObjectMeta ` + '`sidecar.istio.io/agentLogLevel`' + String.raw` (valueOrDefault $values.global.logging.level "default:info")) | quote }}
+    - {{ printf "--proxyLogLevel=%s" (annotation $root.ObjectMeta `sidecar.istio.io/logLevel` (valueOrDefault $values.global.proxy.logLevel "warning")) | quote }}
+    - {{ printf "--proxyComponentLogLevel=%s" (annotation $root.ObjectMeta `sidecar.istio.io/componentLogLevel` (valueOrDefault $values.global.proxy.componentLogLevel "misc:error")) | quote }}
+    - {{ printf "--log_output_level=%s" (annotation $root.ObjectMeta `sidecar.istio.io/agentLogLevel` (valueOrDefault $values.global.logging.level "default:info")) | quote }}
     {{- if and $values.global.sts $values.global.sts.servicePort }}
     - {{ printf "--stsPort=%v" $values.global.sts.servicePort | quote }}
     {{- end }}
@@ -374,31 +349,8 @@ spec:
     {{- else }}
       value: {{ printf "istiod.%s.svc:15012" (valueOrDefault $values.global.istioNamespace "istio-system") | quote }}
     {{- end }}
-    - name: POD_NAME
-      valueFrom:
-        fieldRef:
-          fieldPath: metadata.name
-    - name: POD_NAMESPACE
-      valueFrom:
-        fieldRef:
-          fieldPath: metadata.namespace
-    - name: INSTANCE_IP
-      valueFrom:
-        fieldRef:
-          fieldPath: status.podIP
-    - name: SERVICE_ACCOUNT
-      valueFrom:
-        fieldRef:
-          fieldPath: spec.serviceAccountName
-    - name: HOST_IP
-      valueFrom:
-        fieldRef:
-          fieldPath: status.hostIP
-    - name: ISTIO_CPU_LIMIT
-      valueFrom:
-        resourceFieldRef:
-          resource: limits.cpu
-          divisor: "1"
+    {{ template "proxy-env-pod-identity" . }}
+    {{ template "proxy-env-node" . }}
     - name: PROXY_CONFIG
       value: {{ printf "%s\n" (protoToJSON $root.ProxyConfig) | quote }}
     - name: ISTIO_META_POD_PORTS
@@ -433,12 +385,12 @@ spec:
       value: {{ . | quote }}
     {{- end }}
     - name: ISTIO_META_WORKLOAD_NAME
-      value: {{ index $root.ObjectMeta.Labels ` + '`service.istio.io/workload-name`' + String.raw` | default $root.DeploymentMeta.Name | quote }}
+      value: {{ index $root.ObjectMeta.Labels `service.istio.io/workload-name` | default $root.DeploymentMeta.Name | quote }}
     {{- if and $root.TypeMeta.APIVersion $root.DeploymentMeta.Name }}
     - name: ISTIO_META_OWNER
       value: {{ printf "kubernetes://apis/%s/namespaces/%s/%ss/%s" $root.TypeMeta.APIVersion (valueOrDefault $root.DeploymentMeta.Namespace "default") (toLower $root.TypeMeta.Kind) $root.DeploymentMeta.Name | quote }}
     {{- end }}
-    {{- if isset $anno ` + '`sidecar.istio.io/bootstrapOverride`' + String.raw` }}
+    {{- if isset $anno `sidecar.istio.io/bootstrapOverride` }}
     - name: ISTIO_BOOTSTRAP_OVERRIDE
       value: "/etc/istio/custom-bootstrap/custom_bootstrap.json"
     {{- end }}
@@ -446,8 +398,8 @@ spec:
       value: {{ valueOrDefault $values.global.meshID .trustDomain | quote }}
     - name: TRUST_DOMAIN
       value: {{ .trustDomain | quote }}
-    {{- if and (eq (valueOrDefault $values.global.proxy.tracer "") "datadog") (isset $anno ` + '`apm.datadoghq.com/env`' + String.raw`) }}
-    {{- range $key, $value := fromJSON (index $anno ` + '`apm.datadoghq.com/env`' + String.raw`) }}
+    {{- if and (eq (valueOrDefault $values.global.proxy.tracer "") "datadog") (isset $anno `apm.datadoghq.com/env`) }}
+    {{- range $key, $value := fromJSON (index $anno `apm.datadoghq.com/env`) }}
     - name: {{ $key | quote }}
       value: {{ $value | quote }}
     {{- end }}
@@ -470,14 +422,14 @@ spec:
       httpGet:
         path: /healthz/ready
         port: 15021
-      {{- with annotation $root.ObjectMeta ` + '`readiness.status.sidecar.istio.io/initialDelaySeconds`' + String.raw` $values.global.proxy.readinessInitialDelaySeconds }}
+      {{- with annotation $root.ObjectMeta `readiness.status.sidecar.istio.io/initialDelaySeconds` $values.global.proxy.readinessInitialDelaySeconds }}
       {{- if ne (printf "%v" .) "0" }}
       initialDelaySeconds: {{ . }}
       {{- end }}
       {{- end }}
-      periodSeconds: {{ annotation $root.ObjectMeta ` + '`readiness.status.sidecar.istio.io/periodSeconds`' + String.raw` $values.global.proxy.readinessPeriodSeconds }}
+      periodSeconds: {{ annotation $root.ObjectMeta `readiness.status.sidecar.istio.io/periodSeconds` $values.global.proxy.readinessPeriodSeconds }}
       timeoutSeconds: 3
-      failureThreshold: {{ annotation $root.ObjectMeta ` + '`readiness.status.sidecar.istio.io/failureThreshold`' + String.raw` $values.global.proxy.readinessFailureThreshold }}
+      failureThreshold: {{ annotation $root.ObjectMeta `readiness.status.sidecar.istio.io/failureThreshold` $values.global.proxy.readinessFailureThreshold }}
     {{- end }}
     {{- template "sidecar-resources" $root }}
     securityContext:
@@ -546,7 +498,7 @@ spec:
     {{- end }}
     - name: istio-data
       mountPath: /var/lib/istio/data
-    {{- if isset $anno ` + '`sidecar.istio.io/bootstrapOverride`' + String.raw` }}
+    {{- if isset $anno `sidecar.istio.io/bootstrapOverride` }}
     - name: custom-bootstrap-volume
       mountPath: /etc/istio/custom-bootstrap
     {{- end }}
@@ -561,11 +513,10 @@ spec:
     {{- end }}
     - name: istio-podinfo
       mountPath: /etc/istio/pod
-    {{- if isset $anno ` + '`sidecar.istio.io/userVolumeMount`' + String.raw` }}
-    {{- range $name, $mount := fromJSON (index $anno ` + '`sidecar.istio.io/userVolumeMount`' + String.raw`) }}
+    {{- if isset $anno `sidecar.istio.io/userVolumeMount` }}
+    {{- range $name, $mount := fromJSON (index $anno `sidecar.istio.io/userVolumeMount`) }}
     - name: {{ $name | quote }}
       {{ toYaml $mount | indent 6 }}
     {{- end }}
     {{- end }}
 {{- end }}
-`;

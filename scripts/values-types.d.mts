@@ -1,0 +1,2 @@
+export declare const VALUES_TYPES_FILE: string;
+export declare function valuesTypes(): string;
