@@ -14,8 +14,7 @@ import { ClusterUnreachable, type ClusterConfigReader } from './cluster-source.j
 import { nativeSidecarsFromEnv, withMeshDefaults, type InjectionConfig } from './config.js';
 import { defaultInjectionValues } from './default-values.js';
 import { buildInjectorConfig } from './injector-config.js';
-import type { JsonObject } from './smp.js';
-import { isObject } from './smp.js';
+import { type JsonObject, isObject } from '../core/json.js';
 
 export interface InjectionConfigOptions {
   injectConfigFile?: string;

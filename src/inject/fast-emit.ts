@@ -7,7 +7,7 @@
  * Document model was the largest cost of kube-inject.
  */
 import { stringify } from 'yaml';
-import type { Json } from './smp.js';
+import type { Json } from '../core/json.js';
 
 class Unsupported extends Error {}
 

@@ -7,7 +7,7 @@
  * Rendered templates repeat the same lines pod after pod, so each distinct line is measured,
  * split into key and value, and its scalar resolved once (bounded memos; a full one starts over).
  */
-import type { Json, JsonObject } from './smp.js';
+import type { Json, JsonObject } from '../core/json.js';
 
 /** A line without its indentation; shared by every text holding it, so never changed. */
 interface Line {

@@ -10,13 +10,11 @@ import { DataError, UserError } from '../core/errors.js';
 import type { InjectionConfig } from './config.js';
 import { InjectionError, injectPod } from './pod-inject.js';
 import { podShapeError } from './pod-shape.js';
-import type { Json, JsonObject } from './smp.js';
-import { isObject } from './smp.js';
-import { stringMap } from './template-data.js';
 import { locatePods, type PodLocation } from './workloads.js';
 import { orderLike, syncNode } from './yaml-sync.js';
 import { emitYaml } from './fast-emit.js';
 import { parseSimpleYaml } from './fast-yaml.js';
+import { getPath, isObject, setPath, stringMap, type Json, type JsonObject } from '../core/json.js';
 
 export interface KubeInjectResult {
   output: string;
@@ -192,21 +190,6 @@ function writeAt(doc: Document, path: (string | number)[], value: JsonObject): v
     const node = syncNode(doc, existing, value);
     if (node !== existing) doc.setIn(path, node);
   }
-}
-
-function setPath(root: JsonObject, path: (string | number)[], value: Json): void {
-  let cur: Record<string | number, unknown> = root;
-  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
-  cur[path[path.length - 1]!] = value;
-}
-
-function getPath(root: unknown, path: (string | number)[]): unknown {
-  let cur = root;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[key];
-  }
-  return cur;
 }
 
 /** Follow the document's own list style: `- item` under its key, or indented by two. */

@@ -4,8 +4,7 @@
  * list items are matched by name/mountPath/containerPort so reordered containers keep comments.
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
-import type { Json } from './smp.js';
-import { isObject } from './smp.js';
+import { type Json, isObject } from '../core/json.js';
 
 const IDENTITY_KEYS = ['name', 'mountPath', 'containerPort', 'ip', 'devicePath'];
 

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { DataError, UserError } from '../core/errors.js';
 import { parseYamlDocuments, type SourceDoc } from '../core/yaml-docs.js';
 import { parseBlockYaml } from './block-yaml.js';
-import { isPlainObject } from './merge.js';
+import { isObject, type JsonObject } from '../core/json.js';
 import { packageRoot } from '../core/package-root.js';
 import { keyLine } from './source-lines.js';
-import { IOP_API_VERSION, IOP_KIND, type JsonObject } from './types.js';
+import { IOP_API_VERSION, IOP_KIND } from './types.js';
 
 export interface LoadedProfile {
   name: string;
@@ -80,9 +80,9 @@ function profileDoc(text: string, file: string): SourceDoc {
 
 /** What requireIstioOperator accepts, checked on a plain value (no positions needed). */
 function isPlainIstioOperator(v: unknown): v is JsonObject {
-  if (!isPlainObject(v) || v.kind !== IOP_KIND || (v.apiVersion !== undefined && v.apiVersion !== IOP_API_VERSION)) return false;
+  if (!isObject(v) || v.kind !== IOP_KIND || (v.apiVersion !== undefined && v.apiVersion !== IOP_API_VERSION)) return false;
   if (!Object.keys(v).every((k) => TOP_LEVEL_KEYS.includes(k))) return false;
-  return v.spec === undefined || v.spec === null || isPlainObject(v.spec);
+  return v.spec === undefined || v.spec === null || isObject(v.spec);
 }
 
 /**
@@ -94,7 +94,7 @@ export function requireIstioOperator(docs: SourceDoc[], file: string, text?: str
   const lineOfKey = (doc: SourceDoc, path: string[]) => (text === undefined ? doc.lineOf(path) : keyLine(doc, text, path)) ?? doc.line;
   let found: SourceDoc | undefined;
   for (const doc of docs) {
-    if (!isPlainObject(doc.value)) {
+    if (!isObject(doc.value)) {
       throw new DataError(`${file}:${doc.line}: expected an IstioOperator object, found ${Array.isArray(doc.value) ? 'a list' : 'a ' + typeof doc.value}`);
     }
     const { apiVersion, kind } = doc.value;
@@ -116,7 +116,7 @@ export function requireIstioOperator(docs: SourceDoc[], file: string, text?: str
       }
     }
     const spec = doc.value.spec;
-    if (spec !== undefined && spec !== null && !isPlainObject(spec)) {
+    if (spec !== undefined && spec !== null && !isObject(spec)) {
       throw new DataError(`${file}:${lineOfKey(doc, ['spec'])}: spec must be a map, not ${Array.isArray(spec) ? 'a list' : 'a ' + typeof spec}`);
     }
     found = doc;

@@ -6,7 +6,7 @@ import { DEFAULT_HUB, type ComponentSpec, type GatewayComponentSpec, type IstioO
 import { ISTIO_VERSION } from '../version/build-info.js';
 import { CHART_DEFAULTS } from './chart-defaults.js';
 import { chartOverlays } from './chart-profiles.js';
-import { deepMerge, get, isMap, str, truthy } from './tree.js';
+import { get, isMap, overlay, str, truthy } from './tree.js';
 import type { ComponentName, JsonMap } from './types.js';
 
 export interface RenderContext {
@@ -41,7 +41,7 @@ export function buildContext(iop: IstioOperator): RenderContext {
   if (spec.components?.cni) translated.pilot.cni.enabled = isEnabled(spec.components.cni);
   if (spec.components?.pilot) translated.pilot.enabled = isEnabled(spec.components.pilot);
 
-  const values = deepMerge(CHART_DEFAULTS, ...chartOverlays(profile, platform, compat), translated, user);
+  const values = overlay(CHART_DEFAULTS, ...chartOverlays(profile, platform, compat), translated, user);
   values.global.hub = str(values.global.hub) || DEFAULT_HUB;
   values.global.tag = str(values.global.tag) || ISTIO_VERSION;
   const revision = str(values.revision) === 'default' ? '' : str(values.revision);
@@ -109,7 +109,7 @@ export type GatewayKind = 'ingress' | 'egress';
 
 /** Chart values for one gateway entry: name, labels, ports, hpa bounds copied from the IOP. */
 export function gatewayValues(ctx: RenderContext, kind: GatewayKind, entry: GatewayComponentSpec): JsonMap {
-  const base = deepMerge(ctx.values.gateways[`istio-${kind}gateway`]);
+  const base = overlay(ctx.values.gateways[`istio-${kind}gateway`]);
   if (entry.name) base.name = entry.name;
   if (isMap(entry.label)) base.labels = { ...base.labels, ...entry.label };
   const k8s = entry.k8s ?? {};

@@ -5,7 +5,8 @@
  */
 import { UserError } from '../core/errors.js';
 import type { K8sObjectOverlay } from '../operator/types.js';
-import { clone, isMap } from './tree.js';
+import { clone, type Json } from '../core/json.js';
+import { isMap } from './tree.js';
 import type { K8sObject } from './types.js';
 
 type Step = { key: string } | { index: number } | { match: string; value: string } | { scalar: string };
@@ -63,7 +64,7 @@ function locate(container: any, step: Step): { holder: any; slot: string | numbe
 }
 
 /** Sets (or, with `value === undefined`, deletes) the value at `path` inside `root`. */
-export function applyPathPatch(root: any, path: string, value: unknown): void {
+export function applyPathPatch(root: any, path: string, value: Json | undefined): void {
   const steps = parseOverlayPath(path);
   let cur = root;
   for (let n = 0; n < steps.length - 1; n++) {

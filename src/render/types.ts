@@ -27,5 +27,4 @@ export interface RenderedComponent {
   objects: K8sObject[];
 }
 
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonMap = { [key: string]: any };

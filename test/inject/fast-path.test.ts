@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { kubeInject } from '../../src/inject/kube-inject.js';
 import { emitYaml } from '../../src/inject/fast-emit.js';
-import type { Json } from '../../src/inject/smp.js';
+import type { Json } from '../../src/core/json.js';
 import { stringify } from 'yaml';
 import { deployment, testConfig } from './helpers.js';
 

@@ -2,7 +2,7 @@
 import type { RenderContext } from '../context.js';
 import { imageOf, standardLabels } from '../context.js';
 import { clusterRoleBinding, env, envFromMap, fieldEnv, object, RBAC, rule, serviceAccount } from '../k8s.js';
-import { deepMerge, get, isMap, str, truthy } from '../tree.js';
+import { get, isMap, overlay, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
 import { yamlText } from '../yaml-text.js';
 
@@ -48,7 +48,7 @@ function daemonSet(ctx: RenderContext, c: JsonMap, ns: string, labels: Record<st
       runAsUser: 0,
       runAsNonRoot: false,
       capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_ADMIN', 'DAC_OVERRIDE'] },
-      ...(truthy(c.seLinuxOptions) ? { seLinuxOptions: deepMerge(c.seLinuxOptions, { type: 'spc_t' }) } : {}),
+      ...(truthy(c.seLinuxOptions) ? { seLinuxOptions: overlay(c.seLinuxOptions, { type: 'spc_t' }) } : {}),
       ...(truthy(c.seccompProfile) ? { seccompProfile: c.seccompProfile } : {}),
     },
     command: ['install-cni'],

@@ -3,7 +3,7 @@ import { buildInjectorConfig } from '../../inject/injector-config.js';
 import type { RenderContext } from '../context.js';
 import { revisioned } from '../context.js';
 import { object } from '../k8s.js';
-import { deepMerge, get, str, truthy } from '../tree.js';
+import { get, overlay, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
 import { stableJson, yamlText } from '../yaml-text.js';
 
@@ -23,7 +23,7 @@ export function meshConfig(ctx: RenderContext): JsonMap {
   const tracer = str(g.proxy?.tracer);
   if (tracer && tracer !== 'none') defaults.defaultConfig.tracing = {};
   if (truthy(g.variant)) defaults.defaultConfig.image = { imageType: str(g.variant) };
-  return deepMerge(defaults, v.meshConfig);
+  return overlay(defaults, v.meshConfig);
 }
 
 export function meshConfigMap(ctx: RenderContext, labels: Record<string, string>): K8sObject {
