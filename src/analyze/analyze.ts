@@ -3,7 +3,7 @@
  * ResourceSource), add istioctl's defaults, run the analyzers, suppress, sort.
  */
 import { DataError, UsageError } from '../core/errors.js';
-import { parseYamlDocuments, readInput } from '../core/yaml-docs.js';
+import { parseYamlDocuments, readInput } from '../yaml/documents.js';
 import { ALL_ANALYZERS } from './analyzers/index.js';
 import { AnalysisContext, defaultMeshConfig, type MeshConfig } from './context.js';
 import { loadFiles } from './files.js';

@@ -119,3 +119,16 @@ export function stringMap(value: unknown): Record<string, string> {
   if (isObject(value)) for (const [k, v] of Object.entries(value)) out[k] = v === null || v === undefined ? '' : String(v);
   return out;
 }
+
+/** Pretty JSON with map keys sorted at every level, so texts such as the values ConfigMaps are byte-stable. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(sortedKeys(value), null, 2);
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortedKeys(value[key]);
+  return out;
+}

@@ -4,17 +4,16 @@
  * cluster/network env, Prometheus merge, secure metrics port, probe rewrite, status annotation,
  * container order. Works on plain JSON; the caller writes the result back into its document.
  */
-import { parse } from 'yaml';
 import { parseTemplate, type Template } from '../gotemplate/index.js';
 import { findInvalidAnnotation, parseGoBool } from './annotations.js';
 import type { InjectionConfig } from './config.js';
-import { parseSimpleYaml } from './fast-yaml.js';
 import { mergePrometheus } from './prometheus.js';
 import { proberEnvValue, rewriteAppProbes } from './probes.js';
 import { canonicalQuantity } from './quantity.js';
 import { dropEmpty, strategicMerge } from './smp.js';
 import { buildTemplateData, dataShapeFuncs } from './template-data.js';
 import { clone, isObject, stringMap, withDefaults, type Json, type JsonObject } from '../core/json.js';
+import { parseYaml } from '../yaml/values.js';
 
 export interface PodToInject {
   typeMeta: { apiVersion: string; kind: string };
@@ -44,7 +43,7 @@ export function injectPod(config: InjectionConfig, input: PodToInject): { metada
   if (invalid) throw new InjectionError(invalid);
 
   const meshProxy = isObject(config.meshConfig.defaultConfig) ? config.meshConfig.defaultConfig : {};
-  const proxyConfig = annotations['proxy.istio.io/config'] ? withDefaults(meshProxy, (parse(annotations['proxy.istio.io/config']) ?? {}) as JsonObject) : meshProxy;
+  const proxyConfig = annotations['proxy.istio.io/config'] ? withDefaults(meshProxy, (parseYaml(annotations['proxy.istio.io/config']) ?? {}) as JsonObject) : meshProxy;
 
   const previous = readStatus(annotations[STATUS]);
   const previousProxyEnv = envOf(findContainer(input.spec, PROXY));
@@ -165,9 +164,9 @@ function renderTemplate(config: InjectionConfig, name: string, data: unknown): J
   } catch (err) {
     throw new InjectionError(`failed to render template "${name}": ${(err as Error).message}`);
   }
-  let parsed: unknown = parseSimpleYaml(output);
-  if (parsed === undefined) try {
-    parsed = parse(output);
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(output);
   } catch (err) {
     throw new InjectionError(`template "${name}" did not produce valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -4,9 +4,9 @@
  * Keys are sorted, as istioctl's marshaller does, so output is stable.
  */
 import { existsSync, statSync } from 'node:fs';
-import { stringify } from 'yaml';
 import { UserError } from '../core/errors.js';
 import { isObject, type Json, type JsonObject } from '../core/json.js';
+import { stringifyYaml } from '../yaml/values.js';
 import { resolveIstioOperator } from './resolve.js';
 import { formatPath, parsePath } from './set-path.js';
 import { IOP_API_VERSION, IOP_KIND } from './types.js';
@@ -52,7 +52,7 @@ export async function dumpProfile(input: DumpInput): Promise<DumpResult> {
   }
   if (input.format === 'flags') return { text: toFlags(data, prefix), warnings };
   const doc: Json = input.configPath ? data : { apiVersion: IOP_API_VERSION, kind: IOP_KIND, spec };
-  const text = input.format === 'json' ? JSON.stringify(doc, null, 4) + '\n' : stringify(doc, { lineWidth: 0 });
+  const text = input.format === 'json' ? JSON.stringify(doc, null, 4) + '\n' : stringifyYaml(doc);
   return { text, warnings };
 }
 

@@ -6,11 +6,10 @@
  * user's own values are applied again on top, validation runs, and unvalidatedValues are merged.
  */
 import { UsageError, UserError } from '../core/errors.js';
-import { parseYamlDocuments, readInput, type SourceDoc } from '../core/yaml-docs.js';
 import { ISTIO_VERSION } from '../version/build-info.js';
 import { clone, isObject, overlay, overlayInto, type JsonObject } from '../core/json.js';
+import { parseYamlDocuments, readInput, type SourceDoc } from '../yaml/documents.js';
 import { loadProfile, requireIstioOperator } from './profiles.js';
-import { keyLine } from './source-lines.js';
 import { applySet, formatPath, parseSetFlag, type SetFlag } from './set-path.js';
 import { DEFAULT_HUB, IOP_API_VERSION, IOP_KIND, type IstioOperator, type ResolveInput, type ResolvedIstioOperator } from './types.js';
 import { DNS1123_LABEL, formatIssues, validateIstioOperator } from './validate.js';
@@ -22,7 +21,7 @@ export const DEFAULT_TAG = ISTIO_VERSION;
 
 /** Where a part of the merged IstioOperator came from, for error messages. */
 type Origin =
-  | { kind: 'doc'; label: string; doc: () => SourceDoc; text: string }
+  | { kind: 'doc'; label: string; doc: () => SourceDoc }
   | { kind: 'set'; flag: SetFlag; pattern: (string | number | null)[] };
 
 export async function resolveIstioOperator(input: ResolveInput): Promise<ResolvedIstioOperator> {
@@ -38,13 +37,11 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
   // The user overlay alone (files, then --set), as istioctl builds it: it decides the
   // profile and manifests directory, and its `values` are re-applied after translation.
   const fileDocs: SourceDoc[] = [];
-  const fileTexts = new Map<SourceDoc, string>();
   for (const f of files) {
     const { name, text } = await readInput(f);
-    const doc = requireIstioOperator(parseYamlDocuments(text, name), name, text);
+    const doc = requireIstioOperator(parseYamlDocuments(text, name), name);
     if (doc) {
       fileDocs.push(doc);
-      fileTexts.set(doc, text);
     }
   }
   const user = emptyOperator();
@@ -66,18 +63,18 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
 
   const origins: Origin[] = [];
   const defaults = loadProfile('default', manifestsDir);
-  origins.push({ kind: 'doc', label: 'profile default', doc: () => defaults.doc, text: defaults.text });
+  origins.push({ kind: 'doc', label: 'profile default', doc: () => defaults.doc });
   let merged = overlay(emptyOperator(), overlayOf(defaults.iop));
   if (profile !== 'default') {
     const chosen = loadProfile(profile, manifestsDir);
-    origins.push({ kind: 'doc', label: `profile ${profile}`, doc: () => chosen.doc, text: chosen.text });
+    origins.push({ kind: 'doc', label: `profile ${profile}`, doc: () => chosen.doc });
     merged = overlay(merged, overlayOf(chosen.iop));
   }
   const spec = merged.spec as JsonObject;
   spec.hub = DEFAULT_HUB;
   spec.tag = DEFAULT_TAG;
   for (const doc of fileDocs) {
-    origins.push({ kind: 'doc', label: doc.file, doc: () => doc, text: fileTexts.get(doc)! });
+    origins.push({ kind: 'doc', label: doc.file, doc: () => doc });
     overlayInto(merged, overlayOf(doc.value as JsonObject));
   }
   for (const flag of sets) {
@@ -243,7 +240,7 @@ function locateExact(origins: Origin[], path: readonly (string | number)[]): str
       if (match) return `--set ${o.flag.raw}`;
     } else {
       const doc = o.doc();
-      const line = keyLine(doc, o.text, path);
+      const line = doc.keyLineOf(path);
       if (line !== undefined) return o.label.startsWith('profile ') ? `${o.label} (${doc.file}:${line})` : `${doc.file}:${line}`;
     }
   }

@@ -1,9 +1,9 @@
 /** Istio annotations: unknown, on the wrong kind, invalid values, deprecated, alpha (IST0107/0108/0125/0135/0136). */
-import { parse as parseYaml } from 'yaml';
 import type { Analyzer } from '../framework.js';
 import { ownedTemplateCopy } from './util.js';
 import { isObject } from '../../core/json.js';
 import type { AnyObject, Resource } from '../resource.js';
+import { parseYaml } from '../../yaml/values.js';
 
 type Check = (value: string) => string | undefined;
 

@@ -4,7 +4,7 @@ import { imageOf, standardLabels } from '../context.js';
 import { clusterRoleBinding, env, envFromMap, fieldEnv, object, RBAC, rule, serviceAccount } from '../k8s.js';
 import { get, isMap, overlay, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
-import { yamlText } from '../yaml-text.js';
+import { emitManifestYaml } from '../../yaml/fast-stringify.js';
 
 const NAME = 'istio-cni';
 
@@ -12,7 +12,7 @@ function configMap(ctx: RenderContext, c: JsonMap, ns: string, labels: Record<st
   const data: Record<string, string> = {
     CURRENT_AGENT_VERSION: str(c.tag) || str(ctx.values.global.tag),
     AMBIENT_ENABLED: String(truthy(get(c, 'ambient.enabled'))),
-    AMBIENT_ENABLEMENT_SELECTOR: yamlText(get(c, 'ambient.enablementSelector') ?? []),
+    AMBIENT_ENABLEMENT_SELECTOR: emitManifestYaml(get(c, 'ambient.enablementSelector') ?? []),
     AMBIENT_DNS_CAPTURE: String(truthy(get(c, 'ambient.dnsCapture'))),
     AMBIENT_IPV6: String(truthy(get(c, 'ambient.ipv6'))),
     AMBIENT_RECONCILE_POD_RULES_ON_STARTUP: String(truthy(get(c, 'ambient.reconcileIptablesOnStartup'))),

@@ -5,7 +5,8 @@ import { revisioned } from '../context.js';
 import { object } from '../k8s.js';
 import { get, overlay, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
-import { stableJson, yamlText } from '../yaml-text.js';
+import { stableJson } from '../../core/json.js';
+import { emitManifestYaml } from '../../yaml/fast-stringify.js';
 
 /** The mesh config istiod and every proxy start from: chart defaults under the user's meshConfig. */
 export function meshConfig(ctx: RenderContext): JsonMap {
@@ -28,7 +29,7 @@ export function meshConfig(ctx: RenderContext): JsonMap {
 
 export function meshConfigMap(ctx: RenderContext, labels: Record<string, string>): K8sObject {
   return object('v1', 'ConfigMap', { name: revisioned(ctx, 'istio'), namespace: ctx.istioNamespace, labels }, {
-    data: { mesh: yamlText(meshConfig(ctx)), meshNetworks: 'networks: {}' },
+    data: { mesh: emitManifestYaml(meshConfig(ctx)), meshNetworks: 'networks: {}' },
   });
 }
 
