@@ -3,14 +3,15 @@
  * ResourceSource), add istioctl's defaults, run the analyzers, suppress, sort.
  */
 import { DataError, UsageError } from '../core/errors.js';
-import { parseYamlDocuments, readInput } from '../core/yaml-docs.js';
+import { parseYamlDocuments, readInput } from '../yaml/documents.js';
 import { ALL_ANALYZERS } from './analyzers/index.js';
 import { AnalysisContext, defaultMeshConfig, type MeshConfig } from './context.js';
 import { loadFiles } from './files.js';
 import { runAnalyzers, type Analyzer } from './framework.js';
 import { documentationUrl, MESSAGE_TYPES } from './messages.js';
 import { sortFindings, type Finding } from './report.js';
-import { friendlyName, identity, isObject, keyOf, makeResource, type Json, type Resource } from './resource.js';
+import { isObject } from '../core/json.js';
+import { friendlyName, identity, keyOf, makeResource, type AnyObject, type Resource } from './resource.js';
 import type { ResourceSource } from './sources.js';
 import { isSuppressed, parseSuppressions } from './suppress.js';
 
@@ -57,7 +58,7 @@ export function selectAnalyzers(names: readonly string[] | undefined): Analyzer[
   });
 }
 
-async function readYamlObject(path: string, what: string): Promise<{ value: Json; file: string; line: number; lineOf: (p: readonly (string | number)[]) => number | undefined }> {
+async function readYamlObject(path: string, what: string): Promise<{ value: AnyObject; file: string; line: number; lineOf: (p: readonly (string | number)[]) => number | undefined }> {
   const { name, text } = await readInput(path);
   const docs = parseYamlDocuments(text, name);
   const doc = docs[0];
@@ -66,7 +67,7 @@ async function readYamlObject(path: string, what: string): Promise<{ value: Json
 }
 
 /** Overlays a MeshConfig object on the defaults (defaultConfig merged one level deep). */
-function overlayMesh(mesh: MeshConfig, cfg: Json): MeshConfig {
+function overlayMesh(mesh: MeshConfig, cfg: AnyObject): MeshConfig {
   return { ...mesh, ...cfg, defaultConfig: { ...mesh.defaultConfig, ...(isObject(cfg.defaultConfig) ? cfg.defaultConfig : {}) } } as MeshConfig;
 }
 
@@ -90,7 +91,7 @@ function meshConfigMap(byId: Map<string, Resource>, istioNamespace: string, revi
   return byId.get(`ConfigMap|${istioNamespace}|${name}`);
 }
 
-function configMapYaml(cm: Resource, key: string): Json | undefined {
+function configMapYaml(cm: Resource, key: string): AnyObject | undefined {
   const text = cm.body.data?.[key];
   if (typeof text !== 'string') return undefined;
   const where = cm.origin.file ? `${cm.origin.file}:${cm.lineOf(['data', key]) ?? cm.origin.line}` : `ConfigMap ${cm.namespace}/${cm.name}`;

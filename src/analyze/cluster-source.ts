@@ -7,7 +7,8 @@
  */
 import { KubeApiError } from '../kube/rest.js';
 import { mapLimit, type KubeObject, type Resources } from '../kube/resources.js';
-import { isObject, makeResource, typeKey, type Resource } from './resource.js';
+import { isObject } from '../core/json.js';
+import { makeResource, typeKey, type Resource } from './resource.js';
 import type { ResourceSource } from './sources.js';
 
 /** Where each analyzed kind is served; the first version the cluster serves wins. */

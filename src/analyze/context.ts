@@ -4,7 +4,7 @@
  * Indexes are built on first use, so a run pays only for what its analyzers ask for.
  */
 import { messageType, type MessageType } from './messages.js';
-import { asArray, friendlyName, isObject, keyOf, type Json, type Resource } from './resource.js';
+import { asArray, friendlyName, isAnyObject, keyOf, type AnyObject, type Resource } from './resource.js';
 
 export interface MeshConfig {
   rootNamespace: string;
@@ -12,8 +12,8 @@ export interface MeshConfig {
   defaultServiceExportTo?: string[];
   defaultVirtualServiceExportTo?: string[];
   defaultDestinationRuleExportTo?: string[];
-  defaultProviders?: Json;
-  defaultConfig?: Json;
+  defaultProviders?: AnyObject;
+  defaultConfig?: AnyObject;
   [key: string]: unknown;
 }
 
@@ -32,7 +32,7 @@ export interface Diagnostic {
 
 export interface ContextOptions {
   meshConfig: MeshConfig;
-  meshNetworks?: Json;
+  meshNetworks?: AnyObject;
   istioNamespace: string;
   /** Control plane revision (`default` or undefined: the unsuffixed ConfigMaps). */
   revision?: string;
@@ -61,7 +61,7 @@ export interface Workload {
   namespace: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  podSpec: Json;
+  podSpec: AnyObject;
 }
 
 const EMPTY: readonly Resource[] = [];
@@ -150,14 +150,14 @@ export class AnalysisContext {
         namespace: svc.namespace,
         resource: svc,
         exportTo: resolveExport(exportTo, svc.namespace),
-        ports: asArray(svc.spec.ports).map((p: Json) => ({ number: Number(p.port), name: String(p.name ?? ''), protocol: String(p.protocol ?? 'TCP'), targetPort: p.targetPort, appProtocol: p.appProtocol })),
-        selector: isObject(svc.spec.selector) ? (svc.spec.selector as Record<string, string>) : undefined,
+        ports: asArray(svc.spec.ports).map((p: AnyObject) => ({ number: Number(p.port), name: String(p.name ?? ''), protocol: String(p.protocol ?? 'TCP'), targetPort: p.targetPort, appProtocol: p.appProtocol })),
+        selector: isAnyObject(svc.spec.selector) ? (svc.spec.selector as Record<string, string>) : undefined,
       });
     }
     for (const se of this.all('ServiceEntry')) {
       const exportTo = resolveExport(Array.isArray(se.spec.exportTo) ? exportSet(se.spec.exportTo) : meshDefault, se.namespace);
-      const ports = asArray(se.spec.ports).map((p: Json) => ({ number: Number(p.number), name: String(p.name ?? ''), protocol: String(p.protocol ?? ''), targetPort: p.targetPort }));
-      const selector = isObject(se.spec.workloadSelector?.labels) ? se.spec.workloadSelector.labels : undefined;
+      const ports = asArray(se.spec.ports).map((p: AnyObject) => ({ number: Number(p.number), name: String(p.name ?? ''), protocol: String(p.protocol ?? ''), targetPort: p.targetPort }));
+      const selector = isAnyObject(se.spec.workloadSelector?.labels) ? se.spec.workloadSelector.labels : undefined;
       for (const host of asArray<string>(se.spec.hosts)) {
         if (typeof host === 'string') add({ host: host.toLowerCase(), namespace: se.namespace, resource: se, exportTo, ports, selector });
       }
@@ -240,8 +240,8 @@ export class AnalysisContext {
           yield { resource: r, namespace: r.namespace, labels: stringRecord(r.spec.labels), annotations: {}, podSpec: {} };
         } else {
           const tpl = kind === 'CronJob' ? r.spec.jobTemplate?.spec?.template : r.spec.template;
-          if (!isObject(tpl)) continue;
-          yield { resource: r, namespace: r.namespace, labels: stringRecord(tpl.metadata?.labels), annotations: stringRecord(tpl.metadata?.annotations), podSpec: isObject(tpl.spec) ? tpl.spec : {} };
+          if (!isAnyObject(tpl)) continue;
+          yield { resource: r, namespace: r.namespace, labels: stringRecord(tpl.metadata?.labels), annotations: stringRecord(tpl.metadata?.annotations), podSpec: isAnyObject(tpl.spec) ? tpl.spec : {} };
         }
       }
     }
@@ -294,7 +294,7 @@ export class AnalysisContext {
       const idx = new Map<string, Resource[]>();
       for (const s of this.all('Service')) {
         const sel = s.spec.selector;
-        if (!isObject(sel)) continue;
+        if (!isAnyObject(sel)) continue;
         const first = Object.entries(sel).sort(([a], [b]) => a.localeCompare(b))[0];
         if (first) push(idx, `${s.namespace}|${first[0]}=${String(first[1])}`, s);
       }
@@ -303,7 +303,7 @@ export class AnalysisContext {
     const out: Resource[] = [];
     for (const [k, v] of Object.entries(w.labels)) {
       for (const s of this.serviceSelectorIndex.get(`${w.namespace}|${k}=${v}`) ?? []) {
-        if (Object.entries(s.spec.selector as Json).every(([sk, sv]) => w.labels[sk] === String(sv))) out.push(s);
+        if (Object.entries(s.spec.selector as AnyObject).every(([sk, sv]) => w.labels[sk] === String(sv))) out.push(s);
       }
     }
     return out;
@@ -317,7 +317,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 function stringRecord(v: unknown): Record<string, string> {
-  if (!isObject(v)) return {};
+  if (!isAnyObject(v)) return {};
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(v)) out[k] = String(val);
   return out;

@@ -5,8 +5,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { DataError, UserError } from '../core/errors.js';
-import { parseYamlDocuments, readInput } from '../core/yaml-docs.js';
-import { identity, isObject, makeResource, friendlyName, type Resource } from './resource.js';
+import { parseYamlDocuments, readInput } from '../yaml/documents.js';
+import { isObject } from '../core/json.js';
+import { identity, makeResource, friendlyName, type Resource } from './resource.js';
 
 export const EXTENSIONS = ['.json', '.yaml', '.yml'];
 

@@ -2,7 +2,16 @@
  * One Kubernetes or Istio object under analysis: its identity (kind, namespace, name) and
  * where it came from (file and line, or the cluster), so every message can point there.
  */
-export type Json = Record<string, any>;
+import { isObject, stringMap } from '../core/json.js';
+
+/**
+ * An object as read, loosely typed so each analyzer reads its kind's fields directly (the
+ * JSON type and helpers are core/json's; per-kind types would replace this `any`).
+ */
+export type AnyObject = Record<string, any>;
+
+/** core/json's isObject, for code that then reads the object loosely. */
+export const isAnyObject: (value: unknown) => value is AnyObject = isObject;
 
 export interface Origin {
   /** File name as the user gave it; undefined for cluster objects and built-in defaults. */
@@ -22,10 +31,10 @@ export interface Resource {
   namespace: string;
   name: string;
   /** The whole object as read. */
-  body: Json;
+  body: AnyObject;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  spec: Json;
+  spec: AnyObject;
   origin: Origin;
   /** Line of a field path inside the object (file resources only). */
   lineOf(path: readonly (string | number)[]): number | undefined;
@@ -79,7 +88,7 @@ export function identity(r: Resource): string {
 }
 
 export interface MakeResourceInput {
-  body: Json;
+  body: AnyObject;
   defaultNamespace: string;
   origin: Origin;
   lineOf?: (path: readonly (string | number)[]) => number | undefined;
@@ -103,17 +112,6 @@ export function makeResource({ body, defaultNamespace, origin, lineOf }: MakeRes
     origin,
     lineOf: lineOf ?? (() => undefined),
   };
-}
-
-export function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function stringMap(v: unknown): Record<string, string> {
-  if (!isObject(v)) return {};
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v)) out[k] = val === null || val === undefined ? '' : String(val);
-  return out;
 }
 
 export function asArray<T = any>(v: unknown): T[] {

@@ -5,7 +5,8 @@
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { crdSchemaFor } from '../operator/istio-crds.js';
-import { isObject, type Resource } from './resource.js';
+import { isObject } from '../core/json.js';
+import type { Resource } from './resource.js';
 import { semanticProblems, type SchemaProblem } from './semantic.js';
 
 export type { SchemaProblem };

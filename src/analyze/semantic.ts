@@ -3,7 +3,7 @@
  * host formats, regexes, required combinations. Each returns problems with field paths.
  */
 import { isIP } from 'node:net';
-import { asArray, isObject, type Json, type Resource } from './resource.js';
+import { asArray, isAnyObject, type AnyObject, type Resource } from './resource.js';
 
 /** One problem found in a resource, with the field path it is about (for the line number). */
 export interface SchemaProblem {
@@ -53,11 +53,11 @@ function checkPort(add: Add, value: unknown, path: Path): void {
 }
 
 function stringMatches(add: Add, m: unknown, path: Path): void {
-  if (!isObject(m)) return;
+  if (!isAnyObject(m)) return;
   if (m.regex !== undefined) checkRegex(add, m.regex, [...path, 'regex']);
 }
 
-function virtualService(spec: Json, add: Add): void {
+function virtualService(spec: AnyObject, add: Add): void {
   const hosts = asArray<string>(spec.hosts);
   const delegate = hosts.length === 0;
   hosts.forEach((h, i) => {
@@ -69,10 +69,10 @@ function virtualService(spec: Json, add: Add): void {
   });
   if (!delegate && asArray(spec.http).length + asArray(spec.tcp).length + asArray(spec.tls).length === 0) add(['spec'], 'http, tcp or tls must provide at least one route');
   for (const section of ['http', 'tcp', 'tls'] as const) {
-    asArray<Json>(spec[section]).forEach((route, i) => {
-      if (!isObject(route)) return;
+    asArray<AnyObject>(spec[section]).forEach((route, i) => {
+      if (!isAnyObject(route)) return;
       const base: Path = ['spec', section, i];
-      const dests = asArray<Json>(route.route);
+      const dests = asArray<AnyObject>(route.route);
       if (section === 'http') {
         if (dests.length === 0 && !route.redirect && !route.directResponse && !route.delegate) add(base, 'an http route must have a route, redirect, directResponse or delegate');
         if (dests.length > 0 && route.redirect) add(base, 'an http route may not have both route and redirect');
@@ -80,19 +80,19 @@ function virtualService(spec: Json, add: Add): void {
         checkDuration(add, route.retries?.perTryTimeout, [...base, 'retries', 'perTryTimeout']);
         checkDuration(add, route.fault?.delay?.fixedDelay, [...base, 'fault', 'delay', 'fixedDelay']);
         if (route.retries?.attempts !== undefined && Number(route.retries.attempts) < 0) add([...base, 'retries', 'attempts'], 'retry attempts cannot be negative');
-        asArray<Json>(route.match).forEach((m, j) => {
-          if (!isObject(m)) return;
+        asArray<AnyObject>(route.match).forEach((m, j) => {
+          if (!isAnyObject(m)) return;
           const mp: Path = [...base, 'match', j];
           for (const f of ['uri', 'scheme', 'method', 'authority'] as const) stringMatches(add, m[f], [...mp, f]);
-          for (const f of ['headers', 'queryParams', 'withoutHeaders'] as const) if (isObject(m[f])) for (const [k, v] of Object.entries(m[f])) stringMatches(add, v, [...mp, f, k]);
+          for (const f of ['headers', 'queryParams', 'withoutHeaders'] as const) if (isAnyObject(m[f])) for (const [k, v] of Object.entries(m[f])) stringMatches(add, v, [...mp, f, k]);
           if (m.port !== undefined) checkPort(add, m.port, [...mp, 'port']);
         });
-        if (isObject(route.corsPolicy)) asArray(route.corsPolicy.allowOrigins).forEach((o, j) => stringMatches(add, o, [...base, 'corsPolicy', 'allowOrigins', j]));
+        if (isAnyObject(route.corsPolicy)) asArray(route.corsPolicy.allowOrigins).forEach((o, j) => stringMatches(add, o, [...base, 'corsPolicy', 'allowOrigins', j]));
       } else if (dests.length === 0) add(base, `a ${section} route must have at least one destination`);
       let total = 0;
       dests.forEach((d, j) => {
         const dp: Path = [...base, 'route', j];
-        if (!isObject(d?.destination) || !d.destination.host) add(dp, 'destination.host is required');
+        if (!isAnyObject(d?.destination) || !d.destination.host) add(dp, 'destination.host is required');
         else {
           const p = hostProblem(String(d.destination.host));
           if (p) add([...dp, 'destination', 'host'], p);
@@ -107,39 +107,39 @@ function virtualService(spec: Json, add: Add): void {
   }
 }
 
-function destinationRule(spec: Json, add: Add): void {
+function destinationRule(spec: AnyObject, add: Add): void {
   if (!spec.host) add(['spec'], 'host is required');
   else {
     const p = hostProblem(String(spec.host));
     if (p) add(['spec', 'host'], p);
   }
   const names = new Set<string>();
-  asArray<Json>(spec.subsets).forEach((s, i) => {
+  asArray<AnyObject>(spec.subsets).forEach((s, i) => {
     if (!s?.name) add(['spec', 'subsets', i], 'subset name is required');
     else if (names.has(s.name)) add(['spec', 'subsets', i, 'name'], `duplicate subset name ${JSON.stringify(s.name)}`);
     else names.add(s.name);
-    if (!isObject(s?.labels) || Object.keys(s.labels).length === 0) add(['spec', 'subsets', i], `subset ${JSON.stringify(s?.name ?? i)} has no labels and selects every endpoint of the host`, 'Warning');
+    if (!isAnyObject(s?.labels) || Object.keys(s.labels).length === 0) add(['spec', 'subsets', i], `subset ${JSON.stringify(s?.name ?? i)} has no labels and selects every endpoint of the host`, 'Warning');
   });
-  const policies: [Json, Path][] = [[spec.trafficPolicy, ['spec', 'trafficPolicy']], ...asArray<Json>(spec.subsets).map((s, i): [Json, Path] => [s?.trafficPolicy, ['spec', 'subsets', i, 'trafficPolicy']])];
+  const policies: [AnyObject, Path][] = [[spec.trafficPolicy, ['spec', 'trafficPolicy']], ...asArray<AnyObject>(spec.subsets).map((s, i): [AnyObject, Path] => [s?.trafficPolicy, ['spec', 'subsets', i, 'trafficPolicy']])];
   for (const [tp, path] of policies) {
-    if (!isObject(tp)) continue;
+    if (!isAnyObject(tp)) continue;
     checkDuration(add, tp.connectionPool?.tcp?.connectTimeout, [...path, 'connectionPool', 'tcp', 'connectTimeout']);
     checkDuration(add, tp.connectionPool?.http?.idleTimeout, [...path, 'connectionPool', 'http', 'idleTimeout']);
     checkDuration(add, tp.outlierDetection?.interval, [...path, 'outlierDetection', 'interval']);
     checkDuration(add, tp.outlierDetection?.baseEjectionTime, [...path, 'outlierDetection', 'baseEjectionTime']);
     const mode = tp.tls?.mode;
     if (mode === 'MUTUAL' && !tp.tls.credentialName && (!tp.tls.clientCertificate || !tp.tls.privateKey)) add([...path, 'tls'], 'MUTUAL TLS needs clientCertificate and privateKey, or credentialName');
-    asArray<Json>(tp.portLevelSettings).forEach((pl, i) => checkPort(add, pl?.port?.number, [...path, 'portLevelSettings', i, 'port', 'number']));
+    asArray<AnyObject>(tp.portLevelSettings).forEach((pl, i) => checkPort(add, pl?.port?.number, [...path, 'portLevelSettings', i, 'port', 'number']));
   }
 }
 
-function gateway(spec: Json, add: Add): void {
-  const servers = asArray<Json>(spec.servers);
+function gateway(spec: AnyObject, add: Add): void {
+  const servers = asArray<AnyObject>(spec.servers);
   if (servers.length === 0) add(['spec'], 'gateway must have at least one server');
   const portNames = new Set<string>();
   servers.forEach((s, i) => {
     const base: Path = ['spec', 'servers', i];
-    if (!isObject(s?.port)) add(base, 'server port is required');
+    if (!isAnyObject(s?.port)) add(base, 'server port is required');
     else {
       checkPort(add, s.port.number, [...base, 'port', 'number']);
       if (s.port.name) {
@@ -160,14 +160,14 @@ function gateway(spec: Json, add: Add): void {
     });
     const protocol = String(s?.port?.protocol ?? '').toUpperCase();
     const tls = s?.tls;
-    if (protocol === 'HTTPS' && !isObject(tls)) add(base, 'server must have TLS settings for HTTPS or TLS protocols');
-    if (isObject(tls) && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL' || tls.mode === undefined) && (protocol === 'HTTPS' || (protocol === 'TLS' && tls.mode))) {
+    if (protocol === 'HTTPS' && !isAnyObject(tls)) add(base, 'server must have TLS settings for HTTPS or TLS protocols');
+    if (isAnyObject(tls) && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL' || tls.mode === undefined) && (protocol === 'HTTPS' || (protocol === 'TLS' && tls.mode))) {
       if (!tls.credentialName && !asArray(tls.credentialNames).length && (!tls.serverCertificate || !tls.privateKey)) add([...base, 'tls'], `${tls.mode ?? 'SIMPLE'} TLS requires a credentialName, or serverCertificate and privateKey`);
     }
   });
 }
 
-function serviceEntry(spec: Json, add: Add): void {
+function serviceEntry(spec: AnyObject, add: Add): void {
   const hosts = asArray<string>(spec.hosts);
   if (hosts.length === 0) add(['spec'], 'service entry must have at least one host');
   hosts.forEach((h, i) => {
@@ -183,7 +183,7 @@ function serviceEntry(spec: Json, add: Add): void {
   });
   const numbers = new Set<number>();
   const names = new Set<string>();
-  asArray<Json>(spec.ports).forEach((p, i) => {
+  asArray<AnyObject>(spec.ports).forEach((p, i) => {
     checkPort(add, p?.number, ['spec', 'ports', i, 'number']);
     if (numbers.has(Number(p?.number))) add(['spec', 'ports', i, 'number'], `port number ${p?.number} is not unique`);
     numbers.add(Number(p?.number));
@@ -199,22 +199,22 @@ function serviceEntry(spec: Json, add: Add): void {
   if (spec.endpoints && spec.workloadSelector) add(['spec'], 'only one of endpoints or workloadSelector can be set');
 }
 
-function authorizationPolicy(spec: Json, add: Add): void {
+function authorizationPolicy(spec: AnyObject, add: Add): void {
   const action = spec.action ?? 'ALLOW';
   if (action === 'CUSTOM' && !spec.provider?.name) add(['spec'], 'a CUSTOM action needs a provider');
   if (action !== 'CUSTOM' && spec.provider) add(['spec', 'provider'], `provider is only allowed with action CUSTOM, not ${action}`);
   if (spec.selector && (spec.targetRef || spec.targetRefs)) add(['spec'], 'only one of selector or targetRef(s) can be set');
-  asArray<Json>(spec.rules).forEach((rule, i) => {
-    asArray<Json>(rule?.to).forEach((to, j) => asArray<string>(to?.operation?.ports).forEach((p, k) => checkPort(add, p, ['spec', 'rules', i, 'to', j, 'operation', 'ports', k])));
+  asArray<AnyObject>(spec.rules).forEach((rule, i) => {
+    asArray<AnyObject>(rule?.to).forEach((to, j) => asArray<string>(to?.operation?.ports).forEach((p, k) => checkPort(add, p, ['spec', 'rules', i, 'to', j, 'operation', 'ports', k])));
   });
 }
 
-function peerAuthentication(spec: Json, add: Add): void {
+function peerAuthentication(spec: AnyObject, add: Add): void {
   if (spec.portLevelMtls && !spec.selector) add(['spec', 'portLevelMtls'], 'portLevelMtls requires a workload selector');
 }
 
-function sidecar(spec: Json, add: Add): void {
-  asArray<Json>(spec.egress).forEach((e, i) => {
+function sidecar(spec: AnyObject, add: Add): void {
+  asArray<AnyObject>(spec.egress).forEach((e, i) => {
     const hosts = asArray<string>(e?.hosts);
     if (hosts.length === 0) add(['spec', 'egress', i], 'egress listener must have at least one host');
     hosts.forEach((h, j) => {
@@ -231,7 +231,7 @@ function sidecar(spec: Json, add: Add): void {
   });
 }
 
-const RULES: Record<string, (spec: Json, add: Add) => void> = {
+const RULES: Record<string, (spec: AnyObject, add: Add) => void> = {
   VirtualService: virtualService,
   DestinationRule: destinationRule,
   Gateway: gateway,

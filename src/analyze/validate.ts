@@ -3,7 +3,8 @@
  * port-naming errors and Deployment telemetry-label advisories (istioctl.md §2.9).
  */
 import { loadFiles } from './files.js';
-import { isObject, type Json, type Resource } from './resource.js';
+import { isObject } from '../core/json.js';
+import type { AnyObject, Resource } from './resource.js';
 import { ISTIO_GROUPS, validateResource, dotted } from './schema.js';
 import { servicePortProtocol } from './analyzers/services.js';
 import { asArray } from './resource.js';
@@ -36,7 +37,7 @@ const NAMING_DOCS = 'See https://istio.io/latest/docs/ops/deployment/application
 
 function serviceProblems(r: Resource): { message: string; path: (string | number)[] }[] {
   const out: { message: string; path: (string | number)[] }[] = [];
-  asArray<Json>(r.spec.ports).forEach((p, i) => {
+  asArray<AnyObject>(r.spec.ports).forEach((p, i) => {
     if (String(p?.protocol ?? 'TCP').toUpperCase() === 'UDP') return;
     if (servicePortProtocol(p)) return;
     if (p?.appProtocol) out.push({ message: `port ${p.port} appProtocol ${JSON.stringify(p.appProtocol)} doesn't follow Istio protocol selection. ${NAMING_DOCS}`, path: ['spec', 'ports', i, 'appProtocol'] });

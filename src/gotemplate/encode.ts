@@ -2,6 +2,8 @@
  * Go's encoding/json Marshal (map keys sorted, HTML-safe escaping, Go number forms) and
  * sigs.k8s.io/yaml Marshal (JSON first, then go-yaml v2 block style), as Sprig's and Istio's
  * toJson/toYaml produce them.
+ * marshalYAML is deliberately not src/yaml/'s writer: it is go-yaml's dialect (single quotes,
+ * Go float forms, its own block-scalar rules) that templates must reproduce byte for byte.
  */
 import { formatFloatG } from './format.js';
 import { GoFloat, asStruct, isStruct, mapGet, sortedKeys } from './values.js';

@@ -2,7 +2,7 @@
  * Validation of the injection annotations (injection.md §3): a bad value stops injection of
  * the workload with `invalid value '<v>' for annotation '<k>': <why>`.
  */
-import { parse } from 'yaml';
+import { parseYaml } from '../yaml/values.js';
 import { isQuantity } from './quantity.js';
 
 type Check = (value: string) => string | undefined;
@@ -56,7 +56,7 @@ const quantity: Check = (v) => (isQuantity(v) ? undefined : 'must be a Kubernete
 const interception: Check = (v) => (['REDIRECT', 'TPROXY', 'NONE'].includes(v) ? undefined : 'must be one of REDIRECT, TPROXY, NONE');
 const proxyConfig: Check = (v) => {
   try {
-    const parsed: unknown = parse(v);
+    const parsed: unknown = parseYaml(v);
     if (parsed === null || parsed === undefined) return undefined;
     return typeof parsed === 'object' && !Array.isArray(parsed) ? undefined : 'must be a ProxyConfig object in YAML or JSON';
   } catch (err) {

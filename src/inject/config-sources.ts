@@ -7,15 +7,14 @@
  * included), so it is a complete source by itself. Parts no file gives come from the cluster;
  * with no cluster configured or reachable, from the built-in default profile (said on stderr).
  */
-import { parse } from 'yaml';
 import { DataError, UserError } from '../core/errors.js';
-import { readInput } from '../core/yaml-docs.js';
 import { ClusterUnreachable, type ClusterConfigReader } from './cluster-source.js';
 import { nativeSidecarsFromEnv, withMeshDefaults, type InjectionConfig } from './config.js';
 import { defaultInjectionValues } from './default-values.js';
 import { buildInjectorConfig } from '../injection-templates/injector-config.js';
-import type { JsonObject } from './smp.js';
-import { isObject } from './smp.js';
+import { isObject, type JsonObject } from '../core/json.js';
+import { readInput } from '../yaml/documents.js';
+import { parseYaml } from '../yaml/values.js';
 
 export interface InjectionConfigOptions {
   injectConfigFile?: string;
@@ -161,7 +160,7 @@ async function readClusterConfigMaps(
 function parseObject(text: string, what: string): JsonObject {
   let value: unknown;
   try {
-    value = parse(text);
+    value = parseYaml(text);
   } catch (err) {
     throw new DataError(`${what}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -174,7 +173,7 @@ function parseObject(text: string, what: string): JsonObject {
 export function parseInjectorConfig(text: string, name: string): Pick<InjectionConfig, 'templates' | 'defaultTemplates' | 'aliases'> {
   let parsed: unknown;
   try {
-    parsed = parse(text);
+    parsed = parseYaml(text);
   } catch {
     parsed = undefined; // not YAML: a bare Go template
   }

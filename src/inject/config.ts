@@ -3,8 +3,7 @@
  * native-sidecar mode (injection.md §5.3). Sources (files, an IstioOperator, the built-in
  * default, later the cluster's ConfigMaps) all produce this one shape.
  */
-import type { JsonObject } from './smp.js';
-import { isObject } from './smp.js';
+import { clone, withDefaults, type JsonObject } from '../core/json.js';
 
 export interface InjectionConfig {
   /** Template name → Go template text. */
@@ -48,16 +47,7 @@ export const MESH_DEFAULTS: Readonly<JsonObject> = {
 
 /** Mesh config with defaults under it, merged field by field like a proto merge. */
 export function withMeshDefaults(mesh: JsonObject | undefined): JsonObject {
-  return deepMerge(structuredClone(MESH_DEFAULTS) as JsonObject, mesh ?? {});
-}
-
-export function deepMerge(base: JsonObject, over: JsonObject): JsonObject {
-  const out: JsonObject = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === null || v === undefined) continue;
-    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as JsonObject, v) : v;
-  }
-  return out;
+  return withDefaults(clone(MESH_DEFAULTS as JsonObject), mesh ?? {});
 }
 
 /** `ENABLE_NATIVE_SIDECARS`: only an explicit `true` selects native sidecars offline. */

@@ -5,18 +5,16 @@
  * leaves half an output behind. Plain documents (no comments, library-style formatting) skip
  * the yaml Document model with byte-identical output (injectPlainChunk).
  */
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DataError, UserError } from '../core/errors.js';
 import type { InjectionConfig } from './config.js';
 import { InjectionError, injectPod } from './pod-inject.js';
 import { podShapeError } from './pod-shape.js';
-import type { Json, JsonObject } from './smp.js';
-import { isObject } from './smp.js';
-import { stringMap } from './template-data.js';
 import { locatePods, type PodLocation } from './workloads.js';
-import { orderLike, syncNode } from './yaml-sync.js';
-import { emitYaml } from './fast-emit.js';
-import { parseSimpleYaml } from './fast-yaml.js';
+import { getPath, isObject, setPath, stringMap, type Json, type JsonObject } from '../core/json.js';
+import { parseDocumentText, splitDocuments, type DocumentText } from '../yaml/documents.js';
+import { parseFastYaml } from '../yaml/fast-parse.js';
+import { emitYaml } from '../yaml/fast-stringify.js';
+import { orderLike, writeAt } from '../yaml/sync.js';
 
 export interface KubeInjectResult {
   output: string;
@@ -33,14 +31,6 @@ export interface KubeInjectOptions {
 }
 
 const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
-const SEPARATOR = /^---(?:[ \t]+(?:#.*)?)?$/;
-
-interface Chunk {
-  text: string;
-  /** 1-based line of the chunk's first line in the input. */
-  line: number;
-}
-
 export function kubeInject(text: string, file: string, config: InjectionConfig, options: KubeInjectOptions = {}): KubeInjectResult {
   if (text.includes('\u0000')) throw new DataError(`${file}: binary data is not YAML`, { hint: 'Pass Kubernetes resources as YAML text.' });
   if (text.trim() === '') throw new DataError(`${file}: no input: the file is empty`, { hint: 'Pass a file (or stdin) holding Kubernetes resources.' });
@@ -58,44 +48,12 @@ export function kubeInject(text: string, file: string, config: InjectionConfig, 
   return { output: parts.join(''), warnings, injected, fastPath };
 }
 
-export function splitDocuments(text: string, file: string): Chunk[] {
-  const lines = text.split('\n');
-  const chunks: Chunk[] = [];
-  let start = 0;
-  const flush = (end: number) => {
-    if (end > start) {
-      const body = lines.slice(start, end).join('\n');
-      if (body.trim() !== '' || end - start > 1) chunks.push({ text: body, line: start + 1 });
-    }
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, '');
-    if (!line.startsWith('---')) continue;
-    if (!SEPARATOR.test(line)) {
-      throw new DataError(`${file}:${i + 1}: unexpected content after the document separator '---'`, { hint: 'Put the document on the line after ---.' });
-    }
-    flush(i);
-    start = i + 1;
-  }
-  flush(lines.length);
-  // Blank-only chunks (e.g. the newline after a trailing ---) carry nothing.
-  return chunks.filter((c) => c.text.trim() !== '' || c.text.includes('#'));
-}
-
-function processChunk(chunk: Chunk, index: number, file: string, config: InjectionConfig, warnings: string[], tryFast: boolean): { text: string; injected: number; fast?: boolean } {
+function processChunk(chunk: DocumentText, index: number, file: string, config: InjectionConfig, warnings: string[], tryFast: boolean): { text: string; injected: number; fast?: boolean } {
   if (isCommentsOnly(chunk.text)) return { text: chunk.text, injected: 0 };
   const where = `${file}: document ${index + 1} (line ${chunk.line})`;
   const fast = tryFast ? injectPlainChunk(chunk, where, config, warnings) : undefined;
   if (fast) return { ...fast, fast: true };
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(chunk.text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const error = doc.errors[0];
-  if (error) {
-    const pos = lineCounter.linePos(error.pos[0]);
-    throw new DataError(`${file}:${chunk.line + pos.line - 1}:${pos.col}: malformed YAML in document ${index + 1}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
-      hint: 'Fix the YAML syntax at that position; nothing was written.',
-    });
-  }
+  const doc = parseDocumentText(chunk, file, index);
   const value: unknown = doc.toJS({ maxAliasCount: 10_000 });
   if (!isObject(value)) return { text: chunk.text, injected: 0 };
   const pods = podsOf(value, where);
@@ -117,14 +75,14 @@ function processChunk(chunk: Chunk, index: number, file: string, config: Injecti
  * Document model adds nothing, and plain values written by emitYaml give the same bytes as
  * the Document path (test/inject/fast-path.test.ts compares both). Undefined: use that path.
  */
-function injectPlainChunk(chunk: Chunk, where: string, config: InjectionConfig, warnings: string[]): { text: string; injected: number } | undefined {
+function injectPlainChunk(chunk: DocumentText, where: string, config: InjectionConfig, warnings: string[]): { text: string; injected: number } | undefined {
   if (chunk.text.includes('#') || chunk.text.includes('\r')) return undefined;
-  const value = parseSimpleYaml(chunk.text);
+  const value = parseFastYaml(chunk.text);
   if (!isObject(value)) return undefined;
   const pods = podsOf(value, where);
   if (pods.length === 0) return { text: chunk.text, injected: 0 };
   const indentSeq = indentsSequences(chunk.text);
-  if (emitYaml(value, indentSeq) !== (chunk.text.endsWith('\n') ? chunk.text : `${chunk.text}\n`)) return undefined;
+  if (emitYaml(value, { indentSeq }) !== (chunk.text.endsWith('\n') ? chunk.text : `${chunk.text}\n`)) return undefined;
   const local: string[] = [];
   const results: [PodLocation, { metadata: JsonObject; spec: JsonObject }][] = [];
   for (const pod of pods) {
@@ -137,7 +95,7 @@ function injectPlainChunk(chunk: Chunk, where: string, config: InjectionConfig, 
       setPath(value, pod.metadataPath, orderLike(getPath(value, pod.metadataPath) as Json, result.metadata));
       setPath(value, pod.specPath, orderLike(getPath(value, pod.specPath) as Json, result.spec));
     }
-    const out = emitYaml(value, indentSeq);
+    const out = emitYaml(value, { indentSeq });
     if (out === undefined) return undefined;
     text = out;
   }
@@ -183,30 +141,6 @@ function injectionRequested(metadata: JsonObject): boolean {
   const choice = (labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'] ?? '').toLowerCase();
   if (IGNORED_NAMESPACES.has(String(metadata.namespace ?? ''))) return false;
   return choice !== 'false';
-}
-
-function writeAt(doc: Document, path: (string | number)[], value: JsonObject): void {
-  const existing = doc.getIn(path, true);
-  if (existing === undefined) doc.setIn(path, doc.createNode(value));
-  else {
-    const node = syncNode(doc, existing, value);
-    if (node !== existing) doc.setIn(path, node);
-  }
-}
-
-function setPath(root: JsonObject, path: (string | number)[], value: Json): void {
-  let cur: Record<string | number, unknown> = root;
-  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
-  cur[path[path.length - 1]!] = value;
-}
-
-function getPath(root: unknown, path: (string | number)[]): unknown {
-  let cur = root;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[key];
-  }
-  return cur;
 }
 
 /** Follow the document's own list style: `- item` under its key, or indented by two. */

@@ -4,16 +4,16 @@
  * cluster/network env, Prometheus merge, secure metrics port, probe rewrite, status annotation,
  * container order. Works on plain JSON; the caller writes the result back into its document.
  */
-import { parse } from 'yaml';
 import { parseTemplate, type Template } from '../gotemplate/index.js';
 import { findInvalidAnnotation, parseGoBool } from './annotations.js';
-import { deepMerge, type InjectionConfig } from './config.js';
-import { parseSimpleYaml } from './fast-yaml.js';
+import type { InjectionConfig } from './config.js';
 import { mergePrometheus } from './prometheus.js';
 import { proberEnvValue, rewriteAppProbes } from './probes.js';
 import { canonicalQuantity } from './quantity.js';
-import { cloneJson, dropEmpty, isObject, strategicMerge, type Json, type JsonObject } from './smp.js';
-import { buildTemplateData, dataShapeFuncs, stringMap } from './template-data.js';
+import { dropEmpty, strategicMerge } from './smp.js';
+import { buildTemplateData, dataShapeFuncs } from './template-data.js';
+import { clone, isObject, stringMap, withDefaults, type Json, type JsonObject } from '../core/json.js';
+import { parseYaml } from '../yaml/values.js';
 
 export interface PodToInject {
   typeMeta: { apiVersion: string; kind: string };
@@ -43,12 +43,12 @@ export function injectPod(config: InjectionConfig, input: PodToInject): { metada
   if (invalid) throw new InjectionError(invalid);
 
   const meshProxy = isObject(config.meshConfig.defaultConfig) ? config.meshConfig.defaultConfig : {};
-  const proxyConfig = annotations['proxy.istio.io/config'] ? deepMerge(meshProxy, (parse(annotations['proxy.istio.io/config']) ?? {}) as JsonObject) : meshProxy;
+  const proxyConfig = annotations['proxy.istio.io/config'] ? withDefaults(meshProxy, (parseYaml(annotations['proxy.istio.io/config']) ?? {}) as JsonObject) : meshProxy;
 
   const previous = readStatus(annotations[STATUS]);
   const previousProxyEnv = envOf(findContainer(input.spec, PROXY));
   const overridesAnnotation = readOverrides(annotations[OVERRIDES]);
-  const baseSpec = previous ? stripInjected(input.spec, previous, overridesAnnotation) : cloneJson(input.spec);
+  const baseSpec = previous ? stripInjected(input.spec, previous, overridesAnnotation) : clone(input.spec);
 
   const nativeAnnotation = annotations['sidecar.istio.io/nativeSidecar'];
   const native = nativeAnnotation === 'true' ? true : nativeAnnotation === 'false' ? false : config.nativeSidecars;
@@ -68,7 +68,7 @@ export function injectPod(config: InjectionConfig, input: PodToInject): { metada
     proxyGID,
   });
 
-  let pod: JsonObject = { metadata: cloneJson(input.metadata), spec: baseSpec };
+  let pod: JsonObject = { metadata: clone(input.metadata), spec: baseSpec };
   const injected = { initContainers: [] as string[], containers: [] as string[], volumes: [] as string[], imagePullSecrets: [] as string[] };
   for (const name of templateNames(config, annotations)) {
     const rendered = renderTemplate(config, name, data);
@@ -164,9 +164,9 @@ function renderTemplate(config: InjectionConfig, name: string, data: unknown): J
   } catch (err) {
     throw new InjectionError(`failed to render template "${name}": ${(err as Error).message}`);
   }
-  let parsed: unknown = parseSimpleYaml(output);
-  if (parsed === undefined) try {
-    parsed = parse(output);
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(output);
   } catch (err) {
     throw new InjectionError(`template "${name}" did not produce valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -232,11 +232,11 @@ function readOverrides(text: string | undefined): { containers: JsonObject[]; in
 
 /** The pod as the user wrote it: previously injected containers out, their customisations back in. */
 function stripInjected(spec: JsonObject, status: InjectionStatus, overrides: { containers: JsonObject[]; initContainers: JsonObject[] }): JsonObject {
-  const out = cloneJson(spec);
+  const out = clone(spec);
   for (const field of ['containers', 'initContainers'] as const) {
     const injected = new Set([...(status.containers ?? []), ...(status.initContainers ?? [])]);
     const kept = listOf(out[field]).filter((c) => !injected.has(String(c.name)));
-    const restored = [...kept, ...cloneJson(overrides[field])];
+    const restored = [...kept, ...clone(overrides[field])];
     if (restored.length > 0) out[field] = restored;
     else delete out[field];
   }

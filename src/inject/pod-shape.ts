@@ -3,8 +3,7 @@
  * fields have the wrong JSON type is refused with one message naming the field, instead of
  * surfacing later as a confusing template error.
  */
-import type { JsonObject } from './smp.js';
-import { isObject } from './smp.js';
+import { type JsonObject, isObject } from '../core/json.js';
 
 const LIST_OF_OBJECTS = ['containers', 'initContainers', 'volumes', 'imagePullSecrets', 'ephemeralContainers'];
 const CONTAINER_LISTS = ['ports', 'env', 'volumeMounts'];

@@ -3,8 +3,7 @@
  * agent's status port, and the originals go into ISTIO_KUBE_APP_PROBERS so the agent can run
  * them from inside the pod's network namespace.
  */
-import type { Json, JsonObject } from './smp.js';
-import { isObject } from './smp.js';
+import { type Json, type JsonObject, isObject } from '../core/json.js';
 
 const PROBES: [string, string][] = [['readinessProbe', 'app-health/%s/readyz'], ['livenessProbe', 'app-health/%s/livez'], ['startupProbe', 'app-health/%s/startupz']];
 const HOOKS: [string, string][] = [['preStop', 'app-lifecycle/%s/prestopz'], ['postStart', 'app-lifecycle/%s/poststartz']];

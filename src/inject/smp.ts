@@ -4,8 +4,7 @@
  * by item (patch items first, in patch order, then the original's remaining items); other
  * lists and scalars are replaced; maps merge recursively.
  */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+import { isObject, type Json, type JsonObject } from '../core/json.js';
 
 /** Merge keys of list fields, by the field's name and the name of the object holding it. */
 const MERGE_KEYS: Record<string, string> = {
@@ -21,35 +20,6 @@ const MERGE_KEYS: Record<string, string> = {
   hostAliases: 'ip',
   resourceClaims: 'name',
 };
-
-export function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/**
- * A deep copy of parsed YAML, several times faster than structuredClone on pod-sized values.
- * An object reached twice (a YAML alias) is copied once and stays shared, as structuredClone does.
- */
-export function cloneJson<T extends Json | undefined>(value: T, seen: Map<object, Json> = new Map()): T {
-  if (value === null || typeof value !== 'object') return value;
-  const done = seen.get(value);
-  if (done !== undefined) return done as T;
-  if (Array.isArray(value)) {
-    const out: Json[] = [];
-    seen.set(value, out);
-    for (const item of value) out.push(cloneJson(item, seen));
-    return out as T;
-  }
-  const out: JsonObject = {};
-  seen.set(value, out);
-  for (const key of Object.keys(value)) {
-    const child = cloneJson((value as JsonObject)[key], seen);
-    // a `__proto__` key is data here; plain assignment would set the prototype instead
-    if (key === '__proto__') Object.defineProperty(out, key, { value: child, enumerable: true, writable: true, configurable: true });
-    else out[key] = child;
-  }
-  return out as T;
-}
 
 export function strategicMerge(original: JsonObject, patch: JsonObject): JsonObject {
   const out: JsonObject = { ...original };

@@ -5,8 +5,7 @@
 import { asStringMap, type FuncMap } from '../gotemplate/index.js';
 import { PROXY_CONFIG_DEFAULTS, type InjectionConfig } from './config.js';
 import { goView, unwrapGoView } from './go-view.js';
-import type { JsonObject } from './smp.js';
-import { isObject } from './smp.js';
+import { isObject, stringMap, type JsonObject } from '../core/json.js';
 
 export interface PodContext {
   typeMeta: { apiVersion: string; kind: string };
@@ -88,12 +87,6 @@ function meshView(mesh: JsonObject): Record<string, unknown> {
     EnablePrometheusMerge: { GetValue: mesh.enablePrometheusMerge !== false },
     DefaultConfig: proxyConfigView(isObject(mesh.defaultConfig) ? mesh.defaultConfig : {}),
   };
-}
-
-export function stringMap(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isObject(value)) for (const [k, v] of Object.entries(value)) out[k] = v === null ? '' : String(v);
-  return out;
 }
 
 /** Go field order of corev1.ContainerPort, which istiod's structToJSON follows. */

@@ -2,8 +2,7 @@
  * Where each workload kind keeps its pod (injection.md §5.1) and who "owns" the pod for
  * ISTIO_META_OWNER / ISTIO_META_WORKLOAD_NAME. Kinds are matched by kind only, any apiVersion.
  */
-import type { JsonObject } from './smp.js';
-import { isObject } from './smp.js';
+import { type JsonObject, isObject } from '../core/json.js';
 
 export type Path = (string | number)[];
 

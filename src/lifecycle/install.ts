@@ -7,7 +7,8 @@
  */
 import { SilentExit, UserError } from '../core/errors.js';
 import { effectiveOverrides } from '../operator/resolve.js';
-import type { IstioOperator, JsonObject } from '../operator/types.js';
+import { isObject, type JsonObject } from '../core/json.js';
+import type { IstioOperator } from '../operator/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import { describeObject, mapLimit, type KubeObject } from '../kube/resources.js';
 import { ISTIO_VERSION } from '../version/build-info.js';
@@ -264,7 +265,7 @@ function flatten(obj: JsonObject, prefix = ''): [string, string][] {
   const out: [string, string][] = [];
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object' && !Array.isArray(v)) out.push(...flatten(v as JsonObject, key));
+    if (isObject(v)) out.push(...flatten(v, key));
     else out.push([key, JSON.stringify(v)]);
   }
   return out;

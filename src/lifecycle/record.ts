@@ -3,11 +3,11 @@
  * the merged IstioOperator and the list of installed objects, so verify-install, uninstall
  * and the next install's prune work without the original flags.
  */
-import { parse, stringify } from 'yaml';
 import { UserError } from '../core/errors.js';
 import type { IstioOperator } from '../operator/types.js';
 import type { KubeObject, Resources } from '../kube/resources.js';
 import { ISTIO_VERSION, VERSION } from '../version/build-info.js';
+import { parseYaml, stringifyYaml } from '../yaml/values.js';
 import { LABEL_REV } from './labels.js';
 import { objectId } from './plan.js';
 
@@ -57,7 +57,7 @@ export function recordToConfigMap(rec: InstallRecord): KubeObject {
       sailctlVersion: rec.sailctlVersion,
       installedAt: rec.installedAt,
       status: rec.status,
-      'istio-operator.yaml': stringify(rec.iop, { lineWidth: 0 }),
+      'istio-operator.yaml': stringifyYaml(rec.iop),
       'objects.json': JSON.stringify(rec.objects),
     },
   };
@@ -75,7 +75,7 @@ export function recordFromConfigMap(cm: KubeObject): InstallRecord {
       sailctlVersion: data.sailctlVersion ?? '',
       installedAt: data.installedAt ?? '',
       status: data.status === 'installing' ? 'installing' : 'complete',
-      iop: parse(data['istio-operator.yaml'] ?? '{}') as IstioOperator,
+      iop: parseYaml(data['istio-operator.yaml'] ?? '{}') as IstioOperator,
       objects: JSON.parse(data['objects.json'] ?? '[]') as RecordedObject[],
     };
   } catch (err) {

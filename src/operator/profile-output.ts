@@ -4,12 +4,12 @@
  * Keys are sorted, as istioctl's marshaller does, so output is stable.
  */
 import { existsSync, statSync } from 'node:fs';
-import { stringify } from 'yaml';
 import { UserError } from '../core/errors.js';
-import { isPlainObject } from './merge.js';
+import { isObject, type Json, type JsonObject } from '../core/json.js';
+import { stringifyYaml } from '../yaml/values.js';
 import { resolveIstioOperator } from './resolve.js';
 import { formatPath, parsePath } from './set-path.js';
-import { IOP_API_VERSION, IOP_KIND, type JsonObject, type JsonValue } from './types.js';
+import { IOP_API_VERSION, IOP_KIND } from './types.js';
 
 export type DumpFormat = 'yaml' | 'json' | 'flags';
 
@@ -41,7 +41,7 @@ export async function dumpProfile(input: DumpInput): Promise<DumpResult> {
   });
   const spec = sortKeys(iop.spec as unknown as JsonObject) as JsonObject;
   let prefix: string[] = [];
-  let data: JsonValue = spec;
+  let data: Json = spec;
   if (input.configPath) {
     const path = parsePath(input.configPath);
     prefix = path.slice(1).map((s) => (s.kind === 'key' ? s.key : ''));
@@ -51,15 +51,15 @@ export async function dumpProfile(input: DumpInput): Promise<DumpResult> {
     data = getPath(spec, prefix, input.configPath);
   }
   if (input.format === 'flags') return { text: toFlags(data, prefix), warnings };
-  const doc: JsonValue = input.configPath ? data : { apiVersion: IOP_API_VERSION, kind: IOP_KIND, spec };
-  const text = input.format === 'json' ? JSON.stringify(doc, null, 4) + '\n' : stringify(doc, { lineWidth: 0 });
+  const doc: Json = input.configPath ? data : { apiVersion: IOP_API_VERSION, kind: IOP_KIND, spec };
+  const text = input.format === 'json' ? JSON.stringify(doc, null, 4) + '\n' : stringifyYaml(doc);
   return { text, warnings };
 }
 
-function getPath(spec: JsonObject, keys: string[], raw: string): JsonValue {
-  let cur: JsonValue = spec;
+function getPath(spec: JsonObject, keys: string[], raw: string): Json {
+  let cur: Json = spec;
   for (const key of keys) {
-    if (!isPlainObject(cur) || !(key in cur)) {
+    if (!isObject(cur) || !(key in cur)) {
       throw new UserError(`--config-path ${raw}: no such path in the resolved IstioOperator`, { hint: 'Run sailctl profile dump without -p to see the available paths.' });
     }
     cur = cur[key]!;
@@ -68,13 +68,13 @@ function getPath(spec: JsonObject, keys: string[], raw: string): JsonValue {
 }
 
 /** `path=value` lines, sorted; strings quoted, list elements as path[i], dots in keys escaped. */
-export function toFlags(data: JsonValue, prefix: string[] = []): string {
+export function toFlags(data: Json, prefix: string[] = []): string {
   const lines: string[] = [];
-  const walk = (v: JsonValue, path: string): void => {
+  const walk = (v: Json, path: string): void => {
     if (Array.isArray(v)) {
       if (v.length === 0) lines.push(`${path}=[]`);
       v.forEach((el, i) => walk(el, `${path}[${i}]`));
-    } else if (isPlainObject(v)) {
+    } else if (isObject(v)) {
       const keys = Object.keys(v);
       if (keys.length === 0 && path !== '') lines.push(`${path}={}`);
       for (const k of keys) walk(v[k]!, path === '' ? escapeKey(k) : `${path}.${escapeKey(k)}`);
@@ -91,9 +91,9 @@ function escapeKey(key: string): string {
   return key.replaceAll('.', '\\.');
 }
 
-export function sortKeys(v: JsonValue): JsonValue {
+export function sortKeys(v: Json): Json {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (isPlainObject(v)) {
+  if (isObject(v)) {
     const out: JsonObject = {};
     for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]!);
     return out;

@@ -5,12 +5,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, UserError } from '../core/errors.js';
-import { parseYamlDocuments, type SourceDoc } from '../core/yaml-docs.js';
-import { parseBlockYaml } from './block-yaml.js';
-import { isPlainObject } from './merge.js';
+import { isObject, type JsonObject } from '../core/json.js';
+import { parseYamlDocuments, type SourceDoc } from '../yaml/documents.js';
+import { parseFastYaml } from '../yaml/fast-parse.js';
 import { packageRoot } from '../core/package-root.js';
-import { keyLine } from './source-lines.js';
-import { IOP_API_VERSION, IOP_KIND, type JsonObject } from './types.js';
+import { IOP_API_VERSION, IOP_KIND } from './types.js';
 
 export interface LoadedProfile {
   name: string;
@@ -18,8 +17,6 @@ export interface LoadedProfile {
   /** The whole IstioOperator object of the profile file. */
   iop: JsonObject;
   doc: SourceDoc;
-  /** The file's text (for locating keys in error messages). */
-  text: string;
 }
 
 const TOP_LEVEL_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
@@ -55,34 +52,33 @@ export function loadProfile(name: string, manifestsDir?: string): LoadedProfile 
   const text = readFileSync(file, 'utf8');
   // Plain profile files take the fast reader; the positioned parse (for error locations) only
   // happens if something asks for `doc`. Anything unusual goes the full way at once.
-  const fast = parseBlockYaml(text);
+  const fast = parseFastYaml(text);
   if (isPlainIstioOperator(fast)) {
     let doc: SourceDoc | undefined;
     return {
       name,
       file,
       iop: fast,
-      text,
       get doc() {
         return (doc ??= profileDoc(text, file));
       },
     };
   }
   const doc = profileDoc(text, file);
-  return { name, file, iop: doc.value as JsonObject, doc, text };
+  return { name, file, iop: doc.value as JsonObject, doc };
 }
 
 function profileDoc(text: string, file: string): SourceDoc {
-  const doc = requireIstioOperator(parseYamlDocuments(text, file), file, text);
+  const doc = requireIstioOperator(parseYamlDocuments(text, file), file);
   if (!doc) throw new DataError(`${file}: the profile file is empty`, { hint: 'A profile file holds one IstioOperator.' });
   return doc;
 }
 
 /** What requireIstioOperator accepts, checked on a plain value (no positions needed). */
 function isPlainIstioOperator(v: unknown): v is JsonObject {
-  if (!isPlainObject(v) || v.kind !== IOP_KIND || (v.apiVersion !== undefined && v.apiVersion !== IOP_API_VERSION)) return false;
+  if (!isObject(v) || v.kind !== IOP_KIND || (v.apiVersion !== undefined && v.apiVersion !== IOP_API_VERSION)) return false;
   if (!Object.keys(v).every((k) => TOP_LEVEL_KEYS.includes(k))) return false;
-  return v.spec === undefined || v.spec === null || isPlainObject(v.spec);
+  return v.spec === undefined || v.spec === null || isObject(v.spec);
 }
 
 /**
@@ -90,11 +86,11 @@ function isPlainIstioOperator(v: unknown): v is JsonObject {
  * install.istio.io/v1alpha1 IstioOperator, and there may be only one.
  * Returns undefined for a file without documents.
  */
-export function requireIstioOperator(docs: SourceDoc[], file: string, text?: string): SourceDoc | undefined {
-  const lineOfKey = (doc: SourceDoc, path: string[]) => (text === undefined ? doc.lineOf(path) : keyLine(doc, text, path)) ?? doc.line;
+export function requireIstioOperator(docs: SourceDoc[], file: string): SourceDoc | undefined {
+  const lineOfKey = (doc: SourceDoc, path: string[]) => doc.keyLineOf(path) ?? doc.line;
   let found: SourceDoc | undefined;
   for (const doc of docs) {
-    if (!isPlainObject(doc.value)) {
+    if (!isObject(doc.value)) {
       throw new DataError(`${file}:${doc.line}: expected an IstioOperator object, found ${Array.isArray(doc.value) ? 'a list' : 'a ' + typeof doc.value}`);
     }
     const { apiVersion, kind } = doc.value;
@@ -116,7 +112,7 @@ export function requireIstioOperator(docs: SourceDoc[], file: string, text?: str
       }
     }
     const spec = doc.value.spec;
-    if (spec !== undefined && spec !== null && !isPlainObject(spec)) {
+    if (spec !== undefined && spec !== null && !isObject(spec)) {
       throw new DataError(`${file}:${lineOfKey(doc, ['spec'])}: spec must be a map, not ${Array.isArray(spec) ? 'a list' : 'a ' + typeof spec}`);
     }
     found = doc;

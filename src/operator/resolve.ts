@@ -6,13 +6,12 @@
  * user's own values are applied again on top, validation runs, and unvalidatedValues are merged.
  */
 import { UsageError, UserError } from '../core/errors.js';
-import { parseYamlDocuments, readInput, type SourceDoc } from '../core/yaml-docs.js';
 import { ISTIO_VERSION } from '../version/build-info.js';
-import { clone, deepMerge, isPlainObject, mergeInto } from './merge.js';
+import { clone, isObject, overlay, overlayInto, type JsonObject } from '../core/json.js';
+import { parseYamlDocuments, readInput, type SourceDoc } from '../yaml/documents.js';
 import { loadProfile, requireIstioOperator } from './profiles.js';
-import { keyLine } from './source-lines.js';
 import { applySet, formatPath, parseSetFlag, type SetFlag } from './set-path.js';
-import { DEFAULT_HUB, IOP_API_VERSION, IOP_KIND, type IstioOperator, type JsonObject, type ResolveInput, type ResolvedIstioOperator } from './types.js';
+import { DEFAULT_HUB, IOP_API_VERSION, IOP_KIND, type IstioOperator, type ResolveInput, type ResolvedIstioOperator } from './types.js';
 import { DNS1123_LABEL, formatIssues, validateIstioOperator } from './validate.js';
 
 export { listProfiles, loadProfile } from './profiles.js';
@@ -22,7 +21,7 @@ export const DEFAULT_TAG = ISTIO_VERSION;
 
 /** Where a part of the merged IstioOperator came from, for error messages. */
 type Origin =
-  | { kind: 'doc'; label: string; doc: () => SourceDoc; text: string }
+  | { kind: 'doc'; label: string; doc: () => SourceDoc }
   | { kind: 'set'; flag: SetFlag; pattern: (string | number | null)[] };
 
 export async function resolveIstioOperator(input: ResolveInput): Promise<ResolvedIstioOperator> {
@@ -38,17 +37,15 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
   // The user overlay alone (files, then --set), as istioctl builds it: it decides the
   // profile and manifests directory, and its `values` are re-applied after translation.
   const fileDocs: SourceDoc[] = [];
-  const fileTexts = new Map<SourceDoc, string>();
   for (const f of files) {
     const { name, text } = await readInput(f);
-    const doc = requireIstioOperator(parseYamlDocuments(text, name), name, text);
+    const doc = requireIstioOperator(parseYamlDocuments(text, name), name);
     if (doc) {
       fileDocs.push(doc);
-      fileTexts.set(doc, text);
     }
   }
   const user = emptyOperator();
-  for (const doc of fileDocs) mergeInto(user, overlayOf(doc.value as JsonObject));
+  for (const doc of fileDocs) overlayInto(user, overlayOf(doc.value as JsonObject));
   for (const flag of sets) {
     // A selector may address a list that only the profile defines; the full merge below
     // applies every flag again and reports real errors.
@@ -66,19 +63,19 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
 
   const origins: Origin[] = [];
   const defaults = loadProfile('default', manifestsDir);
-  origins.push({ kind: 'doc', label: 'profile default', doc: () => defaults.doc, text: defaults.text });
-  let merged = deepMerge(emptyOperator(), overlayOf(defaults.iop));
+  origins.push({ kind: 'doc', label: 'profile default', doc: () => defaults.doc });
+  let merged = overlay(emptyOperator(), overlayOf(defaults.iop));
   if (profile !== 'default') {
     const chosen = loadProfile(profile, manifestsDir);
-    origins.push({ kind: 'doc', label: `profile ${profile}`, doc: () => chosen.doc, text: chosen.text });
-    merged = deepMerge(merged, overlayOf(chosen.iop));
+    origins.push({ kind: 'doc', label: `profile ${profile}`, doc: () => chosen.doc });
+    merged = overlay(merged, overlayOf(chosen.iop));
   }
   const spec = merged.spec as JsonObject;
   spec.hub = DEFAULT_HUB;
   spec.tag = DEFAULT_TAG;
   for (const doc of fileDocs) {
-    origins.push({ kind: 'doc', label: doc.file, doc: () => doc, text: fileTexts.get(doc)! });
-    mergeInto(merged, overlayOf(doc.value as JsonObject));
+    origins.push({ kind: 'doc', label: doc.file, doc: () => doc });
+    overlayInto(merged, overlayOf(doc.value as JsonObject));
   }
   for (const flag of sets) {
     origins.push({ kind: 'set', flag, pattern: flag.path.map((s) => (s.kind === 'key' ? s.key : s.kind === 'index' ? s.index : null)) });
@@ -108,8 +105,8 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
     warnings.push(`spec.namespace (${finalSpec.namespace}) is ignored: the install goes to ${String(installNamespace)}; set values.global.istioNamespace to change it`);
   }
 
-  if (isPlainObject(finalSpec.unvalidatedValues)) {
-    finalSpec.values = deepMerge(isPlainObject(finalSpec.values) ? finalSpec.values : {}, finalSpec.unvalidatedValues);
+  if (isObject(finalSpec.unvalidatedValues)) {
+    finalSpec.values = overlay(isObject(finalSpec.values) ? finalSpec.values : {}, finalSpec.unvalidatedValues);
   }
   return { iop: merged as unknown as IstioOperator, profile, warnings };
 }
@@ -120,8 +117,8 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
  */
 export function effectiveOverrides(iop: IstioOperator, manifestsDir?: string): JsonObject {
   const profile = stringField((iop.spec as unknown as JsonObject).profile) ?? 'default';
-  let base = deepMerge(emptyOperator(), overlayOf(loadProfile('default', manifestsDir).iop));
-  if (profile !== 'default') base = deepMerge(base, overlayOf(loadProfile(profile, manifestsDir).iop));
+  let base = overlay(emptyOperator(), overlayOf(loadProfile('default', manifestsDir).iop));
+  if (profile !== 'default') base = overlay(base, overlayOf(loadProfile(profile, manifestsDir).iop));
   const baseSpec = base.spec as JsonObject;
   baseSpec.profile = profile;
   baseSpec.hub = DEFAULT_HUB;
@@ -134,7 +131,7 @@ function diffObjects(base: JsonObject, next: JsonObject): JsonObject | undefined
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(next)) {
     const prev = base[key];
-    if (isPlainObject(value) && isPlainObject(prev)) {
+    if (isObject(value) && isObject(prev)) {
       const sub = diffObjects(prev, value);
       if (sub) out[key] = sub;
     } else if (JSON.stringify(prev) !== JSON.stringify(value)) {
@@ -147,30 +144,30 @@ function diffObjects(base: JsonObject, next: JsonObject): JsonObject | undefined
 /** istioctl.md §3.1 step 7–8: IOP fields become chart values; the user's values win. */
 function translateToValues(iop: JsonObject, userSpec: JsonObject): void {
   const spec = iop.spec as JsonObject;
-  const values: JsonObject = isPlainObject(spec.values) ? spec.values : (spec.values = {});
-  const global: JsonObject = isPlainObject(values.global) ? values.global : (values.global = {});
+  const values: JsonObject = isObject(spec.values) ? spec.values : (spec.values = {});
+  const global: JsonObject = isObject(values.global) ? values.global : (values.global = {});
   if (spec.hub !== undefined) global.hub = spec.hub;
   if (spec.tag !== undefined) global.tag = spec.tag;
   if (spec.revision !== undefined) values.revision = spec.revision;
   if (spec.compatibilityVersion !== undefined) values.compatibilityVersion = spec.compatibilityVersion;
-  if (isPlainObject(spec.meshConfig)) {
-    values.meshConfig = deepMerge(isPlainObject(values.meshConfig) ? values.meshConfig : {}, spec.meshConfig);
+  if (isObject(spec.meshConfig)) {
+    values.meshConfig = overlay(isObject(values.meshConfig) ? values.meshConfig : {}, spec.meshConfig);
   }
-  const components = isPlainObject(spec.components) ? spec.components : {};
-  const pilot: JsonObject = isPlainObject(values.pilot) ? values.pilot : (values.pilot = {});
+  const components = isObject(spec.components) ? spec.components : {};
+  const pilot: JsonObject = isObject(values.pilot) ? values.pilot : (values.pilot = {});
   pilot.enabled = componentEnabled(components.pilot);
-  const pilotCni: JsonObject = isPlainObject(pilot.cni) ? pilot.cni : (pilot.cni = {});
+  const pilotCni: JsonObject = isObject(pilot.cni) ? pilot.cni : (pilot.cni = {});
   pilotCni.enabled = componentEnabled(components.cni);
-  if (isPlainObject(userSpec.values)) mergeInto(values, userSpec.values);
+  if (isObject(userSpec.values)) overlayInto(values, userSpec.values);
   if (typeof global.istioNamespace === 'string' && global.istioNamespace !== '') {
-    const metadata: JsonObject = isPlainObject(iop.metadata) ? iop.metadata : (iop.metadata = {});
+    const metadata: JsonObject = isObject(iop.metadata) ? iop.metadata : (iop.metadata = {});
     metadata.namespace = global.istioNamespace;
   }
 }
 
 /** A component present without `enabled` counts as enabled; an absent one as disabled. */
 export function componentEnabled(component: unknown): boolean {
-  if (!isPlainObject(component)) return false;
+  if (!isObject(component)) return false;
   return component.enabled !== false;
 }
 
@@ -205,7 +202,7 @@ function emptyOperator(): JsonObject {
 /** The parts of an IstioOperator document that take part in the merge. */
 function overlayOf(doc: JsonObject): JsonObject {
   const out: JsonObject = {};
-  if (isPlainObject(doc.metadata)) out.metadata = doc.metadata;
+  if (isObject(doc.metadata)) out.metadata = doc.metadata;
   if ('spec' in doc) out.spec = doc.spec === null ? {} : doc.spec!;
   return out;
 }
@@ -243,7 +240,7 @@ function locateExact(origins: Origin[], path: readonly (string | number)[]): str
       if (match) return `--set ${o.flag.raw}`;
     } else {
       const doc = o.doc();
-      const line = keyLine(doc, o.text, path);
+      const line = doc.keyLineOf(path);
       if (line !== undefined) return o.label.startsWith('profile ') ? `${o.label} (${doc.file}:${line})` : `${doc.file}:${line}`;
     }
   }

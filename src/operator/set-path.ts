@@ -5,7 +5,7 @@
  * `[key:value]` selects the list element whose `key` equals `value`.
  */
 import { UsageError } from '../core/errors.js';
-import type { JsonObject, JsonValue } from './types.js';
+import { isObject, type Json, type JsonObject } from '../core/json.js';
 
 export type PathSegment =
   | { kind: 'key'; key: string }
@@ -17,7 +17,7 @@ export interface SetFlag {
   raw: string;
   /** Path from the IstioOperator root, always starting with the `spec` key. */
   path: PathSegment[];
-  value: JsonValue;
+  value: Json;
 }
 
 /** Top-level `spec` keys a --set may address (anything else is not part of the IstioOperator). */
@@ -74,20 +74,20 @@ export function formatPath(path: readonly PathSegment[]): string {
 
 /** Sets the flag's value in `root` (an IstioOperator-shaped object), creating what is missing. */
 export function applySet(root: JsonObject, flag: SetFlag): void {
-  let container: JsonObject | JsonValue[] = root;
+  let container: JsonObject | Json[] = root;
   const { path } = flag;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
     const last = i === path.length - 1;
     const next = path[i + 1];
-    const fresh = (): JsonValue => (last ? flag.value : next!.kind === 'key' ? {} : []);
+    const fresh = (): Json => (last ? flag.value : next!.kind === 'key' ? {} : []);
     const where = formatPath(path.slice(0, i));
     if (seg.kind === 'key') {
       if (Array.isArray(container)) throw badSet(flag.raw, `${where} is a list; address its elements with [index] or [key:value]`);
-      const current: JsonValue | undefined = container[seg.key];
+      const current: Json | undefined = container[seg.key];
       if (last || current === undefined || current === null) container[seg.key] = fresh();
       else if (typeof current !== 'object') throw badSet(flag.raw, `${formatPath(path.slice(0, i + 1))} is a ${typeof current}, not a map or list`);
-      container = container[seg.key] as JsonObject | JsonValue[];
+      container = container[seg.key] as JsonObject | Json[];
       continue;
     }
     if (!Array.isArray(container)) throw badSet(flag.raw, `${where} is a map, not a list; ${seg.kind === 'index' ? `[${seg.index}]` : `[${seg.key}:${seg.value}]`} needs a list`);
@@ -97,22 +97,22 @@ export function applySet(root: JsonObject, flag: SetFlag): void {
       if (at === container.length) container.push(fresh());
       else if (last) container[at] = flag.value;
     } else {
-      at = container.findIndex((el) => isMap(el) && el[seg.key] !== undefined && scalarText(el[seg.key]!) === seg.value);
+      at = container.findIndex((el) => isObject(el) && el[seg.key] !== undefined && scalarText(el[seg.key]!) === seg.value);
       if (at < 0) throw badSet(flag.raw, `element [${seg.key}:${seg.value}] not found in ${where}`, 'A [key:value] selector only matches elements of a list the profile or your -f files define.');
       if (last) container[at] = flag.value;
     }
     if (last) return;
-    const el: JsonValue = container[at]!;
+    const el: Json = container[at]!;
     if (el === null || typeof el !== 'object') {
       if (el === null) container[at] = fresh();
       else throw badSet(flag.raw, `${formatPath(path.slice(0, i + 1))} is a ${typeof el}, not a map or list`);
     }
-    container = container[at] as JsonObject | JsonValue[];
+    container = container[at] as JsonObject | Json[];
   }
 }
 
 /** --set value typing: int, then float, then bool, then string (istioctl.md §3.2). */
-export function typeValue(text: string, path: readonly PathSegment[]): JsonValue {
+export function typeValue(text: string, path: readonly PathSegment[]): Json {
   if (staysString(path)) return unescapeCommas(text);
   if (/^[+-]?\d+$/.test(text)) {
     const n = Number(text);
@@ -223,11 +223,7 @@ function trimDots(text: string): string {
   return text.slice(start, end);
 }
 
-function isMap(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function scalarText(v: JsonValue): string {
+function scalarText(v: Json): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 

@@ -3,18 +3,13 @@
  * These types describe the *merged* operator that resolveIstioOperator() returns: every
  * field is optional because profiles and overlays may leave any of them out.
  */
+import type { Json, JsonObject } from '../core/json.js';
 
 export const IOP_API_VERSION = 'install.istio.io/v1alpha1';
 export const IOP_KIND = 'IstioOperator';
 
 /** Registry the built-in hub points at; images are tagged with the Istio release sailctl targets. */
 export const DEFAULT_HUB = 'docker.io/istio';
-
-/** A JSON-like value, as found under `values`, `meshConfig` and `unvalidatedValues`. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
 
 export interface IstioOperator {
   apiVersion: typeof IOP_API_VERSION;
@@ -102,7 +97,7 @@ export interface K8sObjectOverlay {
   apiVersion?: string;
   kind?: string;
   name?: string;
-  patches?: { path?: string; value?: JsonValue }[];
+  patches?: { path?: string; value?: Json }[];
 }
 
 /**
@@ -129,7 +124,7 @@ export interface IstioValues {
   compatibilityVersion?: string;
   experimental?: JsonObject;
   gatewayClasses?: JsonObject;
-  [key: string]: JsonValue | undefined;
+  [key: string]: Json | undefined;
 }
 
 /** Input of resolveIstioOperator: the flags of install / manifest generate / profile dump. */

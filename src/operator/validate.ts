@@ -5,8 +5,8 @@
  * istioctl makes (istioctl.md §3.3): hub, tag, revision, IP ranges, ports, gateway ports.
  */
 import validateSchema, { type IopSchemaError } from './generated/iop-validate.mjs';
-import { isPlainObject } from './merge.js';
-import type { IstioOperator, JsonObject, JsonValue } from './types.js';
+import { isObject, type Json, type JsonObject } from '../core/json.js';
+import type { IstioOperator } from './types.js';
 
 export interface ValidationIssue {
   /** Path in the IstioOperator object, e.g. ['spec','values','global','hubb']. */
@@ -83,13 +83,13 @@ function patternMessage(pattern: string): string {
 
 function semanticChecks(spec: JsonObject, errors: ValidationIssue[], warnings: ValidationIssue[]): void {
   const at = (...p: (string | number)[]) => ['spec', ...p];
-  const values = isPlainObject(spec.values) ? spec.values : {};
-  const global = isPlainObject(values.global) ? values.global : {};
+  const values = isObject(spec.values) ? spec.values : {};
+  const global = isObject(values.global) ? values.global : {};
 
-  const checkHub = (v: JsonValue | undefined, path: (string | number)[]) => {
+  const checkHub = (v: Json | undefined, path: (string | number)[]) => {
     if (typeof v === 'string' && v !== '' && !HUB.test(v)) errors.push({ path, message: `bad hub: "${v}" is not an image registry path such as docker.io/istio` });
   };
-  const checkTag = (v: JsonValue | undefined, path: (string | number)[]) => {
+  const checkTag = (v: Json | undefined, path: (string | number)[]) => {
     if ((typeof v === 'string' && v !== '') || typeof v === 'number') {
       if (!TAG.test(String(v))) errors.push({ path, message: `bad tag: "${String(v)}" is not a valid image tag` });
     }
@@ -108,7 +108,7 @@ function semanticChecks(spec: JsonObject, errors: ValidationIssue[], warnings: V
     }
   }
 
-  const proxy = isPlainObject(global.proxy) ? global.proxy : {};
+  const proxy = isObject(global.proxy) ? global.proxy : {};
   for (const key of ['includeIPRanges', 'excludeIPRanges'] as const) {
     const v = proxy[key];
     if (typeof v === 'string' && v !== '' && v !== '*') {
@@ -124,32 +124,32 @@ function semanticChecks(spec: JsonObject, errors: ValidationIssue[], warnings: V
     }
   }
 
-  const components = isPlainObject(spec.components) ? spec.components : {};
+  const components = isObject(spec.components) ? spec.components : {};
   for (const name of ['base', 'pilot', 'cni', 'ztunnel', 'istiodRemote']) {
     const c = components[name];
-    if (!isPlainObject(c)) continue;
+    if (!isObject(c)) continue;
     checkHub(c.hub, at('components', name, 'hub'));
     checkTag(c.tag, at('components', name, 'tag'));
   }
-  const gatewayValues = isPlainObject(values.gateways) ? values.gateways : {};
+  const gatewayValues = isObject(values.gateways) ? values.gateways : {};
   for (const list of ['ingressGateways', 'egressGateways'] as const) {
     const entries = components[list];
     if (!Array.isArray(entries)) continue;
     const chartKey = list === 'ingressGateways' ? 'istio-ingressgateway' : 'istio-egressgateway';
-    const chartValues = isPlainObject(gatewayValues[chartKey]) ? gatewayValues[chartKey] : {};
+    const chartValues = isObject(gatewayValues[chartKey]) ? gatewayValues[chartKey] : {};
     entries.forEach((gw, i) => {
-      if (!isPlainObject(gw)) return;
+      if (!isObject(gw)) return;
       checkHub(gw.hub, at('components', list, i, 'hub'));
       checkTag(gw.tag, at('components', list, i, 'tag'));
       if (gw.enabled === false) return;
-      const k8s = isPlainObject(gw.k8s) ? gw.k8s : {};
-      const service = isPlainObject(k8s.service) ? k8s.service : {};
+      const k8s = isObject(gw.k8s) ? gw.k8s : {};
+      const service = isObject(k8s.service) ? k8s.service : {};
       const runAsRoot = chartValues.runAsRoot === true;
       const gwName = typeof gw.name === 'string' ? gw.name : chartKey;
-      const checkPorts = (ports: JsonValue | undefined, path: (string | number)[]) => {
+      const checkPorts = (ports: Json | undefined, path: (string | number)[]) => {
         if (!Array.isArray(ports) || runAsRoot) return;
         ports.forEach((p, j) => {
-          if (!isPlainObject(p)) return;
+          if (!isObject(p)) return;
           const target = typeof p.targetPort === 'number' ? p.targetPort : typeof p.targetPort === 'string' && /^\d+$/.test(p.targetPort) ? Number(p.targetPort) : undefined;
           if (target !== undefined && target < 1024) {
             errors.push({
@@ -166,8 +166,8 @@ function semanticChecks(spec: JsonObject, errors: ValidationIssue[], warnings: V
 
   // replicaCount is ignored while an HPA manages the Deployment.
   const pilot = components.pilot;
-  const pilotValues = isPlainObject(values.pilot) ? values.pilot : {};
-  if (isPlainObject(pilot) && isPlainObject(pilot.k8s) && pilot.k8s.replicaCount !== undefined && pilotValues.autoscaleEnabled !== false) {
+  const pilotValues = isObject(values.pilot) ? values.pilot : {};
+  if (isObject(pilot) && isObject(pilot.k8s) && pilot.k8s.replicaCount !== undefined && pilotValues.autoscaleEnabled !== false) {
     warnings.push({ path: at('components', 'pilot', 'k8s', 'replicaCount'), message: 'is ignored while autoscaling is on; set values.pilot.autoscaleEnabled=false to pin the replica count' });
   }
 }

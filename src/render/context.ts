@@ -7,7 +7,7 @@ import { DEFAULT_HUB, type ComponentSpec, type GatewayComponentSpec, type IstioO
 import { ISTIO_VERSION } from '../version/build-info.js';
 import { CHART_DEFAULTS } from './chart-defaults.js';
 import { chartOverlays } from './chart-profiles.js';
-import { deepMerge, isMap, str, truthy } from './tree.js';
+import { overlay, isMap, str, truthy } from './tree.js';
 import type { ComponentName } from './types.js';
 
 /** The merged chart values: the chart defaults give every section the builders read. */
@@ -53,7 +53,7 @@ export function buildContext(iop: IstioOperator): RenderContext {
   if (spec.components?.pilot) pilot.enabled = isEnabled(spec.components.pilot);
 
   // Every layer is a values tree, so their merge is one too; CHART_DEFAULTS holds each section.
-  const values = deepMerge(CHART_DEFAULTS, ...chartOverlays(profile, platform, compat), translated, user) as ChartValues;
+  const values = overlay(CHART_DEFAULTS, ...chartOverlays(profile, platform, compat), translated, user) as ChartValues;
   values.global.hub = str(values.global.hub) || DEFAULT_HUB;
   values.global.tag = str(values.global.tag) || ISTIO_VERSION;
   const revision = str(values.revision) === 'default' ? '' : str(values.revision);
@@ -124,7 +124,7 @@ export type GatewayKind = 'ingress' | 'egress';
 
 /** Chart values for one gateway entry: name, labels, ports, hpa bounds copied from the IOP. */
 export function gatewayValues(ctx: RenderContext, kind: GatewayKind, entry: GatewayComponentSpec): GatewayValues {
-  const base = deepMerge(ctx.values.gateways[`istio-${kind}gateway`]) as GatewayValues;
+  const base = overlay(ctx.values.gateways[`istio-${kind}gateway`]) as GatewayValues;
   if (entry.name) base.name = entry.name;
   if (isMap(entry.label)) base.labels = { ...base.labels, ...entry.label };
   const k8s = entry.k8s ?? {};

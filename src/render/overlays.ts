@@ -5,7 +5,8 @@
  */
 import { UserError } from '../core/errors.js';
 import type { K8sObjectOverlay } from '../operator/types.js';
-import { clone, isMap } from './tree.js';
+import { clone, type Json } from '../core/json.js';
+import { isMap } from './tree.js';
 import type { JsonMap, K8sObject } from './types.js';
 
 type Step = { key: string } | { index: number } | { match: string; value: string } | { scalar: string };
@@ -75,7 +76,7 @@ function assign(at: Slot, value: unknown): void {
 }
 
 /** Sets (or, with `value === undefined`, deletes) the value at `path` inside `root`. */
-export function applyPathPatch(root: unknown, path: string, value: unknown): void {
+export function applyPathPatch(root: unknown, path: string, value: Json | undefined): void {
   const steps = parseOverlayPath(path);
   let cur = root;
   for (let n = 0; n < steps.length - 1; n++) {

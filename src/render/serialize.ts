@@ -3,7 +3,7 @@
  * kind and name; each printed as key-sorted YAML followed by "\n---\n".
  */
 import type { K8sObject } from './types.js';
-import { yamlText } from './yaml-text.js';
+import { emitManifestYaml } from '../yaml/fast-stringify.js';
 
 const KIND_RANK: Record<string, number> = {
   CustomResourceDefinition: -1000,
@@ -48,6 +48,6 @@ export function sortObjects(objects: readonly K8sObject[]): K8sObject[] {
 /** One document per object, in istioctl's order. */
 export function serializeManifests(objects: readonly K8sObject[]): string {
   let out = '';
-  for (const obj of sortObjects(objects)) out += `${yamlText(obj)}\n---\n`;
+  for (const obj of sortObjects(objects)) out += `${emitManifestYaml(obj)}\n---\n`;
   return out;
 }

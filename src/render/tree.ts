@@ -1,26 +1,11 @@
-/** Small helpers over JSON trees: deep merge (lists replace), safe reads, cloning. */
+/** Chart-value helpers for the builders: dotted reads, Go-template truthiness, Helm's `str`. */
+import { isObject, overlay as mergeLayers } from '../core/json.js';
 import type { JsonMap } from './types.js';
 
-export function isMap(v: unknown): v is JsonMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Deep-merges maps left to right; lists and scalars from later layers replace earlier ones. */
-export function deepMerge(...layers: unknown[]): JsonMap {
-  const out: JsonMap = {};
-  for (const layer of layers) {
-    if (!isMap(layer)) continue;
-    for (const [key, value] of Object.entries(layer)) {
-      if (value === undefined) continue;
-      out[key] = isMap(value) && isMap(out[key]) ? deepMerge(out[key], value) : clone(value);
-    }
-  }
-  return out;
-}
-
-export function clone<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
-}
+// Chart values are typed JsonMap (untyped) until they get generated types; these are
+// core/json's guard and merge (null deletes, undefined skipped), typed for that.
+export const isMap = isObject as (v: unknown) => v is JsonMap;
+export const overlay = mergeLayers as (...layers: unknown[]) => JsonMap;
 
 /** Reads a dotted path; undefined when any step is missing. */
 export function get(root: unknown, path: string): unknown {

@@ -27,6 +27,5 @@ export interface RenderedComponent {
   objects: K8sObject[];
 }
 
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 /** A JSON object the builders assemble or read; what they read is narrowed where it is used. */
 export type JsonMap = { [key: string]: unknown };

@@ -1,5 +1,5 @@
 /** Test helpers: build resources from YAML and run analyzers the way the engine does. */
-import { parseYamlDocuments } from '../../src/core/yaml-docs.js';
+import { parseYamlDocuments } from '../../src/yaml/documents.js';
 import { AnalysisContext, defaultMeshConfig, type MeshConfig } from '../../src/analyze/context.js';
 import { runAnalyzers, type Analyzer } from '../../src/analyze/framework.js';
 import { friendlyName, makeResource, type Resource } from '../../src/analyze/resource.js';

@@ -1,12 +1,9 @@
 /**
- * The fast path (plain values, emitYaml) must write exactly the bytes the yaml Document path
+ * The fast path (plain values, yaml/fast-stringify's emitYaml) must write exactly the bytes the yaml Document path
  * writes, for every document it accepts; documents it declines go the Document way.
  */
 import { describe, expect, it } from 'vitest';
 import { kubeInject } from '../../src/inject/kube-inject.js';
-import { emitYaml } from '../../src/inject/fast-emit.js';
-import type { Json } from '../../src/inject/smp.js';
-import { stringify } from 'yaml';
 import { deployment, testConfig } from './helpers.js';
 
 const config = testConfig();
@@ -82,35 +79,6 @@ ${extra}${second}${volumes}`;
 }
 
 describe('fast path writes what the yaml Document path writes', () => {
-  it('emitYaml equals yaml.stringify on plain values (both list styles)', () => {
-    const values: Json[] = [
-      { a: '{}\n', b: '[\n    {"x":1}\n]', c: '{"q":"r"}', d: '', e: '15020', f: 'a: b', g: ' lead', i: 'it\'s "x"', j: [], k: {}, l: null, n: -3, t: true },
-      { m: [{ n: 1, o: [1, 2] }, [3, 4], {}, [], null, 'x'], 'key with space': 1, '"q"': 2, 'on': 'off', '1': 'one' },
-    ];
-    for (const v of values) {
-      for (const indentSeq of [true, false]) expect(emitYaml(v, indentSeq)).toBe(stringify(v, { lineWidth: 0, indentSeq }));
-    }
-  });
-
-  it('strings taken as simple plain scalars are written plain by the library too', () => {
-    const words = ['a', 'x', 'True', 'null', 'NULL', 'yes', 'No', 'on', 'Off', 'y', 'n', 'nan', 'inf', 'e5', 'E', 'a:b', 'a::', 'http://x', 'a-', 'a.', 'a/b:1.2', 'Z_9', 'istio-proxy', 'docker.io/istio/proxyv2:1.30.0', 'kubernetes://apis/apps/v1/namespaces/default/deployments/x', 'a:', 'a.b.c', 'sha256:abc'];
-    const r = rng(9);
-    const alphabet = 'aZ09_./:-';
-    for (let i = 0; i < 3000; i++) {
-      let w = 'abcxyzABC'[Math.floor(r() * 9)]!;
-      const n = Math.floor(r() * 6);
-      for (let j = 0; j < n; j++) w += alphabet[Math.floor(r() * alphabet.length)];
-      words.push(w);
-    }
-    for (const w of words) expect(emitYaml({ k: w }, false)).toBe(stringify({ k: w }, { lineWidth: 0 }));
-  });
-
-  it('digit-only strings are double-quoted as the library does', () => {
-    const digits = ['0', '00', '007', '8080', '1'.repeat(40), '9'.repeat(400)];
-    for (let i = 0; i < 500; i++) digits.push(String(i * 7919));
-    for (const d of digits) expect(emitYaml({ k: d, l: [d] }, true)).toBe(stringify({ k: d, l: [d] }, { lineWidth: 0 }));
-  });
-
   it('on the test deployments, each kind, Lists and re-injection', () => {
     const inputs = [
       deployment(),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError, UsageError, UserError } from '../../src/core/errors.js';
 import { DEFAULT_HUB, DEFAULT_TAG, effectiveOverrides, listProfiles, loadProfile, resolveIstioOperator } from '../../src/operator/resolve.js';
-import type { JsonObject } from '../../src/operator/types.js';
+import type { JsonObject } from '../../src/core/json.js';
 
 let dir: string;
 function file(name: string, text: string): string {

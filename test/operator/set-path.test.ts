@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { applySet, formatPath, parseSetFlag } from '../../src/operator/set-path.js';
-import type { JsonObject } from '../../src/operator/types.js';
+import type { JsonObject } from '../../src/core/json.js';
 
 /** Applies --set flags to an empty IstioOperator (or `start`) and returns its spec. */
 function set(flags: string[], start: JsonObject = {}): JsonObject {

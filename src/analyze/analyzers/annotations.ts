@@ -1,8 +1,9 @@
 /** Istio annotations: unknown, on the wrong kind, invalid values, deprecated, alpha (IST0107/0108/0125/0135/0136). */
-import { parse as parseYaml } from 'yaml';
 import type { Analyzer } from '../framework.js';
 import { ownedTemplateCopy } from './util.js';
-import { isObject, type Json, type Resource } from '../resource.js';
+import { isObject } from '../../core/json.js';
+import type { AnyObject, Resource } from '../resource.js';
+import { parseYaml } from '../../yaml/values.js';
 
 type Check = (value: string) => string | undefined;
 
@@ -130,10 +131,10 @@ function isIstioKey(key: string): boolean {
   return slash > 0 && (key.slice(0, slash) === 'istio.io' || key.slice(0, slash).endsWith('.istio.io'));
 }
 
-function checkAnnotations(r: Resource, annotations: Json, kind: string, base: (string | number)[], report: (code: string, text: string, path: (string | number)[]) => void): void {
-  let holder: Json | undefined = r.body;
+function checkAnnotations(r: Resource, annotations: AnyObject, kind: string, base: (string | number)[], report: (code: string, text: string, path: (string | number)[]) => void): void {
+  let holder: AnyObject | undefined = r.body;
   for (const k of base) holder = holder?.[k];
-  const labels: Json = holder?.metadata?.labels ?? {};
+  const labels: AnyObject = holder?.metadata?.labels ?? {};
   for (const [key, raw] of Object.entries(annotations)) {
     if (!isIstioKey(key)) continue;
     const path = [...base, 'metadata', 'annotations', key];
@@ -168,7 +169,7 @@ export const annotationsAnalyzer: Analyzer = {
         checkAnnotations(r, r.annotations, r.kind, [], report);
         const tplPath = POD_TEMPLATE_KINDS[r.kind];
         if (tplPath && !ownedTemplateCopy(r)) {
-          let tpl: Json | undefined = r.body;
+          let tpl: AnyObject | undefined = r.body;
           for (const k of tplPath) tpl = tpl?.[k as string];
           if (isObject(tpl?.metadata?.annotations)) checkAnnotations(r, tpl!.metadata.annotations, 'Pod', tplPath, report);
         }

@@ -1,6 +1,6 @@
 /** Deprecated fields in Istio resources (IST0002). */
 import type { Analyzer } from '../framework.js';
-import { asArray, isObject, type Json } from '../resource.js';
+import { asArray, isAnyObject, type AnyObject } from '../resource.js';
 
 export const deprecatedFields: Analyzer = {
   name: 'deprecation.FieldAnalyzer',
@@ -9,8 +9,8 @@ export const deprecatedFields: Analyzer = {
   codes: ['IST0002'],
   run(ctx) {
     for (const vs of ctx.all('VirtualService')) {
-      asArray<Json>(vs.spec.http).forEach((route, i) => {
-        if (!isObject(route)) return;
+      asArray<AnyObject>(vs.spec.http).forEach((route, i) => {
+        if (!isAnyObject(route)) return;
         if (route.mirror_percent !== undefined || route.mirrorPercent !== undefined) ctx.report('IST0002', vs, `Deprecated: spec.http[${i}].mirrorPercent is deprecated; use mirrorPercentage instead.`, ['spec', 'http', i]);
         if (route.fault?.delay?.percent !== undefined) ctx.report('IST0002', vs, `Deprecated: spec.http[${i}].fault.delay.percent is deprecated; use percentage instead.`, ['spec', 'http', i, 'fault', 'delay', 'percent']);
       });

@@ -1,6 +1,7 @@
 /** DestinationRule analyzers: server certificate verification, subsets that select no pods, unknown hosts. */
 import type { Analyzer } from '../framework.js';
-import { asArray, isObject, type Json } from '../resource.js';
+import { isObject } from '../../core/json.js';
+import { asArray, type AnyObject } from '../resource.js';
 import { labelsToString } from './util.js';
 
 const VERIFYING_MODES = new Set(['SIMPLE', 'MUTUAL']);
@@ -22,13 +23,13 @@ export const caCertificates: Analyzer = {
   run(ctx) {
     for (const dr of ctx.all('DestinationRule')) {
       const host = String(dr.spec.host ?? '');
-      const policies: [Json | undefined, (string | number)[]][] = [[dr.spec.trafficPolicy, ['spec', 'trafficPolicy']]];
-      asArray<Json>(dr.spec.subsets).forEach((s, i) => policies.push([s?.trafficPolicy, ['spec', 'subsets', i, 'trafficPolicy']]));
+      const policies: [AnyObject | undefined, (string | number)[]][] = [[dr.spec.trafficPolicy, ['spec', 'trafficPolicy']]];
+      asArray<AnyObject>(dr.spec.subsets).forEach((s, i) => policies.push([s?.trafficPolicy, ['spec', 'subsets', i, 'trafficPolicy']]));
       for (const [policy, path] of policies) {
         if (!isObject(policy)) continue;
         const mode = unverified(policy.tls);
         if (mode) ctx.report('IST0128', dr, `DestinationRule ${dr.name} in namespace ${dr.namespace} has TLS mode set to ${mode} but no caCertificates are set to validate server identity for host: ${host}`, [...path, 'tls', 'mode']);
-        asArray<Json>(policy.portLevelSettings).forEach((pl, i) => {
+        asArray<AnyObject>(policy.portLevelSettings).forEach((pl, i) => {
           const portMode = unverified(pl?.tls);
           if (portMode) ctx.report('IST0129', dr, `DestinationRule ${dr.name} in namespace ${dr.namespace} has TLS mode set to ${portMode} but no caCertificates are set to validate server identity for host: ${host} at port ${pl?.port?.number ?? '?'}`, [...path, 'portLevelSettings', i, 'tls', 'mode']);
         });
@@ -52,7 +53,7 @@ export const subsetsSelectPods: Analyzer = {
       // Only judge when the service's own workloads are in view; otherwise absence proves nothing.
       const withPods = services.filter((s) => ctx.selectWorkloads(s.namespace, s.selector).length > 0);
       if (withPods.length === 0) continue;
-      asArray<Json>(dr.spec.subsets).forEach((subset, i) => {
+      asArray<AnyObject>(dr.spec.subsets).forEach((subset, i) => {
         const labels = isObject(subset?.labels) ? (subset.labels as Record<string, string>) : {};
         if (Object.keys(labels).length === 0) return;
         const selects = withPods.some((s) => ctx.selectWorkloads(s.namespace, { ...s.selector, ...labels }).length > 0);

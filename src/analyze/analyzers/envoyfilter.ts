@@ -1,6 +1,6 @@
 /** EnvoyFilter patch operations that are ignored or fragile (IST0151-IST0155). */
 import type { Analyzer } from '../framework.js';
-import { asArray, type Json } from '../resource.js';
+import { asArray, type AnyObject } from '../resource.js';
 
 const RELATIVE = new Set(['INSERT_BEFORE', 'INSERT_AFTER', 'REPLACE']);
 const ROUTE_LEVEL = new Set(['ROUTE_CONFIGURATION', 'HTTP_ROUTE']);
@@ -13,7 +13,7 @@ export const envoyFilterPatches: Analyzer = {
   run(ctx) {
     for (const ef of ctx.all('EnvoyFilter')) {
       const hasPriority = typeof ef.spec.priority === 'number' && ef.spec.priority !== 0;
-      asArray<Json>(ef.spec.configPatches).forEach((cp, i) => {
+      asArray<AnyObject>(ef.spec.configPatches).forEach((cp, i) => {
         const applyTo = String(cp?.applyTo ?? '');
         const op = String(cp?.patch?.operation ?? '');
         const path = ['spec', 'configPatches', i, 'patch', 'operation'];

@@ -1,6 +1,7 @@
 /** Gateway analyzers: conflicts, duplicate certificates, credentials, ports the gateway Service does not expose. */
 import type { Analyzer } from '../framework.js';
-import { asArray, isObject, type Json, type Resource } from '../resource.js';
+import { isObject } from '../../core/json.js';
+import { asArray, type AnyObject, type Resource } from '../resource.js';
 import { labelsToString, pushTo } from './util.js';
 
 interface Server {
@@ -11,7 +12,7 @@ interface Server {
 }
 
 function servers(gw: Resource): Server[] {
-  return asArray<Json>(gw.spec.servers)
+  return asArray<AnyObject>(gw.spec.servers)
     .map((s, index) => ({ gw, index, port: Number(s?.port?.number), hosts: asArray<string>(s?.hosts).filter((h) => typeof h === 'string').map((h) => (h.includes('/') ? h.slice(h.indexOf('/') + 1) : h).toLowerCase()) }))
     .filter((s) => Number.isFinite(s.port));
 }
@@ -83,7 +84,7 @@ export const duplicateCertificates: Analyzer = {
   run(ctx) {
     const byCert = new Map<string, Set<Resource>>();
     for (const gw of ctx.all('Gateway')) {
-      for (const server of asArray<Json>(gw.spec.servers)) {
+      for (const server of asArray<AnyObject>(gw.spec.servers)) {
         const tls = server?.tls;
         if (!isObject(tls)) continue;
         const certs = tls.credentialName ? [`credential:${tls.credentialName}`] : asArray<string>(tls.credentialNames).map((c) => `credential:${c}`);
@@ -147,7 +148,7 @@ export const gatewayCredentials: Analyzer = {
     // Secrets rarely live in Git: judge only when secrets are in view (cluster, or some in the files).
     if (!ctx.knows('Secret')) return;
     for (const gw of ctx.all('Gateway')) {
-      asArray<Json>(gw.spec.servers).forEach((server, i) => {
+      asArray<AnyObject>(gw.spec.servers).forEach((server, i) => {
         const tls = server?.tls;
         if (!isObject(tls)) return;
         const names = tls.credentialName ? [String(tls.credentialName)] : asArray<string>(tls.credentialNames).map(String);
@@ -188,7 +189,7 @@ export const gatewayPorts: Analyzer = {
       for (const w of workloads) {
         for (const svc of ctx.servicesSelecting(w)) {
           services++;
-          for (const p of asArray<Json>(svc.spec.ports)) {
+          for (const p of asArray<AnyObject>(svc.spec.ports)) {
             ports.add(Number(p?.port));
             if (typeof p?.targetPort === 'number') ports.add(p.targetPort);
           }

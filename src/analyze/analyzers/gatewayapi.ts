@@ -1,6 +1,6 @@
 /** Gateway API CRD versions against what this Istio release supports (IST0156, IST0172, IST0176). */
 import type { Analyzer } from '../framework.js';
-import { asArray, type Json } from '../resource.js';
+import { asArray, type AnyObject } from '../resource.js';
 
 /**
  * Bundle versions (the `gateway.networking.k8s.io/bundle-version` annotation of the CRDs):
@@ -38,7 +38,7 @@ export const gatewayApiCrds: Analyzer = {
         }
       }
       const plural = String(crd.spec.names?.plural ?? '');
-      const served = asArray<Json>(crd.spec.versions).filter((v) => v?.served !== false).map((v) => String(v?.name));
+      const served = asArray<AnyObject>(crd.spec.versions).filter((v) => v?.served !== false).map((v) => String(v?.name));
       if (NEEDS_V1.has(plural) && served.length > 0 && !served.includes('v1')) {
         ctx.report('IST0176', crd, `The CRD ${crd.name} serves only ${served.join(', ')}, below the v1 version this Istio release requires; ${crd.spec.names?.kind ?? plural} resources will not be processed.`, ['spec', 'versions']);
       }

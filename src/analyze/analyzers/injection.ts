@@ -2,7 +2,7 @@
 import type { Analyzer } from '../framework.js';
 import { ownedTemplateCopy } from './util.js';
 import type { AnalysisContext } from '../context.js';
-import { asArray, type Json, type Resource } from '../resource.js';
+import { asArray, type AnyObject, type Resource } from '../resource.js';
 
 export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
 
@@ -30,7 +30,7 @@ function podChoice(labels: Record<string, string>, annotations: Record<string, s
 }
 
 /** The injector's values (the `values` JSON of the revision's istio-sidecar-injector ConfigMap), if in view. */
-export function injectorValues(ctx: AnalysisContext): Json | undefined {
+export function injectorValues(ctx: AnalysisContext): AnyObject | undefined {
   const rev = ctx.options.revision;
   const name = rev && rev !== 'default' ? `istio-sidecar-injector-${rev}` : 'istio-sidecar-injector';
   const cm = ctx.get('ConfigMap', ctx.options.istioNamespace, name);
@@ -38,14 +38,14 @@ export function injectorValues(ctx: AnalysisContext): Json | undefined {
   if (typeof text !== 'string') return undefined;
   try {
     const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null ? (v as Json) : undefined;
+    return typeof v === 'object' && v !== null ? (v as AnyObject) : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The proxy image injection writes: `<hub>/<image>:<tag>[-<variant>]`, or a full image reference as given. */
-export function injectedProxyImage(values: Json): string | undefined {
+export function injectedProxyImage(values: AnyObject): string | undefined {
   const g = values.global ?? {};
   const image = String(g.proxy?.image ?? 'proxyv2');
   const tag = g.tag === undefined || g.tag === '' ? undefined : String(g.tag);
@@ -79,7 +79,7 @@ export const namespaceInjectionAnalyzer: Analyzer = {
       const choice = podChoice(pod.labels, pod.annotations);
       const wanted = choice === 'yes' || (choice === undefined && (namespaceInjection(ns) === 'enabled' || (byDefault && namespaceInjection(ns) === 'unset')));
       if (!wanted) continue;
-      const containers = [...asArray<Json>(pod.spec.containers), ...asArray<Json>(pod.spec.initContainers)];
+      const containers = [...asArray<AnyObject>(pod.spec.containers), ...asArray<AnyObject>(pod.spec.initContainers)];
       if (!containers.some((c) => c?.name === 'istio-proxy')) {
         ctx.report('IST0103', pod, `The pod ${pod.namespace}/${pod.name} is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.`);
       }
@@ -103,7 +103,7 @@ export const proxyImageMismatch: Analyzer = {
       const nsRev = ns.labels['istio.io/rev'] ?? 'default';
       if (nsRev !== rev) continue;
       const mismatch = ctx.inNamespace('Pod', ns.name).some((pod) => {
-        const proxy = [...asArray<Json>(pod.spec.containers), ...asArray<Json>(pod.spec.initContainers)].find((c) => c?.name === 'istio-proxy');
+        const proxy = [...asArray<AnyObject>(pod.spec.containers), ...asArray<AnyObject>(pod.spec.initContainers)].find((c) => c?.name === 'istio-proxy');
         return proxy !== undefined && typeof proxy.image === 'string' && proxy.image !== want && (pod.labels['istio.io/rev'] ?? nsRev) === rev;
       });
       if (mismatch) ctx.report('IST0158', ns, `The Istio proxy images of the pods running in the namespace do not match the image defined in the injection configuration (${want}). This often happens after upgrading the Istio control plane; redeploying the pods fixes it.`);
@@ -120,7 +120,7 @@ export const imageAuto: Analyzer = {
     for (const kind of ['Deployment', 'Pod'] as const) {
       for (const r of ctx.all(kind)) {
         const pod = kind === 'Pod' ? { labels: r.labels, annotations: r.annotations, spec: r.spec } : { labels: strMap(r.spec.template?.metadata?.labels), annotations: strMap(r.spec.template?.metadata?.annotations), spec: r.spec.template?.spec ?? {} };
-        const auto = asArray<Json>(pod.spec.containers).findIndex((c) => c?.image === 'auto');
+        const auto = asArray<AnyObject>(pod.spec.containers).findIndex((c) => c?.image === 'auto');
         if (auto < 0) continue;
         const choice = podChoice(pod.labels, pod.annotations);
         if (choice === 'yes') continue;
@@ -144,11 +144,11 @@ export const applicationUid: Analyzer = {
       for (const r of ctx.all(kind)) {
         if (ownedTemplateCopy(r) || isIstioControlPlane(r, kind)) continue;
         const base = kind === 'Pod' ? ['spec'] : kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'spec'] : ['spec', 'template', 'spec'];
-        let spec: Json | undefined = r.body;
+        let spec: AnyObject | undefined = r.body;
         for (const k of base) spec = spec?.[k];
         if (!spec) continue;
         if (spec.securityContext?.runAsUser === 1337) ctx.report('IST0144', r, 'User ID (UID) 1337 is reserved for the sidecar proxy.', [...base, 'securityContext', 'runAsUser']);
-        asArray<Json>(spec.containers).forEach((c, i) => {
+        asArray<AnyObject>(spec.containers).forEach((c, i) => {
           if (c?.name !== 'istio-proxy' && c?.securityContext?.runAsUser === 1337) ctx.report('IST0144', r, `User ID (UID) 1337 is reserved for the sidecar proxy (container ${c.name}).`, [...base, 'containers', i, 'securityContext', 'runAsUser']);
         });
       }
@@ -160,7 +160,7 @@ export const applicationUid: Analyzer = {
 const CONTROL_PLANE_ISTIO_LABELS = new Set(['pilot', 'ingressgateway', 'egressgateway', 'eastwestgateway', 'istiod']);
 function isIstioControlPlane(r: Resource, kind: string): boolean {
   const labels = kind === 'Pod' ? r.body.metadata?.labels : (kind === 'CronJob' ? r.body.spec?.jobTemplate?.spec : r.body.spec)?.template?.metadata?.labels;
-  const istio = (labels as Json | undefined)?.istio;
+  const istio = (labels as AnyObject | undefined)?.istio;
   return typeof istio === 'string' && CONTROL_PLANE_ISTIO_LABELS.has(istio);
 }
 

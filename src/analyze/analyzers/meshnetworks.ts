@@ -1,6 +1,7 @@
 /** Mesh networks: service registries that no cluster provides (IST0126). */
 import type { Analyzer } from '../framework.js';
-import { asArray, isObject, type Json } from '../resource.js';
+import { isObject } from '../../core/json.js';
+import { asArray, type AnyObject } from '../resource.js';
 
 export const meshNetworks: Analyzer = {
   name: 'meshnetworks.MeshNetworksAnalyzer',
@@ -10,9 +11,9 @@ export const meshNetworks: Analyzer = {
   run(ctx) {
     const known = new Set(['Kubernetes', ...(ctx.options.clusterIds ?? [])]);
     for (const r of ctx.all('MeshNetworks')) {
-      const networks: Json = isObject(r.body.networks) ? r.body.networks : {};
+      const networks: AnyObject = isObject(r.body.networks) ? r.body.networks : {};
       for (const [network, def] of Object.entries(networks)) {
-        asArray<Json>((def as Json)?.endpoints).forEach((ep, i) => {
+        asArray<AnyObject>((def as AnyObject)?.endpoints).forEach((ep, i) => {
           const reg = ep?.fromRegistry;
           if (typeof reg === 'string' && !known.has(reg)) ctx.report('IST0126', r, `Unknown service registry ${reg} in network ${network}`, ['networks', network, 'endpoints', i, 'fromRegistry']);
         });

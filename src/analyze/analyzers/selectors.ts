@@ -1,7 +1,8 @@
 /** Workload-selector analyzers: Sidecar, Telemetry and security policies that conflict or select nothing. */
 import type { Analyzer } from '../framework.js';
 import type { AnalysisContext, Workload } from '../context.js';
-import { asArray, isObject, type Json, type Resource } from '../resource.js';
+import { isObject } from '../../core/json.js';
+import { asArray, type AnyObject, type Resource } from '../resource.js';
 import { labelsToString, pushTo } from './util.js';
 
 function matchLabels(r: Resource, field: 'workloadSelector' | 'selector'): Record<string, string> | undefined {
@@ -70,11 +71,11 @@ export const telemetryProviders: Analyzer = {
   inputs: ['Telemetry'],
   codes: ['IST0157'],
   run(ctx) {
-    const defaults: Json = isObject(ctx.mesh.defaultProviders) ? ctx.mesh.defaultProviders : {};
+    const defaults: AnyObject = isObject(ctx.mesh.defaultProviders) ? ctx.mesh.defaultProviders : {};
     for (const t of ctx.all('Telemetry')) {
       for (const section of ['tracing', 'accessLogging'] as const) {
         const meshDefault = asArray(defaults[section]).length > 0;
-        asArray<Json>(t.spec[section]).forEach((entry, i) => {
+        asArray<AnyObject>(t.spec[section]).forEach((entry, i) => {
           if (!isObject(entry) || entry.disabled === true || meshDefault) return;
           if (asArray(entry.providers).length === 0) {
             ctx.report('IST0157', t, `The Telemetry ${t.name} in namespace ${JSON.stringify(t.namespace)} with empty providers will be ignored (${section}: no providers and no mesh defaultProviders.${section}).`, ['spec', section, i]);
@@ -120,8 +121,8 @@ export const authorizationNamespaces: Analyzer = {
   run(ctx) {
     const known = ctx.namespaces();
     for (const ap of ctx.all('AuthorizationPolicy')) {
-      asArray<Json>(ap.spec.rules).forEach((rule, i) => {
-        asArray<Json>(rule?.from).forEach((from, j) => {
+      asArray<AnyObject>(ap.spec.rules).forEach((rule, i) => {
+        asArray<AnyObject>(rule?.from).forEach((from, j) => {
           for (const field of ['namespaces', 'notNamespaces'] as const) {
             asArray<string>(from?.source?.[field]).forEach((ns, k) => {
               if (typeof ns !== 'string' || ns.includes('*') || known.has(ns)) return;
@@ -142,10 +143,10 @@ export const jwksFetch: Analyzer = {
   run(ctx) {
     const istiod = ctx.inNamespace('Deployment', ctx.options.istioNamespace).filter((d) => d.name === 'istiod' || d.name.startsWith('istiod-'));
     if (istiod.length === 0) return;
-    const restricted = istiod.every((d) => asArray<Json>(d.spec.template?.spec?.containers).some((c) => asArray<Json>(c?.env).some((e) => e?.name === 'BLOCKED_CIDRS_IN_JWKS_URIS' && e.value)));
+    const restricted = istiod.every((d) => asArray<AnyObject>(d.spec.template?.spec?.containers).some((c) => asArray<AnyObject>(c?.env).some((e) => e?.name === 'BLOCKED_CIDRS_IN_JWKS_URIS' && e.value)));
     if (restricted) return;
     for (const ra of ctx.all('RequestAuthentication')) {
-      const fetches = asArray<Json>(ra.spec.jwtRules).some((r) => !r?.jwks);
+      const fetches = asArray<AnyObject>(ra.spec.jwtRules).some((r) => !r?.jwks);
       if (fetches) ctx.report('IST0175', ra, `RequestAuthentication ${ra.namespace}/${ra.name} makes istiod fetch JWKS from a URI but BLOCKED_CIDRS_IN_JWKS_URIS is not configured on istiod ${istiod[0]!.namespace}/${istiod[0]!.name}.`, ['spec', 'jwtRules']);
     }
   },

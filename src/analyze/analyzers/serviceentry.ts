@@ -1,6 +1,6 @@
 /** ServiceEntry analyzers: virtual addresses for TCP ports, conflicting protocols for one host and port. */
 import type { Analyzer } from '../framework.js';
-import { asArray, type Json, type Resource } from '../resource.js';
+import { asArray, type AnyObject, type Resource } from '../resource.js';
 import { pushTo } from './util.js';
 
 export const addressesRequired: Analyzer = {
@@ -15,7 +15,7 @@ export const addressesRequired: Analyzer = {
     if (String(meta.PILOT_ENABLE_IP_AUTOALLOCATE) === 'true') return;
     for (const se of ctx.all('ServiceEntry')) {
       if (asArray(se.spec.addresses).length > 0) continue;
-      asArray<Json>(se.spec.ports).forEach((p, i) => {
+      asArray<AnyObject>(se.spec.ports).forEach((p, i) => {
         const proto = String(p?.protocol ?? '').toUpperCase();
         if (proto === '' || proto === 'TCP') ctx.report('IST0134', se, `ServiceEntry addresses are required for this protocol (port ${p?.number} ${proto || 'with no protocol'}).`, ['spec', 'ports', i]);
       });
@@ -32,7 +32,7 @@ export const conflictingProtocols: Analyzer = {
     const seen = new Map<string, { se: Resource; protocol: string }[]>();
     for (const se of ctx.all('ServiceEntry')) {
       for (const host of asArray<string>(se.spec.hosts)) {
-        for (const p of asArray<Json>(se.spec.ports)) pushTo(seen, `${String(host).toLowerCase()}:${p?.number}`, { se, protocol: String(p?.protocol ?? '').toUpperCase() || 'TCP' });
+        for (const p of asArray<AnyObject>(se.spec.ports)) pushTo(seen, `${String(host).toLowerCase()}:${p?.number}`, { se, protocol: String(p?.protocol ?? '').toUpperCase() || 'TCP' });
       }
     }
     for (const [hostPort, entries] of seen) {

@@ -1,7 +1,7 @@
 /** Service and workload analyzers: port naming, ExternalName ports, services that disagree about a workload. */
 import type { Analyzer } from '../framework.js';
 import type { AnalysisContext } from '../context.js';
-import { asArray, type Json, type Resource } from '../resource.js';
+import { asArray, type AnyObject, type Resource } from '../resource.js';
 import { SYSTEM_NAMESPACES } from './injection.js';
 import { protocolFromAppProtocol, protocolFromName } from './util.js';
 
@@ -10,7 +10,7 @@ function userNamespace(ctx: AnalysisContext, ns: string): boolean {
 }
 
 /** The protocol Istio infers for a Service port, or undefined when it falls back to detection. */
-export function servicePortProtocol(p: Json): string | undefined {
+export function servicePortProtocol(p: AnyObject): string | undefined {
   if (String(p?.protocol ?? 'TCP').toUpperCase() === 'UDP') return 'udp';
   return protocolFromAppProtocol(p?.appProtocol) ?? protocolFromName(String(p?.name ?? ''));
 }
@@ -23,7 +23,7 @@ export const portNames: Analyzer = {
   run(ctx) {
     for (const svc of ctx.all('Service')) {
       if (!userNamespace(ctx, svc.namespace) || svc.spec.type === 'ExternalName') continue;
-      asArray<Json>(svc.spec.ports).forEach((p, i) => {
+      asArray<AnyObject>(svc.spec.ports).forEach((p, i) => {
         if (String(p?.protocol ?? 'TCP').toUpperCase() === 'UDP' || servicePortProtocol(p)) return;
         ctx.report('IST0118', svc, `Port name ${p?.name ?? '(unnamed)'} (port: ${p?.port}, targetPort: ${p?.targetPort ?? p?.port}) doesn't follow the naming convention of Istio port.`, ['spec', 'ports', i]);
       });
@@ -39,7 +39,7 @@ export const externalNamePorts: Analyzer = {
   run(ctx) {
     for (const svc of ctx.all('Service')) {
       if (svc.spec.type !== 'ExternalName' || !userNamespace(ctx, svc.namespace)) continue;
-      asArray<Json>(svc.spec.ports).forEach((p, i) => {
+      asArray<AnyObject>(svc.spec.ports).forEach((p, i) => {
         const proto = servicePortProtocol(p);
         if (proto === undefined || proto === 'tcp') {
           ctx.report('IST0150', svc, `Port name ${p?.name ?? '(unnamed)'} (port ${p?.port}) of the ExternalName service is invalid. Proxy may prevent tcp named ports and unmatched traffic for ports serving TCP protocol from being forwarded correctly.`, ['spec', 'ports', i]);
@@ -63,7 +63,7 @@ export const serviceAssociation: Analyzer = {
       const protocolsByPort = new Map<number, Set<string>>();
       const portsByTarget = new Map<string, { ports: Set<number>; services: Set<string> }>();
       for (const svc of services) {
-        for (const p of asArray<Json>(svc.spec.ports)) {
+        for (const p of asArray<AnyObject>(svc.spec.ports)) {
           const number = Number(p?.port);
           const proto = (servicePortProtocol(p) ?? 'tcp').toUpperCase();
           protocolsByPort.set(number, (protocolsByPort.get(number) ?? new Set()).add(proto));

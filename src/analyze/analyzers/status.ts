@@ -1,6 +1,6 @@
 /** Negative status conditions on Istio and Gateway API resources (IST0171). */
 import type { Analyzer } from '../framework.js';
-import { asArray, type Json } from '../resource.js';
+import { asArray, type AnyObject } from '../resource.js';
 
 /** Condition types where `False` means something is wrong. */
 const POSITIVE = new Set(['Ready', 'Accepted', 'Programmed', 'ResolvedRefs', 'Reconciled', 'Available', 'Established', 'Synced']);
@@ -16,9 +16,9 @@ export const negativeConditions: Analyzer = {
       for (const r of ctx.all(kind)) {
         if (!KIND_GROUPS.includes(r.group)) continue;
         const status = r.body.status;
-        const lists: [Json[], (string | number)[]][] = [[asArray(status?.conditions), ['status', 'conditions']]];
-        asArray<Json>(status?.parents).forEach((p, i) => lists.push([asArray(p?.conditions), ['status', 'parents', i, 'conditions']]));
-        asArray<Json>(status?.listeners).forEach((l, i) => lists.push([asArray(l?.conditions), ['status', 'listeners', i, 'conditions']]));
+        const lists: [AnyObject[], (string | number)[]][] = [[asArray(status?.conditions), ['status', 'conditions']]];
+        asArray<AnyObject>(status?.parents).forEach((p, i) => lists.push([asArray(p?.conditions), ['status', 'parents', i, 'conditions']]));
+        asArray<AnyObject>(status?.listeners).forEach((l, i) => lists.push([asArray(l?.conditions), ['status', 'listeners', i, 'conditions']]));
         for (const [conditions, path] of lists) {
           conditions.forEach((c, i) => {
             const negative = (POSITIVE.has(c?.type) && c?.status === 'False') || (c?.type === 'Conflicted' && c?.status === 'True');

@@ -1,8 +1,9 @@
 /** Small helpers the analyzers share: walking routes, resolving gateway references, hosts. */
-import { asArray, isObject, type Json, type Resource } from '../resource.js';
+import { isObject } from '../../core/json.js';
+import { asArray, type AnyObject, type Resource } from '../resource.js';
 
 export interface RouteDestination {
-  destination: Json;
+  destination: AnyObject;
   /** Field path of the destination inside the resource (for line numbers). */
   path: (string | number)[];
   /** Whether it is a mirror rather than a route target. */
@@ -13,16 +14,16 @@ export interface RouteDestination {
 export function vsDestinations(vs: Resource): RouteDestination[] {
   const out: RouteDestination[] = [];
   for (const section of ['http', 'tcp', 'tls'] as const) {
-    const routes = asArray<Json>(vs.spec[section]);
+    const routes = asArray<AnyObject>(vs.spec[section]);
     for (let i = 0; i < routes.length; i++) {
       const route = routes[i];
       if (!isObject(route)) continue;
-      const targets = asArray<Json>(route.route);
+      const targets = asArray<AnyObject>(route.route);
       for (let j = 0; j < targets.length; j++) {
         if (isObject(targets[j]?.destination)) out.push({ destination: targets[j]!.destination, path: ['spec', section, i, 'route', j, 'destination'], mirror: false });
       }
       if (isObject(route.mirror)) out.push({ destination: route.mirror, path: ['spec', section, i, 'mirror'], mirror: true });
-      const mirrors = asArray<Json>(route.mirrors);
+      const mirrors = asArray<AnyObject>(route.mirrors);
       for (let j = 0; j < mirrors.length; j++) {
         if (isObject(mirrors[j]?.destination)) out.push({ destination: mirrors[j]!.destination, path: ['spec', section, i, 'mirrors', j, 'destination'], mirror: true });
       }

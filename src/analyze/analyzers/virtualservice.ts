@@ -1,7 +1,7 @@
 /** VirtualService analyzers: destinations, subsets, gateways, mesh host conflicts, rule order. */
 import type { Analyzer } from '../framework.js';
 import { exportedTo, type AnalysisContext } from '../context.js';
-import { asArray, isObject, type Json, type Resource } from '../resource.js';
+import { asArray, isAnyObject, type AnyObject, type Resource } from '../resource.js';
 import { hostsMatch, parseGatewayRef, vsDestinations, vsGateways } from './util.js';
 
 const quote = (s: string) => JSON.stringify(s);
@@ -73,7 +73,7 @@ export const destinationRuleSubsets: Analyzer = {
         const subset = destination.subset;
         const host = String(destination.host ?? '');
         if (!subset || !host) continue;
-        const ok = rulesFor(host, vs.namespace).some((dr) => asArray<Json>(dr.spec.subsets).some((s) => s?.name === subset));
+        const ok = rulesFor(host, vs.namespace).some((dr) => asArray<AnyObject>(dr.spec.subsets).some((s) => s?.name === subset));
         if (!ok) ctx.report('IST0101', vs, `Referenced host+subset in destinationrule not found: ${quote(`${host}+${subset}`)}`, [...path, 'subset']);
       }
     }
@@ -83,7 +83,7 @@ export const destinationRuleSubsets: Analyzer = {
 /** Gateway server hosts as (namespace part, host), `ns/host` form resolved. */
 function gatewayHosts(gw: Resource): { ns: string; host: string }[] {
   const out: { ns: string; host: string }[] = [];
-  for (const server of asArray<Json>(gw.spec.servers)) {
+  for (const server of asArray<AnyObject>(gw.spec.servers)) {
     for (const h of asArray<string>(server?.hosts)) {
       if (typeof h !== 'string') continue;
       const slash = h.indexOf('/');
@@ -163,8 +163,8 @@ export const conflictingMeshHosts: Analyzer = {
 function matchKey(match: unknown): string {
   const norm = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(norm);
-    if (isObject(v)) {
-      const out: Json = {};
+    if (isAnyObject(v)) {
+      const out: AnyObject = {};
       for (const k of Object.keys(v).sort()) if (k !== 'name') out[k] = norm(v[k]);
       return out;
     }
@@ -181,12 +181,12 @@ export const routeRules: Analyzer = {
   run(ctx) {
     for (const vs of ctx.all('VirtualService')) {
       for (const section of ['http', 'tcp', 'tls'] as const) {
-        const routes = asArray<Json>(vs.spec[section]);
+        const routes = asArray<AnyObject>(vs.spec[section]);
         const ruleName = (i: number) => (routes[i]?.name ? quote(String(routes[i]!.name)) : `#${i}`);
         const seen = new Map<string, number>();
         let catchAll = -1;
         routes.forEach((route, i) => {
-          if (!isObject(route)) return;
+          if (!isAnyObject(route)) return;
           const matches = asArray(route.match);
           if (catchAll >= 0) {
             ctx.report('IST0130', vs, `VirtualService rule ${ruleName(i)} not used (rule ${ruleName(catchAll)} has no matches and catches all ${section} traffic before it).`, ['spec', section, i]);
@@ -221,9 +221,9 @@ export const jwtClaimRoutes: Analyzer = {
   codes: ['IST0149'],
   run(ctx) {
     for (const vs of ctx.all('VirtualService')) {
-      const claimKey = asArray<Json>(vs.spec.http)
-        .flatMap((r) => asArray<Json>(r?.match))
-        .flatMap((m) => [...Object.keys(isObject(m?.headers) ? m.headers : {}), ...Object.keys(isObject(m?.withoutHeaders) ? m.withoutHeaders : {})])
+      const claimKey = asArray<AnyObject>(vs.spec.http)
+        .flatMap((r) => asArray<AnyObject>(r?.match))
+        .flatMap((m) => [...Object.keys(isAnyObject(m?.headers) ? m.headers : {}), ...Object.keys(isAnyObject(m?.withoutHeaders) ? m.withoutHeaders : {})])
         .find((k) => k.startsWith('@request.auth.claims'));
       if (!claimKey) continue;
       for (const ref of vsGateways(vs)) {
@@ -231,10 +231,10 @@ export const jwtClaimRoutes: Analyzer = {
         const { namespace, name } = parseGatewayRef(ref, vs.namespace);
         const gw = ctx.get('Gateway', namespace, name);
         if (!gw) continue;
-        const selector: Record<string, string> = isObject(gw.spec.selector) ? gw.spec.selector : {};
+        const selector: Record<string, string> = isAnyObject(gw.spec.selector) ? gw.spec.selector : {};
         const covers = (ra: Resource) => {
           const sel = ra.spec.selector?.matchLabels;
-          if (!isObject(sel) || Object.keys(sel).length === 0) return ra.namespace === ctx.mesh.rootNamespace || ra.namespace === gw.namespace;
+          if (!isAnyObject(sel) || Object.keys(sel).length === 0) return ra.namespace === ctx.mesh.rootNamespace || ra.namespace === gw.namespace;
           return Object.entries(sel).every(([k, v]) => selector[k] === String(v));
         };
         if (!ctx.all('RequestAuthentication').some(covers)) {

@@ -1,7 +1,7 @@
 /** Istio webhooks: references to missing control-plane services, external control-plane addresses. */
 import { isIP } from 'node:net';
 import type { Analyzer } from '../framework.js';
-import { asArray, type Json, type Resource } from '../resource.js';
+import { asArray, type AnyObject, type Resource } from '../resource.js';
 
 function isIstioWebhook(r: Resource): boolean {
   return r.labels['app'] === 'sidecar-injector' || r.labels['app'] === 'istiod' || r.labels['istio.io/rev'] !== undefined || r.name.startsWith('istio-') || r.name.startsWith('istiod-');
@@ -16,7 +16,7 @@ export const webhooks: Analyzer = {
     for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
       for (const wh of ctx.all(kind)) {
         if (!isIstioWebhook(wh)) continue;
-        asArray<Json>(wh.body.webhooks).forEach((hook, i) => {
+        asArray<AnyObject>(wh.body.webhooks).forEach((hook, i) => {
           const cc = hook?.clientConfig ?? {};
           const path = ['webhooks', i, 'clientConfig'];
           if (cc.service) {
@@ -26,7 +26,7 @@ export const webhooks: Analyzer = {
             if (ctx.inNamespace('Service', ns).length > 0 || ctx.options.completeKinds.has('Service')) {
               const svc = ctx.get('Service', ns, name);
               if (!svc) ctx.report('IST0139', wh, `Webhook ${hook?.name ?? i} references the control plane service ${ns}/${name}, which does not exist.`, [...path, 'service']);
-              else if (cc.service.port !== undefined && !asArray<Json>(svc.spec.ports).some((p) => Number(p?.port) === Number(cc.service.port))) {
+              else if (cc.service.port !== undefined && !asArray<AnyObject>(svc.spec.ports).some((p) => Number(p?.port) === Number(cc.service.port))) {
                 ctx.report('IST0139', wh, `Webhook ${hook?.name ?? i} references port ${cc.service.port} of service ${ns}/${name}, which does not expose it.`, [...path, 'service', 'port']);
               }
             }

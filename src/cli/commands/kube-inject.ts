@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { note, writeStdout } from '../../core/output.js';
-import { readInput } from '../../core/yaml-docs.js';
+import { readInput } from '../../yaml/documents.js';
 import type { ClusterConfigReader } from '../../inject/cluster-source.js';
 import type { GlobalOptions } from '../flags.js';
 import { parseDuration } from '../flags.js';

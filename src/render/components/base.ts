@@ -5,7 +5,7 @@ import { standardLabels } from '../context.js';
 import { serviceAccount } from '../k8s.js';
 import { str, truthy } from '../tree.js';
 import type { K8sObject } from '../types.js';
-import { useEmittedText } from '../yaml-emit.js';
+import { useEmittedText } from '../../yaml/fast-stringify.js';
 import { defaultValidatorConfig } from './webhooks.js';
 
 export function baseObjects(ctx: RenderContext): K8sObject[] {

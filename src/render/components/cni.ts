@@ -3,9 +3,9 @@ import type { CNIConfig } from '../../operator/generated/values.js';
 import type { RenderContext } from '../context.js';
 import { imageOf, standardLabels } from '../context.js';
 import { clusterRoleBinding, env, envFromMap, fieldEnv, metaMap, object, RBAC, rule, serviceAccount } from '../k8s.js';
-import { deepMerge, str, truthy } from '../tree.js';
+import { overlay, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
-import { yamlText } from '../yaml-text.js';
+import { emitManifestYaml } from '../../yaml/fast-stringify.js';
 
 const NAME = 'istio-cni';
 
@@ -13,7 +13,7 @@ function configMap(ctx: RenderContext, c: CNIConfig, ns: string, labels: Record<
   const data: Record<string, string> = {
     CURRENT_AGENT_VERSION: str(c.tag) || str(ctx.values.global.tag),
     AMBIENT_ENABLED: String(truthy(c.ambient?.enabled)),
-    AMBIENT_ENABLEMENT_SELECTOR: yamlText(c.ambient?.enablementSelector ?? []),
+    AMBIENT_ENABLEMENT_SELECTOR: emitManifestYaml(c.ambient?.enablementSelector ?? []),
     AMBIENT_DNS_CAPTURE: String(truthy(c.ambient?.dnsCapture)),
     AMBIENT_IPV6: String(truthy(c.ambient?.ipv6)),
     AMBIENT_RECONCILE_POD_RULES_ON_STARTUP: String(truthy(c.ambient?.reconcileIptablesOnStartup)),
@@ -49,7 +49,7 @@ function daemonSet(ctx: RenderContext, c: CNIConfig, ns: string, labels: Record<
       runAsUser: 0,
       runAsNonRoot: false,
       capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_ADMIN', 'DAC_OVERRIDE'] },
-      ...(truthy(c.seLinuxOptions) ? { seLinuxOptions: deepMerge(c.seLinuxOptions, { type: 'spc_t' }) } : {}),
+      ...(truthy(c.seLinuxOptions) ? { seLinuxOptions: overlay(c.seLinuxOptions, { type: 'spc_t' }) } : {}),
       ...(truthy(c.seccompProfile) ? { seccompProfile: c.seccompProfile } : {}),
     },
     command: ['install-cni'],

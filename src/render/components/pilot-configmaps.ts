@@ -3,9 +3,10 @@ import { buildInjectorConfig } from '../../injection-templates/injector-config.j
 import type { RenderContext } from '../context.js';
 import { revisioned } from '../context.js';
 import { object } from '../k8s.js';
-import { deepMerge, str, truthy } from '../tree.js';
+import { overlay, str, truthy } from '../tree.js';
 import type { JsonMap, K8sObject } from '../types.js';
-import { stableJson, yamlText } from '../yaml-text.js';
+import { stableJson } from '../../core/json.js';
+import { emitManifestYaml } from '../../yaml/fast-stringify.js';
 
 /** The mesh config istiod and every proxy start from: chart defaults under the user's meshConfig. */
 export function meshConfig(ctx: RenderContext): JsonMap {
@@ -24,12 +25,12 @@ export function meshConfig(ctx: RenderContext): JsonMap {
   const tracer = str(g.proxy?.tracer);
   if (tracer && tracer !== 'none') defaultConfig.tracing = {};
   if (truthy(g.variant)) defaultConfig.image = { imageType: str(g.variant) };
-  return deepMerge(defaults, v.meshConfig);
+  return overlay(defaults, v.meshConfig);
 }
 
 export function meshConfigMap(ctx: RenderContext, labels: Record<string, string>): K8sObject {
   return object('v1', 'ConfigMap', { name: revisioned(ctx, 'istio'), namespace: ctx.istioNamespace, labels }, {
-    data: { mesh: yamlText(meshConfig(ctx)), meshNetworks: 'networks: {}' },
+    data: { mesh: emitManifestYaml(meshConfig(ctx)), meshNetworks: 'networks: {}' },
   });
 }
 

@@ -1,6 +1,8 @@
+/** The fast reader gives exactly what the yaml library gives, or nothing (then the library is used). */
+import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseSimpleYaml } from '../../src/inject/fast-yaml.js';
+import { parseFastYaml } from '../../src/yaml/fast-parse.js';
 
 /** What the `yaml` library makes of the text, or 'error'. */
 function reference(text: string): unknown {
@@ -13,7 +15,7 @@ function reference(text: string): unknown {
 
 /** The fast reader must give exactly the library's value, or decline (undefined). */
 function expectAgreement(text: string): 'agreed' | 'declined' {
-  const fast = parseSimpleYaml(text);
+  const fast = parseFastYaml(text);
   if (fast === undefined) return 'declined';
   expect({ text, value: fast }).toEqual({ text, value: reference(text) });
   return 'agreed';
@@ -101,15 +103,15 @@ function mutate(r: Gen, lines: string[]): string[] {
   return out;
 }
 
-describe('parseSimpleYaml agrees with the yaml library or declines', () => {
+describe('parseFastYaml agrees with the yaml library or declines', () => {
   it('a sequence at its key’s indentation, then a sibling key', () => {
-    expect(parseSimpleYaml('a:\n- b: 1\nc: 2\n')).toEqual({ a: [{ b: 1 }], c: 2 });
+    expect(parseFastYaml('a:\n- b: 1\nc: 2\n')).toEqual({ a: [{ b: 1 }], c: 2 });
   });
 
   it('declines what the yaml library rejects: a key after an indented sequence at the sequence’s column', () => {
     // `c` sits where the list items sit, so it is neither a list item nor a sibling of `a`.
     expect(reference('a:\n  - b: 1\n  c: 2\n')).toBe('error');
-    expect(parseSimpleYaml('a:\n  - b: 1\n  c: 2\n')).toBeUndefined();
+    expect(parseFastYaml('a:\n  - b: 1\n  c: 2\n')).toBeUndefined();
   });
 
   it('reads rendered-template shapes itself (no fallback for the common case)', () => {
@@ -131,15 +133,73 @@ describe('parseSimpleYaml agrees with the yaml library or declines', () => {
 
   it('repeated texts (memoised lines) give independent values: merging into one result leaves the next intact', () => {
     const text = 'a:\n  b: {}\n  c: []\n  d: "x"\n';
-    const first = parseSimpleYaml(text) as { a: { b: Record<string, unknown>; c: unknown[] } };
+    const first = parseFastYaml(text) as { a: { b: Record<string, unknown>; c: unknown[] } };
     first.a.b.k = 1;
     first.a.c.push(2);
-    expect(parseSimpleYaml(text)).toEqual({ a: { b: {}, c: [], d: 'x' } });
+    expect(parseFastYaml(text)).toEqual({ a: { b: {}, c: [], d: 'x' } });
   });
 
   it('declines tabs, CRs and non-space whitespace instead of guessing', () => {
     for (const text of ['a:\tb\n', 'a: b\r\n', '\u00a0a: b\n', 'a: b\u00a0\n', 'a:\n\t- b\n']) {
       expect(expectAgreement(text), JSON.stringify(text)).toBe('declined');
     }
+  });
+});
+
+const profilesDir = new URL('../../profiles/', import.meta.url);
+
+describe('parseFastYaml on profiles and hand-written files', () => {
+  it('reads every built-in profile itself, exactly as the yaml library does', () => {
+    const files = readdirSync(profilesDir).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(8);
+    for (const f of files) {
+      const text = readFileSync(new URL(f, profilesDir), 'utf8');
+      const fast = parseFastYaml(text);
+      expect(fast, `${f} should stay inside the fast subset`).toBeDefined();
+      expect(fast, f).toEqual(parse(text));
+    }
+  });
+
+  it.each([
+    ['a: 1\nb: -2\nc: 1.5\nd: .5\ne: true\nf: null\ng: ~\nh: ""\ni: \'it\'\'s\'\nj: {}\nk: []\n'],
+    ['tag: 1.30.0\ncpu: 10m\nversion: 1.2\nport: 15021\naddr: istiod.istio-system.svc:15012\npath: /dev/stdout\nvar: $(POD_NAMESPACE)\n'],
+    ['list:\n- a\n- b\nnested:\n  - name: x\n    value: "1"\n  - name: z\n    deeper:\n      - 1\n      - 2\n'],
+    ['- a\n- k: v\n  k2:\n    x: 1\n-\n  z: 2\n'],
+    ['a:\n  b:\nc: 3\n'],
+    ['values: ["true", 1, x, \'y z\']\nempty: []\n'],
+    ['"quoted.key": 1\n\'single\': 2\nwith-dash_and.dot: 3\n"": 4\n\'it\'\'s\': 5\n"esc\\"q": 6\n'],
+    ['a: yes\nb: On\nc: True\nd: NULL\ne: "esc\\n"\nf: 1.\ng: -0.5\nh: +.5\n'],
+    ['- [a, "b c", \'d\', 1, 1.5, true, ~, -x, a b]\n- [ spaced ,  items ]\n- k: ["x"]\n'],
+  ])('agrees with the yaml library on %j', (text) => {
+    const fast = parseFastYaml(text);
+    expect(fast).toBeDefined();
+    expect(fast).toEqual(parse(text));
+  });
+
+  it.each([
+    'a: 1e3', 'a: 0x1F', 'a: 0o17', 'a: 007', 'a: .inf', 'a: -.NaN', 'a: b # comment', 'a: "\\x41"', '"a" : 1', '"a":1', '__proto__: {}', '"constructor": 1',
+    'a: |\n  text', 'a: >\n  text', 'a: &x 1', 'b: *x', 'a: !!str 1', 'a: [1, [2]]', 'a: [x,]', 'a: [,]', 'a: [ ]', 'a: [x: y]', 'a: [x, #y]', 'a: [?x]', 'a: [a,\n  b]', 'a: [a] x',
+    'a: {b: 1}', 'a: b: c', '? a\n: b', 'a:\tb', 'a: 1\na: 2', '<<: {}', 'a: 1\n---\nb: 2', '---\na: 1', 'a: 99999999999999999999', 'a: @x', 'a: `x',
+    'a:\n    b: 1\n  c: 2', 'a: "x" y', "a: 'x' y", 'a: b\r\n',
+  ])('leaves %j to the library', (text) => {
+    expect(parseFastYaml(text)).toBeUndefined();
+  });
+
+  it('one-line lists of generated scalars: agrees with the library or declines', () => {
+    const r = rng(7);
+    const items = [...SCALARS, ...COMMON, '"a,b"', "'c, d'", '"[x]"', "'{y}'", ' spaced ', '', 'a:b', 'a#b', '"q" ', '-1', '-x'];
+    let agreed = 0;
+    for (let n = 0; n < 3_000; n++) {
+      const list = Array.from({ length: 1 + Math.floor(r() * 4) }, () => pick(r, items));
+      const text = r() < 0.5 ? `k: [${list.join(', ')}]\n` : `- [${list.join(',')}]\n`;
+      if (expectAgreement(text) === 'agreed') agreed++;
+    }
+    expect(agreed).toBeGreaterThan(500);
+  });
+
+  it('gives every reader of a memoised one-line list its own array', () => {
+    const first = parseFastYaml('a: [x, y]\n') as { a: string[] };
+    first.a.push('z');
+    expect(parseFastYaml('a: [x, y]\n')).toEqual({ a: ['x', 'y'] });
   });
 });

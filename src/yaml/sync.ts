@@ -2,12 +2,22 @@
  * Writes new plain values into a parsed yaml Document while keeping what the user wrote:
  * unchanged nodes (and their comments) stay, map keys keep their order (new keys are appended),
  * list items are matched by name/mountPath/containerPort so reordered containers keep comments.
+ * orderLike gives the same order on plain values, for writers that skip the Document model.
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
-import type { Json } from './smp.js';
-import { isObject } from './smp.js';
+import { isObject, type Json, type JsonObject } from '../core/json.js';
 
 const IDENTITY_KEYS = ['name', 'mountPath', 'containerPort', 'ip', 'devicePath'];
+
+/** Writes `value` at `path` (whose parent exists), keeping what is already there as syncNode does. */
+export function writeAt(doc: Document, path: readonly (string | number)[], value: JsonObject): void {
+  const existing = doc.getIn(path, true);
+  if (existing === undefined) doc.setIn(path, doc.createNode(value));
+  else {
+    const node = syncNode(doc, existing, value);
+    if (node !== existing) doc.setIn(path, node);
+  }
+}
 
 /** Returns the node to use for `value`: `node` updated in place, or a new node. */
 export function syncNode(doc: Document, node: unknown, value: Json): Node {

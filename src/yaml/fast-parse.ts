@@ -1,13 +1,16 @@
 /**
- * A fast reader for block-style YAML as templates and most manifests are written (nested maps
- * and lists, quoted or plain scalars, `{}`/`[]`). Reading every rendered template with the
- * `yaml` library was half of kube-inject's time (1k pods: 5.6 s → 2.7 s with this reader).
- * Anything outside the subset returns undefined and the caller uses the library, so results
- * never differ (test/inject/fast-yaml.test.ts checks that against the library).
+ * The fast reader for block-style YAML as profiles, templates and most manifests are written:
+ * nested maps and lists, plain or quoted scalars and keys, `{}`/`[]`, one-line lists of
+ * scalars (`[a, "b"]`). Reading every rendered template with the `yaml` library was half of
+ * kube-inject's time (1k pods: 5.6 s → 2.7 s with this reader), and reading two small profiles
+ * with it costs ~25 ms of `manifest generate`'s cold start.
+ * The contract: the result is exactly what the library's `parse` gives, or undefined for
+ * anything outside the subset (the caller then uses the library). test/yaml/fast-parse.test.ts
+ * checks that against the library.
  * Rendered templates repeat the same lines pod after pod, so each distinct line is measured,
  * split into key and value, and its scalar resolved once (bounded memos; a full one starts over).
  */
-import type { Json, JsonObject } from './smp.js';
+import type { Json, JsonObject } from '../core/json.js';
 
 /** A line without its indentation; shared by every text holding it, so never changed. */
 interface Line {
@@ -24,7 +27,8 @@ class Unsupported extends Error {}
 
 type Scalar = string | number | boolean | null;
 const DECLINED = Symbol('declined');
-type Resolved = Scalar | typeof DECLINED;
+/** A scalar, the items of a one-line list (copied on every use), or DECLINED. */
+type Resolved = Scalar | readonly Scalar[] | typeof DECLINED;
 const MEMO_LIMIT = 50_000;
 /** A `key: rest` line split once; null when the line is not a map entry. */
 interface Entry {
@@ -41,7 +45,8 @@ function remember<V>(memo: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
-export function parseSimpleYaml(text: string): Json | undefined {
+/** The value of one YAML document, or undefined when the library must read it. */
+export function parseFastYaml(text: string): Json | undefined {
   // Tabs and CRs are outside the subset (indentation is spaces only).
   if (text.includes('\t') || text.includes('\r')) return undefined;
   const lines: Line[] = [];
@@ -108,6 +113,7 @@ function parseMap(lines: Line[], state: { i: number }, indent: number): JsonObje
     if (entry === null) throw new Unsupported();
     const { key, rest } = entry;
     state.i++;
+    // duplicates, and keys such as __proto__ or constructor that plain assignment mishandles
     if (key in out) throw new Unsupported();
     if (rest !== '') {
       out[key] = scalar(entry, rest);
@@ -124,11 +130,41 @@ function parseMap(lines: Line[], state: { i: number }, indent: number): JsonObje
 }
 
 function entryOf(line: Line): Entry | null {
-  if (line.entry === undefined) {
-    const colon = keyEnd(line.text);
-    line.entry = colon < 0 ? null : { key: line.text.slice(0, colon), rest: afterSpaces(line.text, colon + 1) };
-  }
+  if (line.entry === undefined) line.entry = splitEntry(line.text);
   return line.entry;
+}
+
+/** `key: rest` with a plain or quoted key, else null. */
+function splitEntry(text: string): Entry | null {
+  const first = text.charCodeAt(0);
+  if (first === 34 /* " */ || first === 39 /* ' */) {
+    const close = closingQuote(text);
+    if (close < 0 || text.charCodeAt(close + 1) !== 58 /* : */ || !(close + 2 === text.length || text.charCodeAt(close + 2) === 32)) return null;
+    let key: Scalar;
+    try {
+      key = readScalar(text.slice(0, close + 1));
+    } catch (err) {
+      if (err instanceof Unsupported) return null;
+      throw err;
+    }
+    return { key: key as string, rest: afterSpaces(text, close + 2) };
+  }
+  const colon = keyEnd(text);
+  return colon < 0 ? null : { key: text.slice(0, colon), rest: afterSpaces(text, colon + 1) };
+}
+
+/** Index of the quote closing the quoted scalar that starts `text`, or -1. */
+function closingQuote(text: string): number {
+  const quote = text.charCodeAt(0);
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote === 34 && c === 92 /* \ */) i++;
+    else if (c === quote) {
+      if (quote === 39 && text.charCodeAt(i + 1) === 39) i++;
+      else return i;
+    }
+  }
+  return -1;
 }
 
 /** What follows a line's `- `, as a line of its own. */
@@ -156,7 +192,6 @@ function keyEnd(text: string): number {
   return -1;
 }
 
-
 /** A plain scalar the library reads as this very string (so also a safe mapping key). */
 function plainString(text: string): boolean {
   if (!isPlain(text) || text === '<<') return false;
@@ -172,22 +207,50 @@ function isPlain(text: string): boolean {
 }
 
 const INT = /^[-+]?(?:0|[1-9]\d*)$/;
+/** The core schema's float without an exponent (`1.5`, `.5`, `1.`): read as JavaScript reads it. */
+const DECIMAL = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 const FLOAT = /^[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?$/;
 
-/** `text` as a scalar, resolved once and kept on its (memoised) line or entry; `{}`/`[]` are fresh each time. */
+/**
+ * `text` as a scalar, resolved once and kept on its (memoised) line or entry; `{}`, `[]` and
+ * one-line lists are fresh each time (callers may change them).
+ */
 function scalar(holder: { value?: Resolved }, text: string): Json {
   if (text === '{}') return {};
   if (text === '[]') return [];
   if (holder.value === undefined) {
     try {
-      holder.value = readScalar(text);
+      holder.value = text.charCodeAt(0) === 91 /* [ */ ? readFlowList(text) : readScalar(text);
     } catch (err) {
       if (!(err instanceof Unsupported)) throw err;
       holder.value = DECLINED;
     }
   }
-  if (holder.value === DECLINED) throw new Unsupported();
-  return holder.value;
+  const value = holder.value;
+  if (value === DECLINED) throw new Unsupported();
+  return Array.isArray(value) ? value.slice() : (value as Scalar);
+}
+
+/**
+ * `[a, "b", 1]` on one line: scalars only, each quoted or plain. Plain items give up anything
+ * that means more inside a flow list (`[]{},:#?`), so a quoted item holding a comma or bracket
+ * is split apart and fails its quote check.
+ */
+function readFlowList(text: string): readonly Scalar[] {
+  if (!text.endsWith(']')) throw new Unsupported();
+  return text.slice(1, -1).split(',').map((part) => {
+    const item = trimSpaces(part);
+    if (item === '' || (item[0] !== '"' && item[0] !== "'" && /[[\]{}:#?]/.test(item))) throw new Unsupported();
+    return readScalar(item);
+  });
+}
+
+function trimSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 32) start++;
+  while (end > start && text.charCodeAt(end - 1) === 32) end--;
+  return text.slice(start, end);
 }
 
 function readScalar(text: string): Scalar {
@@ -210,13 +273,14 @@ function readScalar(text: string): Scalar {
   return resolvePlain(text);
 }
 
-/** The YAML 1.2 core schema for the forms we accept; numbers other than plain safe integers decline. */
+/** The YAML 1.2 core schema for the forms we accept; other number spellings decline. */
 function resolvePlain(text: string): Scalar {
   if (text === '~' || text === 'null' || text === 'Null' || text === 'NULL') return null;
   if (text === 'true' || text === 'True' || text === 'TRUE') return true;
   if (text === 'false' || text === 'False' || text === 'FALSE') return false;
   if (/^[-+]?[0-9]/.test(text) || /^[-+]?\./.test(text)) {
     if (INT.test(text) && !/^[-+]0$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+    if (DECIMAL.test(text)) return Number(text);
     if (FLOAT.test(text) || /^[-+]?[0-9]+$/.test(text) || /^0[xo]/.test(text) || /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(text)) throw new Unsupported();
   }
   return text;
