@@ -2,8 +2,8 @@
 import { isObject, overlay as mergeLayers } from '../core/json.js';
 import type { JsonMap } from './types.js';
 
-// Chart values are typed JsonMap (untyped) until they get generated types; these are
-// core/json's guard and merge (null deletes, undefined skipped), typed for that.
+// core/json's guard and merge (null deletes, undefined skipped), typed for the builders'
+// JsonMap objects (values themselves are typed by operator/generated/values.d.ts).
 export const isMap = isObject as (v: unknown) => v is JsonMap;
 export const overlay = mergeLayers as (...layers: unknown[]) => JsonMap;
 
