@@ -4,8 +4,9 @@
  *   >  ~/.kube/config  >  in-cluster service account (when running in a pod).
  * Merging follows client-go: for clusters/users/contexts the first file that defines a
  * name wins, and so does the first non-empty current-context. Relative file references
- * (certificate-authority, client-certificate, client-key, tokenFile) are resolved against
- * the directory of the file that holds them, so merged configs keep working.
+ * (certificate-authority, client-certificate, client-key, tokenFile, and an exec plugin's
+ * command when it is a path) are resolved against the directory of the file that holds them,
+ * so merged configs keep working.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -202,6 +203,11 @@ function absolutise(entry: NamedEntry, inner: string, dir: string): NamedEntry {
   for (const f of fields) {
     const v = fixed[f];
     if (typeof v === 'string' && v !== '' && !isAbsolute(v)) fixed[f] = resolve(dir, v);
+  }
+  // An exec plugin given as a relative path (not a bare name looked up in $PATH) is relative too.
+  const exec = fixed.exec as { command?: unknown } | undefined;
+  if (inner === 'user' && exec && typeof exec.command === 'string' && exec.command.includes('/') && !isAbsolute(exec.command)) {
+    fixed.exec = { ...exec, command: resolve(dir, exec.command) };
   }
   return { ...entry, [inner]: fixed };
 }

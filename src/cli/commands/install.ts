@@ -11,10 +11,8 @@ import { note, writeStdout } from '../../core/output.js';
 import { resolveIstioOperator } from '../../operator/resolve.js';
 import { renderManifests } from '../../render/index.js';
 import { formatSummary, summarize } from '../../render/summary.js';
-import { resolveKubeconfig } from '../../kube/kubeconfig.js';
-import { parseDuration } from '../flags.js';
-import type { GlobalOptions } from '../flags.js';
-import { renderInput, type RenderFlags } from '../flags.js';
+import { clusterSession, type ClusterSession } from '../cluster-session.js';
+import { parseDuration, renderInput, type GlobalOptions, type RenderFlags } from '../flags.js';
 
 interface Options extends RenderFlags {
   force?: boolean;
@@ -27,7 +25,8 @@ interface Options extends RenderFlags {
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
   if (args.length > 0) throw new UserError(`accepts 0 arg(s), received ${args.length}`);
   const resolveInput = { ...renderInput(opts), force: opts.force };
-  if (!opts.dryRun || clusterConfigured(globals)) return applyToCluster(opts, resolveInput, globals);
+  const session = clusterSession(globals);
+  if (!opts.dryRun || (await session.configured())) return applyToCluster(opts, resolveInput, session);
   // --dry-run with no kubeconfig at all: show what would be installed, offline.
   note('No cluster is configured (no kubeconfig): showing what would be installed without checking a cluster.');
   const { iop, profile, warnings } = await resolveIstioOperator(resolveInput);
@@ -37,31 +36,14 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   writeStdout(formatSummary(summarize(components)));
 }
 
-/**
- * Whether a cluster is configured: an explicit --kubeconfig/--context always counts (so their
- * errors are reported); otherwise $KUBECONFIG, ~/.kube/config or in-cluster config must name one.
- * Reads files only, no API call.
- */
-function clusterConfigured(globals: GlobalOptions): boolean {
-  if (globals.kubeconfig || globals.context) return true;
-  try {
-    resolveKubeconfig({ kubeconfig: globals.kubeconfig, context: globals.context });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], globals: GlobalOptions): Promise<void> {
+async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], session: ClusterSession): Promise<void> {
   const readinessTimeoutMs = parseDuration(opts.readinessTimeout ?? '5m', '--readiness-timeout');
-  const timeoutMs = parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout');
   const { prepareInstall } = await import('../../lifecycle/prepare.js');
   const prepared = await prepareInstall(resolveInput);
-  const { openCluster } = await import('../../kube/cluster.js');
   const { installToCluster } = await import('../../lifecycle/install.js');
   const { createProgress } = await import('../../lifecycle/progress.js');
   const { terminalConfirm } = await import('../../lifecycle/prompt.js');
-  const cluster = await openCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs });
+  const cluster = await session.open();
   const progress = await createProgress();
   const abort = new AbortController();
   // Ctrl+C: stop starting new work; what was applied is complete, and a re-run finishes the rest.

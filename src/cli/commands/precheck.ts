@@ -4,7 +4,7 @@ import { SilentExit, UsageError, UserError } from '../../core/errors.js';
 import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
 import { palette } from '../../core/terminal.js';
 import type { GlobalOptions } from '../flags.js';
-import { openClusterFromGlobals } from '../cluster-session.js';
+import { clusterSession } from '../cluster-session.js';
 
 interface Options {
   skipControlplane?: boolean;
@@ -24,7 +24,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   const { plan } = await prepareInstall({ revision: opts.revision });
   const { precheck } = await import('../../lifecycle/precheck.js');
   const { countResults, formatReport } = await import('../../lifecycle/checks.js');
-  const cluster = await openClusterFromGlobals(globals);
+  const cluster = await clusterSession(globals).open();
   try {
     const report = await precheck(cluster, { plan, skipControlPlane: opts.skipControlplane, fromVersion: opts.fromVersion });
     // --output-threshold Error hides warnings from the printed report (they never fail the run).

@@ -5,7 +5,7 @@ import { parseOutputFormat, writeStdout } from '../../core/output.js';
 import { palette } from '../../core/terminal.js';
 import type { GlobalOptions } from '../flags.js';
 import { renderInput, selectsInstall, type RenderFlags } from '../flags.js';
-import { openClusterFromGlobals } from '../cluster-session.js';
+import { clusterSession } from '../cluster-session.js';
 
 interface Options extends RenderFlags {
   output: string;
@@ -22,7 +22,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
     ({ plan } = await prepareInstall(renderInput(opts)));
   }
   const revision = opts.revision && opts.revision !== '' ? opts.revision : undefined;
-  const cluster = await openClusterFromGlobals(globals);
+  const cluster = await clusterSession(globals).open();
   try {
     const result = await verifyInstall(cluster, { istioNamespace: globals.istioNamespace, revision, plan });
     if (result.nothingInstalled && (format === 'text' || format === 'short')) {
