@@ -278,18 +278,24 @@ export class KubeClient {
 
   private explainNetwork(spec: RequestSpec, err: Error & { code?: string }): UserError {
     const code = err.code ?? '';
+    const tls = TLS_CODE.test(code);
     const reason =
       code === 'ECONNREFUSED' ? 'connection refused'
         : code === 'ENOTFOUND' ? 'host not found'
           : code === 'ETIMEDOUT' ? err.message
-            : code.includes('CERT') || code.includes('SELF_SIGNED') ? `TLS certificate problem (${code})`
+            : tls ? `TLS certificate problem: ${err.message} (${code})`
               : err.message;
     return new UserError(`${spec.what}: cannot reach the Kubernetes cluster ${this.describe()}: ${reason}`, {
-      hint: code === 'ETIMEDOUT' ? 'The API server is slow or unreachable; check it with `kubectl cluster-info`, or raise --kubeclient-timeout.' : 'Is the cluster running and the kubeconfig current? `kubectl cluster-info` checks the same connection.',
+      hint: code === 'ETIMEDOUT' ? 'The API server is slow or unreachable; check it with `kubectl cluster-info`, or raise --kubeclient-timeout.'
+        : tls ? "The server's certificate does not match the kubeconfig: check the cluster's certificate-authority(-data), tls-server-name and server address."
+          : 'Is the cluster running and the kubeconfig current? `kubectl cluster-info` checks the same connection.',
       cause: err,
     });
   }
 }
+
+/** Node's codes for a server certificate that cannot be verified. */
+const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_|ERR_SSL_/;
 
 /** One keep-alive pool per cluster (client-node's agent opened a connection per request). */
 function agentFor(server: URL, creds: Credentials): http.Agent {
