@@ -8,9 +8,8 @@ import type { Command } from 'commander';
 import { SilentExit, UserError } from '../../core/errors.js';
 import { palette } from '../../core/terminal.js';
 import { note, writeStdout } from '../../core/output.js';
-import { resolveIstioOperator } from '../../operator/resolve.js';
+import { effectiveOverrides, resolveIstioOperator } from '../../operator/resolve.js';
 import { renderManifests } from '../../render/index.js';
-import { formatSummary, summarize } from '../../render/summary.js';
 import { clusterSession, type ClusterSession } from '../cluster-session.js';
 import { parseDuration, renderInput, type GlobalOptions, type RenderFlags } from '../flags.js';
 
@@ -33,7 +32,8 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   for (const w of warnings) note(`❗ ${w}`);
   const components = renderManifests(iop);
   writeStdout(`Dry run of profile "${profile}" (revision ${iop.spec.revision || 'default'}): nothing is applied.\n`);
-  writeStdout(formatSummary(summarize(components)));
+  const { formatRenderSummary } = await import('../../lifecycle/summary.js');
+  writeStdout(formatRenderSummary(components));
 }
 
 async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], session: ClusterSession): Promise<void> {
@@ -41,8 +41,8 @@ async function applyToCluster(opts: Options, resolveInput: Parameters<typeof res
   const { prepareInstall } = await import('../../lifecycle/prepare.js');
   const prepared = await prepareInstall(resolveInput);
   const { installToCluster } = await import('../../lifecycle/install.js');
-  const { createProgress } = await import('../../lifecycle/progress.js');
-  const { terminalConfirm } = await import('../../lifecycle/prompt.js');
+  const { createProgress } = await import('../progress.js');
+  const { terminalConfirm } = await import('../prompt.js');
   const cluster = await session.open();
   const progress = await createProgress();
   const abort = new AbortController();
@@ -55,13 +55,13 @@ async function applyToCluster(opts: Options, resolveInput: Parameters<typeof res
   try {
     await installToCluster(
       cluster,
-      { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, manifestsDir: resolveInput.manifestsDir, skipConfirmation: opts.skipConfirmation, dryRun: opts.dryRun, force: opts.force, readinessTimeoutMs, signal: abort.signal },
+      { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, overrides: effectiveOverrides(prepared.iop, resolveInput.manifestsDir), skipConfirmation: opts.skipConfirmation, dryRun: opts.dryRun, force: opts.force, readinessTimeoutMs, signal: abort.signal },
       { note, progress, confirm: terminalConfirm() },
     );
     // --verify: the verify-install checks of what was just installed (after the readiness wait).
     if (opts.verify && !opts.dryRun) {
       const { verifyInstall } = await import('../../lifecycle/verify.js');
-      const { formatReport } = await import('../../lifecycle/checks.js');
+      const { formatReport } = await import('../../core/check-report.js');
       const result = await verifyInstall(cluster, { istioNamespace: prepared.plan.namespace, plan: prepared.plan });
       writeStdout(formatReport(result.report, 'text', palette(process.stdout)));
       if (!result.report.success) throw new SilentExit(1);

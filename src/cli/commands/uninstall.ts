@@ -27,8 +27,8 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
     ({ plan } = await prepareInstall(renderInput(opts)));
   }
   const { uninstall } = await import('../../lifecycle/uninstall.js');
-  const { createProgress } = await import('../../lifecycle/progress.js');
-  const { terminalConfirm } = await import('../../lifecycle/prompt.js');
+  const { createProgress } = await import('../progress.js');
+  const { terminalConfirm } = await import('../prompt.js');
   const cluster = await clusterSession(globals).open();
   const progress = await createProgress();
   try {

@@ -15,7 +15,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   if (args.length > 0) throw new UserError(`verify-install takes no arguments, got ${JSON.stringify(args)}`, { hint: 'Pass IstioOperator files with -f FILE.' });
   const format = parseOutputFormat(opts.output, ['text', 'short', 'json', 'yaml'] as const);
   const { verifyInstall } = await import('../../lifecycle/verify.js');
-  const { formatReport } = await import('../../lifecycle/checks.js');
+  const { formatReport } = await import('../../core/check-report.js');
   let plan;
   if (selectsInstall(opts)) {
     const { prepareInstall } = await import('../../lifecycle/prepare.js');
