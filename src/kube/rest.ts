@@ -97,6 +97,7 @@ export class KubeClient {
   private readonly base: URL;
   private creds: Credentials;
   private agent: http.Agent;
+  private readonly retired: http.Agent[] = [];
   private headers: Record<string, string | string[]>;
 
   private constructor(
@@ -119,7 +120,8 @@ export class KubeClient {
     const creds = await this.conn.credentials(renew);
     if (creds === this.creds) return false;
     if (creds.agent !== this.creds.agent || creds.tls !== this.creds.tls) {
-      if (!this.creds.agent) this.agent.destroy();
+      // Requests in flight finish on the old pool; close() ends it.
+      this.retired.push(this.agent);
       this.agent = agentFor(this.base, creds);
     }
     this.creds = creds;
@@ -133,7 +135,7 @@ export class KubeClient {
 
   /** Closes idle keep-alive connections so the process can exit at once. */
   close(): void {
-    this.agent.destroy();
+    for (const agent of [this.agent, ...this.retired]) agent.destroy();
   }
 
   /** One JSON request with retries; resolves to the parsed body, rejects with a KubeApiError or UserError. */
