@@ -1,6 +1,6 @@
 /** `sailctl dashboard <name>`: find the pod, check the permission, open the tunnel. */
 import { UsageError, UserError } from '../core/errors.js';
-import { withTimeout, type ClusterConnection } from '../kube/connect.js';
+import { checkAccess, type Cluster } from '../kube/cluster.js';
 import { DASHBOARDS, dashboardUrl, type DashboardName } from './dashboards.js';
 import { findDashboardPod, type PodQuery, type PodTarget } from './pod-finder.js';
 import { Tunnel } from './tunnel.js';
@@ -33,14 +33,14 @@ export function parsePort(value: string | undefined, flag: string, allowZero: bo
   return n;
 }
 
-export async function openDashboard(conn: ClusterConnection, req: DashboardRequest): Promise<OpenDashboard> {
+export async function openDashboard(cluster: Cluster, req: DashboardRequest): Promise<OpenDashboard> {
   const d = DASHBOARDS[req.dashboard];
-  const target = await findDashboardPod(conn, d, req);
-  await checkPortForwardPermission(conn, target.namespace);
+  const target = await findDashboardPod(cluster.res, d, req);
+  await checkPortForwardPermission(cluster, target.namespace);
   const annotated = Number(target.pod.metadata?.annotations?.['prometheus.io/port']);
   const remotePort = req.uiPort ?? (d.name === 'istiod-debug' && Number.isInteger(annotated) && annotated > 0 ? annotated : d.uiPort);
   const tunnel = new Tunnel({
-    conn,
+    cluster,
     target,
     remotePort,
     address: req.address,
@@ -55,22 +55,17 @@ export async function openDashboard(conn: ClusterConnection, req: DashboardReque
 }
 
 /** One SelfSubjectAccessReview up front, so a missing RBAC rule is named instead of a bare 403. */
-async function checkPortForwardPermission(conn: ClusterConnection, namespace: string): Promise<void> {
-  const api = conn.kc.makeApiClient(conn.k8s.AuthorizationV1Api);
+async function checkPortForwardPermission(cluster: Cluster, namespace: string): Promise<void> {
   let allowed: boolean | undefined;
   try {
-    const review = await withTimeout(conn, 'checking the port-forward permission', () =>
-      api.createSelfSubjectAccessReview({
-        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace, verb: 'create', resource: 'pods', subresource: 'portforward' } } },
-      }),
-    );
-    allowed = review.status?.allowed;
+    const [answer] = await checkAccess(cluster.client, [{ verb: 'create', group: '', resource: 'pods', subresource: 'portforward', namespace }]);
+    allowed = answer?.allowed;
   } catch {
     // Some clusters do not let users ask; the port-forward itself will tell.
     return;
   }
   if (allowed === false) {
-    throw new UserError(`you are not allowed to port-forward to pods in namespace ${namespace} on the cluster ${conn.describe()}`, {
+    throw new UserError(`you are not allowed to port-forward to pods in namespace ${namespace} on the cluster ${cluster.describe()}`, {
       hint: 'Ask for the RBAC permission: verb "create" on resource "pods/portforward" in that namespace.',
     });
   }

@@ -2,10 +2,10 @@
  * Which pod a dashboard forwards to, following istioctl's rules (istioctl.md §2.8), and
  * how to find a ready replacement later when that pod goes away.
  */
-import type { V1Pod } from '@kubernetes/client-node';
 import { UsageError, UserError } from '../core/errors.js';
-import { withTimeout, type ClusterConnection } from '../kube/connect.js';
-import { describePodStatus, isPodReady, listPods } from '../kube/pods.js';
+import { describePodStatus, isPodReady, listPods, readPod, type Pod } from '../kube/pods.js';
+import type { ResourceInfo } from '../kube/discovery.js';
+import { builtinResource, type Resources } from '../kube/resources.js';
 import { addonInstallHint, type Dashboard } from './dashboards.js';
 
 export interface PodQuery {
@@ -25,7 +25,7 @@ export interface PodTarget {
   name: string;
   /** Selector that finds equivalent pods, when the pod can be replaced (it has an owner). */
   replacementSelector?: string;
-  pod: V1Pod;
+  pod: Pod;
 }
 
 /** Splits `[type/]name[.namespace]`; the namespace is whatever follows the last dot. */
@@ -39,18 +39,18 @@ export function parsePodArg(arg: string): { type?: string; name: string; namespa
 
 const HASH_LABELS = new Set(['pod-template-hash', 'controller-revision-hash', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']);
 
-function replacementSelectorOf(pod: V1Pod): string | undefined {
+function replacementSelectorOf(pod: Pod): string | undefined {
   if (!pod.metadata?.ownerReferences?.length) return undefined;
   const labels = Object.entries(pod.metadata.labels ?? {}).filter(([k]) => !HASH_LABELS.has(k));
   return labels.length > 0 ? labels.map(([k, v]) => `${k}=${v}`).join(',') : undefined;
 }
 
-function target(pod: V1Pod, selector?: string): PodTarget {
+function target(pod: Pod, selector?: string): PodTarget {
   return { namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, replacementSelector: selector ?? replacementSelectorOf(pod), pod };
 }
 
 /** The first ready pod among the matches; a clear error naming what was found otherwise. */
-function pickReady(pods: V1Pod[], what: string): V1Pod {
+function pickReady(pods: Pod[], what: string): Pod {
   const ready = pods.find(isPodReady);
   if (ready) return ready;
   const first = pods[0]!;
@@ -59,12 +59,12 @@ function pickReady(pods: V1Pod[], what: string): V1Pod {
   });
 }
 
-export async function findDashboardPod(conn: ClusterConnection, d: Dashboard, q: PodQuery): Promise<PodTarget> {
+export async function findDashboardPod(res: Resources, d: Dashboard, q: PodQuery): Promise<PodTarget> {
   if (d.scope === 'addon') {
     const selector = q.selector ?? d.selector!;
     const namespaces = [...new Set([q.istioNamespace, q.namespace])];
     for (const ns of namespaces) {
-      const pods = await listPods(conn, ns, selector);
+      const pods = await listPods(res, ns, selector);
       if (pods.length > 0) return target(pickReady(pods, `${d.title} dashboard`), selector);
     }
     throw new UserError(`no pods found with selector ${selector} in namespace ${namespaces.join(' or ')}`, { hint: addonInstallHint(d) });
@@ -82,12 +82,12 @@ export async function findDashboardPod(conn: ClusterConnection, d: Dashboard, q:
     const arg = parsePodArg(q.podArg);
     const ns = arg.namespace ?? defaultNs;
     if (arg.type && !['pod', 'pods', 'po'].includes(arg.type)) {
-      const selector = await workloadSelector(conn, arg.type, arg.name, ns);
-      const pods = await listPods(conn, ns, selector);
+      const selector = await workloadSelector(res, arg.type, arg.name, ns);
+      const pods = await listPods(res, ns, selector);
       if (pods.length === 0) throw new UserError(`${arg.type}/${arg.name} in namespace ${ns} has no pods`);
       return target(pickReady(pods, `${arg.type}/${arg.name}`), selector);
     }
-    const pod = await readPod(conn, ns, arg.name);
+    const pod = await readPod(res, ns, arg.name);
     if (!pod) throw new UserError(`pod ${arg.name} not found in namespace ${ns}`, { hint: 'Give the pod as name.namespace, or pick it with -l <selector>.' });
     if (!isPodReady(pod)) throw new UserError(`pod ${ns}/${arg.name} is not ready: ${describePodStatus(pod)}`);
     return target(pod);
@@ -95,51 +95,37 @@ export async function findDashboardPod(conn: ClusterConnection, d: Dashboard, q:
 
   const base = q.selector ?? `istio.io/rev=${q.revision}`;
   const selector = istiod ? `${base},app=istiod` : base;
-  const pods = await listPods(conn, defaultNs, selector);
+  const pods = await listPods(res, defaultNs, selector);
   if (pods.length === 0) throw new UserError(`no pods found with selector ${selector} in namespace ${defaultNs}`);
   const picked = target(pickReady(pods, `selector ${selector}`), selector);
   if (pods.length > 1) q.log?.(`${pods.length} pods match ${selector}; using ${picked.namespace}/${picked.name}.`);
   return picked;
 }
 
-export async function readPod(conn: ClusterConnection, namespace: string, name: string): Promise<V1Pod | undefined> {
-  const api = conn.kc.makeApiClient(conn.k8s.CoreV1Api);
-  try {
-    return await withTimeout(conn, `reading pod ${namespace}/${name}`, () => api.readNamespacedPod({ namespace, name }));
-  } catch (err) {
-    if ((err as { cause?: { code?: number } }).cause?.code === 404 || (err as { code?: number }).code === 404) return undefined;
-    throw err;
-  }
-}
+const DEPLOYMENTS = builtinResource('apps/v1', 'Deployment', 'deployments');
+const STATEFULSETS = builtinResource('apps/v1', 'StatefulSet', 'statefulsets');
+const DAEMONSETS = builtinResource('apps/v1', 'DaemonSet', 'daemonsets');
+/** The workload types a pod argument may name, with kubectl's short names. */
+const WORKLOADS = new Map<string, ResourceInfo>([
+  ['deployment', DEPLOYMENTS], ['deployments', DEPLOYMENTS], ['deploy', DEPLOYMENTS],
+  ['statefulset', STATEFULSETS], ['sts', STATEFULSETS],
+  ['daemonset', DAEMONSETS], ['ds', DAEMONSETS],
+]);
 
 /** `deployment/foo` → its pod selector (matchLabels), as kubectl resolves workloads. */
-async function workloadSelector(conn: ClusterConnection, type: string, name: string, namespace: string): Promise<string> {
-  const apps = conn.kc.makeApiClient(conn.k8s.AppsV1Api);
-  const read = {
-    deployment: () => apps.readNamespacedDeployment({ name, namespace }),
-    deployments: () => apps.readNamespacedDeployment({ name, namespace }),
-    deploy: () => apps.readNamespacedDeployment({ name, namespace }),
-    statefulset: () => apps.readNamespacedStatefulSet({ name, namespace }),
-    sts: () => apps.readNamespacedStatefulSet({ name, namespace }),
-    daemonset: () => apps.readNamespacedDaemonSet({ name, namespace }),
-    ds: () => apps.readNamespacedDaemonSet({ name, namespace }),
-  }[type];
-  if (!read) throw new UsageError(`unsupported workload type "${type}": use pod, deployment, statefulset or daemonset`);
-  let workload;
-  try {
-    workload = await withTimeout(conn, `reading ${type}/${name} in namespace ${namespace}`, read);
-  } catch (err) {
-    if ((err as { cause?: { code?: number } }).cause?.code === 404) throw new UserError(`${type}/${name} not found in namespace ${namespace}`);
-    throw err;
-  }
-  const labels = workload.spec?.selector?.matchLabels ?? {};
+async function workloadSelector(res: Resources, type: string, name: string, namespace: string): Promise<string> {
+  const info = WORKLOADS.get(type);
+  if (!info) throw new UsageError(`unsupported workload type "${type}": use pod, deployment, statefulset or daemonset`);
+  const workload = await res.getResource(info, name, namespace);
+  if (!workload) throw new UserError(`${type}/${name} not found in namespace ${namespace}`);
+  const labels: Record<string, string> = workload.spec?.selector?.matchLabels ?? {};
   return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
 /** Finds a ready pod to replace a lost one; undefined when there is none (yet). */
-export async function findReplacement(conn: ClusterConnection, lost: PodTarget): Promise<PodTarget | undefined> {
+export async function findReplacement(res: Resources, lost: PodTarget): Promise<PodTarget | undefined> {
   if (!lost.replacementSelector) return undefined;
-  const pods = await listPods(conn, lost.namespace, lost.replacementSelector);
+  const pods = await listPods(res, lost.namespace, lost.replacementSelector);
   const ready = pods.find((p) => isPodReady(p) && p.metadata?.name !== lost.name);
   return ready ? target(ready, lost.replacementSelector) : undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * A local listener that forwards every connection to a pod port through the API server
- * (client-node's WebSocket port-forward, one WebSocket per connection), and keeps doing so: it
+ * (../kube/port-forward.ts, one WebSocket per connection), and keeps doing so: it
  * checks the pod, moves to a ready replacement when the pod goes away, and fails loudly when none
  * appears in time (istioctl kept a dead tunnel open silently).
  */
@@ -8,12 +8,13 @@ import net from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { UserError } from '../core/errors.js';
-import type { ClusterConnection } from '../kube/connect.js';
-import { isPodReady } from '../kube/pods.js';
-import { findReplacement, readPod, type PodTarget } from './pod-finder.js';
+import type { Cluster } from '../kube/cluster.js';
+import { isPodReady, readPod } from '../kube/pods.js';
+import { openPortForward } from '../kube/port-forward.js';
+import { findReplacement, type PodTarget } from './pod-finder.js';
 
 export interface TunnelOptions {
-  conn: ClusterConnection;
+  cluster: Cluster;
   target: PodTarget;
   remotePort: number;
   address: string;
@@ -160,7 +161,7 @@ export class Tunnel {
   }
 
   private async connect(target: PodTarget, socket: net.Socket): Promise<WebSocket> {
-    const { conn, remotePort } = this.opts;
+    const { cluster, remotePort } = this.opts;
     const link: { ws?: WebSocket } = {};
     // Bytes from the pod go to the local client; when it cannot keep up, stop reading the WebSocket.
     const output = new Writable({
@@ -185,8 +186,7 @@ export class Tunnel {
     // client-node would close the WebSocket when its input ends; the local client's half-close must
     // not cut the answer off, so input is sent below (pipe) and this stream never ends.
     const noInput = new PassThrough();
-    const pf = new conn.k8s.PortForward(conn.kc, false);
-    link.ws = (await pf.portForward(target.namespace, target.name, [remotePort], output, errors, noInput)) as WebSocket;
+    link.ws = await openPortForward(cluster.client.conn, target.namespace, target.name, remotePort, output, errors, noInput);
     return link.ws;
   }
 
@@ -222,7 +222,7 @@ export class Tunnel {
     const current = this.target;
     let pod;
     try {
-      pod = await readPod(this.opts.conn, current.namespace, current.name);
+      pod = await readPod(this.opts.cluster.res, current.namespace, current.name);
     } catch (err) {
       return this.waitForReplacement(current, `could not be checked (${(err as Error).message})`);
     }
@@ -238,12 +238,12 @@ export class Tunnel {
     this.targetReady = new Promise<PodTarget>((resolve) => (settle = resolve));
     while (!this.closed) {
       try {
-        const pod = await readPod(this.opts.conn, lost.namespace, lost.name);
+        const pod = await readPod(this.opts.cluster.res, lost.namespace, lost.name);
         if (pod && isPodReady(pod)) {
           this.opts.log(`Pod ${lost.namespace}/${lost.name} is ready again.`);
           return settle(lost);
         }
-        const next = await findReplacement(this.opts.conn, lost);
+        const next = await findReplacement(this.opts.cluster.res, lost);
         if (next) {
           this.target = next;
           this.opts.log(`Now forwarding to pod ${next.namespace}/${next.name}.`);

@@ -4,7 +4,7 @@
  * writes both into the ConfigMap; kube-inject's offline default uses the same function, so a
  * ConfigMap extracted from `manifest generate` injects exactly like the built-in path.
  */
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../yaml/values.js';
 import { builtinTemplates } from './builtin.js';
 
 /** Istio keeps a legacy `template` key whose content makes old injectors fail loudly. */
@@ -37,7 +37,7 @@ export function buildInjectorConfig(values: Record<string, unknown>): { config: 
     sidecarInjectorWebhook: webhook,
   };
   return {
-    config: stringify(config, { lineWidth: 0, blockQuote: 'literal' }),
+    config: stringifyYaml(config, { literalBlocks: true }),
     values: JSON.stringify(injectorValues, null, 2),
   };
 }

@@ -1,7 +1,6 @@
 /**
- * One handle on a cluster for the install, verify, precheck and uninstall commands: the
- * HTTP client, discovery and object operations, plus the two questions every pre-flight
- * asks (server version, permissions).
+ * One handle on a cluster for every command that talks to one: the HTTP client, discovery
+ * and object operations, plus the two questions pre-flights ask (server version, permissions).
  */
 import { connectCluster, type ConnectOptions } from './connect.js';
 import { Resources } from './resources.js';
@@ -11,15 +10,17 @@ import { mapLimit } from './resources.js';
 export interface Cluster {
   client: KubeClient;
   res: Resources;
+  /** The kubeconfig context's namespace, or "default" (kubectl's default for -n). */
+  namespace: string;
   describe(): string;
   close(): void;
 }
 
 export async function openCluster(options: ConnectOptions): Promise<Cluster> {
-  const conn = await connectCluster(options);
+  const conn = connectCluster(options);
   const client = await KubeClient.create(conn);
   const res = new Resources(client);
-  return { client, res, describe: () => conn.describe(), close: () => client.close() };
+  return { client, res, namespace: conn.resolved.namespace, describe: () => conn.describe(), close: () => client.close() };
 }
 
 export interface ServerVersion {
@@ -45,6 +46,8 @@ export interface AccessRequest {
   verb: string;
   group: string;
   resource: string;
+  /** e.g. portforward (of pods). */
+  subresource?: string;
   namespace?: string;
 }
 
@@ -64,9 +67,9 @@ export async function checkAccess(client: KubeClient, requests: AccessRequest[])
         body: {
           apiVersion: 'authorization.k8s.io/v1',
           kind: 'SelfSubjectAccessReview',
-          spec: { resourceAttributes: { verb: r.verb, group: r.group, resource: r.resource, namespace: r.namespace } },
+          spec: { resourceAttributes: { verb: r.verb, group: r.group, resource: r.resource, subresource: r.subresource, namespace: r.namespace } },
         },
-        what: `asking whether you may ${r.verb} ${r.group ? `${r.resource}.${r.group}` : r.resource}`,
+        what: `asking whether you may ${r.verb} ${resourceName(r)}`,
       });
       return { ...r, allowed: review?.status?.allowed === true, reason: review?.status?.reason };
     } catch (err) {
@@ -76,7 +79,12 @@ export async function checkAccess(client: KubeClient, requests: AccessRequest[])
   });
 }
 
+/** "deployments.apps", "pods/portforward" */
+function resourceName(r: AccessRequest): string {
+  return `${r.group ? `${r.resource}.${r.group}` : r.resource}${r.subresource ? `/${r.subresource}` : ''}`;
+}
+
 /** "create deployments.apps in istio-system" */
 export function describeAccess(r: AccessRequest): string {
-  return `${r.verb} ${r.group ? `${r.resource}.${r.group}` : r.resource}${r.namespace ? ` in namespace ${r.namespace}` : ' (cluster-wide)'}`;
+  return `${r.verb} ${resourceName(r)}${r.namespace ? ` in namespace ${r.namespace}` : ' (cluster-wide)'}`;
 }

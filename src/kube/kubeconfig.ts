@@ -4,13 +4,14 @@
  *   >  ~/.kube/config  >  in-cluster service account (when running in a pod).
  * Merging follows client-go: for clusters/users/contexts the first file that defines a
  * name wins, and so does the first non-empty current-context. Relative file references
- * (certificate-authority, client-certificate, client-key, tokenFile) are resolved against
- * the directory of the file that holds them, so merged configs keep working.
+ * (certificate-authority, client-certificate, client-key, tokenFile, and an exec plugin's
+ * command when it is a path) are resolved against the directory of the file that holds them,
+ * so merged configs keep working.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '../yaml/values.js';
 import { UserError } from '../core/errors.js';
 
 export interface NamedEntry {
@@ -160,7 +161,7 @@ function inClusterConfig(host: string, port: string, saDir: string): ResolvedKub
 function readKubeconfig(file: string): Kubeconfig {
   let data: unknown;
   try {
-    data = parse(readFileSync(file, 'utf8'), { prettyErrors: true });
+    data = parseYaml(readFileSync(file, 'utf8'));
   } catch (err) {
     const linePos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
     const where = linePos ? `${file}:${linePos.line}:${linePos.col}` : file;
@@ -202,6 +203,11 @@ function absolutise(entry: NamedEntry, inner: string, dir: string): NamedEntry {
   for (const f of fields) {
     const v = fixed[f];
     if (typeof v === 'string' && v !== '' && !isAbsolute(v)) fixed[f] = resolve(dir, v);
+  }
+  // An exec plugin given as a relative path (not a bare name looked up in $PATH) is relative too.
+  const exec = fixed.exec as { command?: unknown } | undefined;
+  if (inner === 'user' && exec && typeof exec.command === 'string' && exec.command.includes('/') && !isAbsolute(exec.command)) {
+    fixed.exec = { ...exec, command: resolve(dir, exec.command) };
   }
   return { ...entry, [inner]: fixed };
 }

@@ -1,27 +1,45 @@
-/** Pod look-ups shared by version, dashboard and the install checks. */
-import type { V1Pod } from '@kubernetes/client-node';
-import { withTimeout, type ClusterConnection } from './connect.js';
+/** Pod look-ups shared by version and dashboard: the fields they read, and readiness as kubectl shows it. */
+import { builtinResource, type KubeObject, type Resources } from './resources.js';
 
-const PAGE = 500;
-
-/** Lists pods (one namespace, or all when namespace is undefined), page by page. */
-export async function listPods(conn: ClusterConnection, namespace: string | undefined, labelSelector?: string): Promise<V1Pod[]> {
-  const api = conn.kc.makeApiClient(conn.k8s.CoreV1Api);
-  const pods: V1Pod[] = [];
-  let cont: string | undefined;
-  do {
-    const page = await withTimeout(conn, `listing pods${namespace ? ` in namespace ${namespace}` : ''}`, () =>
-      namespace
-        ? api.listNamespacedPod({ namespace, labelSelector, limit: PAGE, _continue: cont })
-        : api.listPodForAllNamespaces({ labelSelector, limit: PAGE, _continue: cont }),
-    );
-    pods.push(...page.items);
-    cont = page.metadata?._continue || undefined;
-  } while (cont);
-  return pods;
+export interface Container {
+  name: string;
+  image?: string;
+  args?: string[];
 }
 
-export function isPodReady(pod: V1Pod): boolean {
+interface ContainerStatus {
+  name: string;
+  ready?: boolean;
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    running?: object;
+    terminated?: { reason?: string; exitCode: number };
+  };
+}
+
+export interface Pod extends KubeObject {
+  spec?: { containers: Container[]; initContainers?: Container[] };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: ContainerStatus[];
+    initContainerStatuses?: ContainerStatus[];
+  };
+}
+
+export const PODS = builtinResource('v1', 'Pod', 'pods');
+
+/** Pods of one namespace, or of all when namespace is undefined, page by page. */
+export async function listPods(res: Resources, namespace: string | undefined, labelSelector?: string): Promise<Pod[]> {
+  return (await res.listResource(PODS, { namespace, labelSelector })).items as Pod[];
+}
+
+/** The pod, or undefined when it does not exist. */
+export function readPod(res: Resources, namespace: string, name: string): Promise<Pod | undefined> {
+  return res.getResource<Pod>(PODS, name, namespace);
+}
+
+export function isPodReady(pod: Pod): boolean {
   return (
     pod.metadata?.deletionTimestamp === undefined &&
     pod.status?.phase === 'Running' &&
@@ -30,7 +48,7 @@ export function isPodReady(pod: V1Pod): boolean {
 }
 
 /** "Pending (istio-proxy: ImagePullBackOff: Back-off pulling image ...)", for messages. */
-export function describePodStatus(pod: V1Pod): string {
+export function describePodStatus(pod: Pod): string {
   const phase = pod.metadata?.deletionTimestamp ? 'Terminating' : pod.status?.phase ?? 'Unknown';
   const reasons = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
     .map((s) => {

@@ -51,6 +51,12 @@ export function resourcePath(info: ResourceInfo, namespace?: string, name?: stri
   return `${root}${ns}/${info.resource}${name ? `/${encodeURIComponent(name)}` : ''}`;
 }
 
+/** A kind every API server serves at a fixed path (Pod, Deployment), so no discovery request is needed. */
+export function builtinResource(apiVersion: string, kind: string, resource: string, namespaced = true): ResourceInfo {
+  const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/', 2) as [string, string]) : ['', apiVersion];
+  return { group, version, apiVersion, kind, resource, namespaced };
+}
+
 function target(info: ResourceInfo, verb: Verb, namespace?: string, name?: string): ApiTarget {
   return { verb, resource: info.resource, group: info.group, namespace: info.namespaced ? namespace : undefined, name };
 }
@@ -92,12 +98,16 @@ export class Resources {
   /** The object, or undefined when it (or its kind) does not exist. */
   async get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined> {
     const info = await this.discovery.lookup(apiVersion, kind);
-    if (!info) return undefined;
+    return info ? this.getResource(info, name, namespace) : undefined;
+  }
+
+  /** get() for a resource whose path is known (builtinResource). */
+  async getResource<T extends KubeObject = KubeObject>(info: ResourceInfo, name: string, namespace?: string): Promise<T | undefined> {
     try {
-      return await this.client.json<KubeObject>({
+      return await this.client.json<T>({
         method: 'GET',
         path: resourcePath(info, namespace, name),
-        what: `reading ${kind} ${namespace && info.namespaced ? `${namespace}/` : ''}${name}`,
+        what: `reading ${info.kind} ${namespace && info.namespaced ? `${namespace}/` : ''}${name}`,
         target: target(info, 'get', namespace, name),
       });
     } catch (err) {
@@ -109,7 +119,12 @@ export class Resources {
   /** Every matching object, page by page (limit/continue). An unserved kind lists as empty. */
   async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<ListResult> {
     const info = await this.discovery.lookup(apiVersion, kind);
-    if (!info) return { items: [], resourceVersion: '' };
+    return info ? this.listResource(info, opts) : { items: [], resourceVersion: '' };
+  }
+
+  /** list() for a resource whose path is known (builtinResource). */
+  async listResource(info: ResourceInfo, opts: ListOptions = {}): Promise<ListResult> {
+    const { apiVersion, kind } = info;
     const items: KubeObject[] = [];
     let cont: string | undefined;
     let resourceVersion = '';

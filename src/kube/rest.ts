@@ -5,15 +5,16 @@
  * failure turned into one sentence that says which cluster, which resource, what the API
  * server said and what to do.
  *
- * We speak HTTP ourselves (with @kubernetes/client-node only for credentials and TLS) because
- * client-node's typed object API silently drops unknown fields of built-in kinds, which would
- * make server-side apply of rendered manifests lossy, and because it offers no retry policy.
+ * We speak HTTP ourselves (credentials come from ./connect.ts) because client-node's typed
+ * object API silently drops unknown fields of built-in kinds, which would make server-side
+ * apply of rendered manifests lossy, because it offers no retry policy, and because loading
+ * it costs every cluster command ~0.45 s.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { UserError } from '../core/errors.js';
 import { debug } from '../core/output.js';
-import type { ClusterConnection } from './connect.js';
+import type { ClusterConnection, Credentials } from './connect.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'patch' | 'update' | 'delete';
 
@@ -94,41 +95,38 @@ export class KubeClient {
   /** Scales every backoff; tests set it low. */
   backoffBaseMs = 100;
   private readonly base: URL;
-  private readonly agent: http.Agent;
-  private headers: Record<string, string>;
+  private creds: Credentials;
+  private agent: http.Agent;
+  private readonly retired: http.Agent[] = [];
+  private headers: Record<string, string | string[]>;
 
   private constructor(
     readonly conn: ClusterConnection,
-    agent: http.Agent,
-    headers: Record<string, string>,
+    creds: Credentials,
   ) {
-    this.base = new URL(conn.kc.getCurrentCluster()?.server ?? conn.resolved.server);
-    this.agent = agent;
-    this.headers = headers;
+    this.base = new URL(conn.server);
+    this.creds = creds;
+    this.agent = agentFor(this.base, creds);
+    this.headers = { 'User-Agent': 'sailctl', ...creds.headers };
   }
 
+  /** A client for the connection; its credentials are loaded (an exec plugin run) now, so a bad one fails first. */
   static async create(conn: ClusterConnection): Promise<KubeClient> {
-    const opts: https.RequestOptions = {};
-    try {
-      await conn.kc.applyToHTTPSOptions(opts);
-    } catch (err) {
-      throw new UserError(`cannot use the credentials of ${conn.describe()}: ${(err as Error).message}`, {
-        hint: 'Check the kubeconfig user entry (for an http:// server, insecure-skip-tls-verify: true is required).',
-      });
+    return new KubeClient(conn, await conn.credentials());
+  }
+
+  /** Follows renewed credentials (an exec plugin's expired token); a new client certificate needs a new pool. */
+  private async refresh(renew = false): Promise<boolean> {
+    const creds = await this.conn.credentials(renew);
+    if (creds === this.creds) return false;
+    if (creds.agent !== this.creds.agent || creds.tls !== this.creds.tls) {
+      // Requests in flight finish on the old pool; close() ends it.
+      this.retired.push(this.agent);
+      this.agent = agentFor(this.base, creds);
     }
-    const cluster = conn.kc.getCurrentCluster();
-    let agent = opts.agent as http.Agent;
-    if (!cluster?.proxyUrl) {
-      // client-node's agent opens a connection per request; ours keeps them alive.
-      const tls = { ca: opts.ca, cert: opts.cert, key: opts.key, pfx: opts.pfx, passphrase: opts.passphrase, servername: opts.servername, rejectUnauthorized: opts.rejectUnauthorized };
-      agent = (cluster?.server ?? '').startsWith('http:')
-        ? new http.Agent({ keepAlive: true, maxSockets: 16 })
-        : new https.Agent({ keepAlive: true, maxSockets: 16, ...Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined)) });
-    }
-    const headers: Record<string, string> = { 'User-Agent': 'sailctl' };
-    for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
-    if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    return new KubeClient(conn, agent, headers);
+    this.creds = creds;
+    this.headers = { 'User-Agent': 'sailctl', ...creds.headers };
+    return true;
   }
 
   describe(): string {
@@ -137,7 +135,7 @@ export class KubeClient {
 
   /** Closes idle keep-alive connections so the process can exit at once. */
   close(): void {
-    this.agent.destroy();
+    for (const agent of [this.agent, ...this.retired]) agent.destroy();
   }
 
   /** One JSON request with retries; resolves to the parsed body, rejects with a KubeApiError or UserError. */
@@ -153,15 +151,26 @@ export class KubeClient {
 
   async send(spec: RequestSpec): Promise<RawResponse> {
     const retries = spec.retries ?? 5;
+    let renewed = false;
     for (let attempt = 0; ; attempt++) {
       let res: RawResponse | undefined;
       let netErr: (Error & { code?: string }) | undefined;
       try {
+        await this.refresh();
         res = await this.attempt(spec);
       } catch (err) {
+        if (err instanceof UserError) throw err;
         netErr = err as Error & { code?: string };
       }
       if (res && res.status < 400) return res;
+      // Rejected credentials: ask the plugin for new ones once (client-go does the same).
+      if (res?.status === 401 && !renewed) {
+        renewed = true;
+        if (await this.refresh(true)) {
+          attempt--;
+          continue;
+        }
+      }
       const failure = res
         ? { status: res.status, retryAfter: headerOf(res.headers['retry-after']) }
         : { netCode: netErr?.code ?? (/socket hang up/.test(netErr?.message ?? '') ? 'ECONNRESET' : undefined) };
@@ -176,7 +185,10 @@ export class KubeClient {
   }
 
   /** A streaming GET (watch): calls onLine for each newline-terminated line until the server ends it. */
-  stream(spec: RequestSpec, onLine: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  async stream(spec: RequestSpec, onLine: (line: string) => void, signal?: AbortSignal): Promise<void> {
+    await this.refresh();
+    // Aborted while the credentials were checked: the abort event has passed, so never start.
+    if (signal?.aborted) return;
     return new Promise<void>((resolve, reject) => {
       const req = this.rawRequest(spec, undefined, (res) => {
         if ((res.statusCode ?? 0) >= 400) {
@@ -228,7 +240,7 @@ export class KubeClient {
     this.requestCount++;
     const url = new URL(this.base.href.replace(/\/$/, '') + spec.path);
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { ...this.headers, Accept: spec.accept ?? 'application/json' };
+    const headers: Record<string, string | string[]> = { ...this.headers, Accept: spec.accept ?? 'application/json' };
     if (body !== undefined) {
       headers['Content-Type'] = spec.contentType ?? 'application/json';
       // A length rather than chunked encoding: some servers and proxies refuse chunked DELETE bodies.
@@ -268,17 +280,31 @@ export class KubeClient {
 
   private explainNetwork(spec: RequestSpec, err: Error & { code?: string }): UserError {
     const code = err.code ?? '';
+    const tls = TLS_CODE.test(code);
     const reason =
       code === 'ECONNREFUSED' ? 'connection refused'
         : code === 'ENOTFOUND' ? 'host not found'
           : code === 'ETIMEDOUT' ? err.message
-            : code.includes('CERT') || code.includes('SELF_SIGNED') ? `TLS certificate problem (${code})`
+            : tls ? `TLS certificate problem: ${err.message} (${code})`
               : err.message;
     return new UserError(`${spec.what}: cannot reach the Kubernetes cluster ${this.describe()}: ${reason}`, {
-      hint: code === 'ETIMEDOUT' ? 'The API server is slow or unreachable; check it with `kubectl cluster-info`, or raise --kubeclient-timeout.' : 'Is the cluster running and the kubeconfig current? `kubectl cluster-info` checks the same connection.',
+      hint: code === 'ETIMEDOUT' ? 'The API server is slow or unreachable; check it with `kubectl cluster-info`, or raise --kubeclient-timeout.'
+        : tls ? "The server's certificate does not match the kubeconfig: check the cluster's certificate-authority(-data), tls-server-name and server address."
+          : 'Is the cluster running and the kubeconfig current? `kubectl cluster-info` checks the same connection.',
       cause: err,
     });
   }
+}
+
+/** Node's codes for a server certificate that cannot be verified. */
+const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_|ERR_SSL_/;
+
+/** One keep-alive pool per cluster (client-node's agent opened a connection per request). */
+function agentFor(server: URL, creds: Credentials): http.Agent {
+  if (creds.agent) return creds.agent;
+  if (server.protocol === 'http:') return new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const tls = Object.fromEntries(Object.entries(creds.tls).filter(([, v]) => v !== undefined));
+  return new https.Agent({ keepAlive: true, maxSockets: 16, ...tls });
 }
 
 function encodeBody(spec: RequestSpec): string | undefined {

@@ -6,13 +6,12 @@
  * Every step is idempotent, so an interrupted install is completed by running it again.
  */
 import { SilentExit, UserError } from '../core/errors.js';
-import { effectiveOverrides } from '../operator/resolve.js';
-import { isObject, type JsonObject } from '../core/json.js';
+import type { JsonObject } from '../core/json.js';
 import type { IstioOperator } from '../operator/types.js';
 import type { Cluster } from '../kube/cluster.js';
 import { describeObject, mapLimit, type KubeObject } from '../kube/resources.js';
 import { ISTIO_VERSION } from '../version/build-info.js';
-import type { Check } from './checks.js';
+import type { Check } from '../core/check-report.js';
 import { LABEL_COMPONENT, LABEL_REV } from './labels.js';
 import { objectId, type InstallPlan, type PlannedComponent, WAVES } from './plan.js';
 import { accessRequestsFor, reachableCluster, findControlPlanes, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';
@@ -20,7 +19,8 @@ import { formatElapsed, type Progress } from './progress.js';
 import { PRUNABLE_KINDS, mayPrune, pruneFromCluster, pruneFromRecord } from './prune.js';
 import { newRecord, readRecord, recordToConfigMap, recordedId, recordedObject, type InstallRecord, type RecordedObject } from './record.js';
 import { waitForReady } from './wait.js';
-import { formatPreview, liveObjects, previewChanges } from './preview.js';
+import { liveObjects, previewChanges } from './preview.js';
+import { formatInstallSummary, formatPreview } from './summary.js';
 
 export interface InstallIO {
   /** Diagnostics and the summary (stderr). */
@@ -35,7 +35,8 @@ export interface InstallRequest {
   plan: InstallPlan;
   /** Validation warnings from resolving the inputs. */
   warnings?: string[];
-  manifestsDir?: string;
+  /** What differs from the default profile, for the summary (operator/resolve.ts effectiveOverrides). */
+  overrides?: JsonObject;
   skipConfirmation?: boolean;
   dryRun?: boolean;
   force?: boolean;
@@ -75,7 +76,7 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
   }
 
   // 2. Summary, then confirmation.
-  io.note(summary(cluster, req, record));
+  io.note(formatInstallSummary({ plan, target: cluster.describe(), dryRun: req.dryRun, overrides: req.overrides, record }));
   for (const w of warnings) io.note(`❗ ${w}`);
   const existed = planes.some((p) => p.revision === plan.revision && p.namespace === plan.namespace);
   if (req.dryRun) {
@@ -241,33 +242,3 @@ export function gateChecks(checks: readonly Check[], forceable: ReadonlySet<Chec
   }
   return { failures, warnings };
 }
-
-/** The installation summary shown before the prompt. */
-export function summary(cluster: Cluster, req: InstallRequest, record: InstallRecord | undefined): string {
-  const { plan } = req;
-  const overrides = flatten(effectiveOverrides(req.iop, req.manifestsDir)).filter(([k]) => !['profile', 'hub', 'tag', 'values.global.hub', 'values.global.tag'].includes(k));
-  const counts = Object.entries(plan.countsByKind).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const lines = [
-    `${req.dryRun ? 'Would install' : 'Installing'} Istio ${ISTIO_VERSION} into ${cluster.describe()}`,
-    `  profile:     ${plan.profile}`,
-    `  revision:    ${plan.revision}`,
-    `  namespace:   ${plan.namespace}`,
-    `  components:  ${plan.components.map((c) => c.displayName).join(', ')}`,
-    `  images:      ${plan.images.join(', ') || 'none'}`,
-    `  overrides:   ${overrides.length === 0 ? 'none' : overrides.slice(0, 12).map(([k, v]) => `${k}=${v}`).join('\n               ')}${overrides.length > 12 ? `\n               … and ${overrides.length - 12} more` : ''}`,
-    `  objects:     ${plan.objects.length} (${counts.map(([k, n]) => `${n} ${k}`).join(', ')})`,
-  ];
-  if (record) lines.push(`  replaces:    the install of ${record.installedAt} (Istio ${record.istioVersion}, profile ${record.profile}, ${record.objects.length} objects)`);
-  return lines.join('\n');
-}
-
-function flatten(obj: JsonObject, prefix = ''): [string, string][] {
-  const out: [string, string][] = [];
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (isObject(v)) out.push(...flatten(v, key));
-    else out.push([key, JSON.stringify(v)]);
-  }
-  return out;
-}
-

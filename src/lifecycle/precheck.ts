@@ -5,7 +5,7 @@
  */
 import type { Cluster } from '../kube/cluster.js';
 import { ISTIO_VERSION } from '../version/build-info.js';
-import { buildReport, ok, warn, type Check, type CheckReport } from './checks.js';
+import { buildReport, ok, warn, type Check, type CheckReport } from '../core/check-report.js';
 import type { InstallPlan } from './plan.js';
 import { accessRequestsFor, findControlPlanes, reachableCluster, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';
 

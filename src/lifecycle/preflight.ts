@@ -10,7 +10,7 @@ import type { Discovery } from '../kube/discovery.js';
 import type { KubeObject, Resources } from '../kube/resources.js';
 import { ISTIO_VERSION, MIN_K8S_MINOR } from '../version/build-info.js';
 import { imageTag as imageTagOf } from '../version/mesh-version.js';
-import { fail, ok, warn, type Check } from './checks.js';
+import { fail, ok, warn, type Check } from '../core/check-report.js';
 import { LABEL_REV } from './labels.js';
 
 export async function clusterChecks(cluster: Cluster): Promise<{ checks: Check[]; version?: ServerVersion }> {

@@ -2,10 +2,10 @@
  * What `install --dry-run` would do to the cluster, without changing it: which objects are
  * new, which exist and would change (asked of the API server with a server-side dry-run
  * apply, so defaulting does not count as a change), which are already as rendered, and what
- * the prune step would remove.
+ * the prune step would remove. The words for it are in summary.ts.
  */
 import type { Cluster } from '../kube/cluster.js';
-import { describeObject, mapLimit, type KubeObject } from '../kube/resources.js';
+import { mapLimit, type KubeObject } from '../kube/resources.js';
 import { LABEL_COMPONENT, LABEL_REV } from './labels.js';
 import { objectId, type InstallPlan } from './plan.js';
 
@@ -56,18 +56,4 @@ function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
   return v;
-}
-
-export function formatPreview(p: ChangePreview): string {
-  const lines = [`Dry run: ${p.create.length} to create, ${p.change.length} to change, ${p.unchanged} unchanged, ${p.remove.length} to remove. Nothing was changed.`];
-  const list = (verb: string, items: string[]) => {
-    if (items.length === 0) return;
-    lines.push(`  ${verb}:`);
-    for (const i of items.slice(0, 50)) lines.push(`    ${i}`);
-    if (items.length > 50) lines.push(`    … and ${items.length - 50} more`);
-  };
-  list('create', p.create.map(describeObject));
-  list('change', p.change.map(describeObject));
-  list('remove (after the new objects are ready)', p.remove);
-  return lines.join('\n');
 }

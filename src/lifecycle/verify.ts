@@ -7,7 +7,7 @@
 import type { Cluster } from '../kube/cluster.js';
 import { describeObject, mapLimit, type KubeObject } from '../kube/resources.js';
 import { imageTag } from '../version/mesh-version.js';
-import { buildReport, fail, ok, warn, type Check, type CheckCategory, type CheckReport } from './checks.js';
+import { buildReport, fail, ok, warn, type Check, type CheckCategory, type CheckReport } from '../core/check-report.js';
 import { LABEL_COMPONENT, LABEL_REV } from './labels.js';
 import { objectId, type InstallPlan } from './plan.js';
 import { findControlPlanes, reachableCluster } from './preflight.js';

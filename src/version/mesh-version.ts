@@ -3,8 +3,8 @@
  * over a port-forward; the image tags of the running pods carry the same fact and need
  * nothing but two paginated pod lists.
  */
-import type { ClusterConnection } from '../kube/connect.js';
 import { isPodReady, listPods } from '../kube/pods.js';
+import type { Resources } from '../kube/resources.js';
 
 export interface MeshComponentVersion {
   Component: string;
@@ -28,9 +28,9 @@ export function imageTag(image: string | undefined): string {
   return noDigest.slice(colon + 1).replace(/-(distroless|debug)$/, '');
 }
 
-export async function controlPlaneVersions(conn: ClusterConnection, istioNamespace: string, revision?: string): Promise<MeshComponentVersion[]> {
+export async function controlPlaneVersions(res: Resources, istioNamespace: string, revision?: string): Promise<MeshComponentVersion[]> {
   const selector = revision && revision !== 'default' ? `app=istiod,istio.io/rev=${revision}` : 'app=istiod';
-  const pods = (await listPods(conn, istioNamespace, selector)).filter(isPodReady);
+  const pods = (await listPods(res, istioNamespace, selector)).filter(isPodReady);
   return pods.map((pod) => {
     const container = pod.spec?.containers.find((c) => c.name === 'discovery') ?? pod.spec?.containers[0];
     return {
@@ -49,8 +49,8 @@ export async function controlPlaneVersions(conn: ClusterConnection, istioNamespa
   });
 }
 
-export async function dataPlaneVersions(conn: ClusterConnection): Promise<ProxyVersion[]> {
-  const pods = await listPods(conn, undefined);
+export async function dataPlaneVersions(res: Resources): Promise<ProxyVersion[]> {
+  const pods = await listPods(res, undefined);
   const proxies: ProxyVersion[] = [];
   for (const pod of pods) {
     const proxy = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === 'istio-proxy');

@@ -12,7 +12,10 @@ export function parseYaml(text: string): unknown {
   return fast !== undefined ? fast : parse(text);
 }
 
-/** Block-style YAML text, lines never folded: how sailctl writes YAML for people and tools. */
-export function stringifyYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0 });
+/**
+ * Block-style YAML text, lines never folded: how sailctl writes YAML for people and tools.
+ * `literalBlocks` writes multi-line strings as `|` blocks (ConfigMap data people read).
+ */
+export function stringifyYaml(value: unknown, options: { literalBlocks?: boolean } = {}): string {
+  return stringify(value, options.literalBlocks ? { lineWidth: 0, blockQuote: 'literal' } : { lineWidth: 0 });
 }

@@ -119,8 +119,14 @@ describe('start-up stays light', () => {
     expect(loaded.filter((u) => u.includes('@kubernetes/client-node'))).toEqual([]);
   });
 
-  it('a cluster command does import it (the trace is real)', async () => {
+  it('a cluster command with token credentials reads the kubeconfig itself: no client either', async () => {
     const loaded = await importsOf(['version', '--kubeconfig', join(import.meta.dirname, 'fixtures', 'unreachable-kubeconfig.yaml')]);
+    expect(loaded.some((u) => u.includes('bin/sailctl.js'))).toBe(true);
+    expect(loaded.filter((u) => u.includes('@kubernetes/client-node'))).toEqual([]);
+  });
+
+  it('a kubeconfig only client-node can apply (proxy-url) does import it (the trace is real)', async () => {
+    const loaded = await importsOf(['version', '--kubeconfig', join(import.meta.dirname, 'fixtures', 'proxied-kubeconfig.yaml')]);
     expect(loaded.some((u) => u.includes('@kubernetes/client-node'))).toBe(true);
   });
 });

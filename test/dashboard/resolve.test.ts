@@ -3,19 +3,19 @@
  * emulator: every case forwards a real HTTP request to the stand-in that plays that dashboard's container.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectCluster, type ClusterConnection } from '../../src/kube/connect.js';
+import { openCluster, type Cluster } from '../../src/kube/cluster.js';
 import { openDashboard, type DashboardRequest } from '../../src/dashboard/index.js';
 import { parsePodArg } from '../../src/dashboard/pod-finder.js';
 import { UserError } from '../../src/core/errors.js';
 import { addDeployment, addPod, httpGet, startDashboardEnv, startStandIn, type DashboardEnv, type StandIn } from './helpers.js';
 
 let env: DashboardEnv;
-let conn: ClusterConnection;
+let conn: Cluster;
 const standIns: Record<string, StandIn> = {};
 
 beforeAll(async () => {
   env = await startDashboardEnv({ tls: false });
-  conn = await connectCluster({ kubeconfig: env.kubeconfig, timeoutMs: 5000 });
+  conn = await openCluster({ kubeconfig: env.kubeconfig, timeoutMs: 5000 });
   const { emu } = env;
   for (const name of ['kiali', 'prometheus', 'grafana', 'jaeger', 'zipkin', 'skywalking', 'envoy', 'canary-envoy', 'ctrlz', 'ctrlz-canary', 'debug', 'debug-canary', 'monitoring-grafana']) {
     standIns[name] = await startStandIn(name);
@@ -144,7 +144,7 @@ describe('dashboard errors a user can act on', () => {
 
   it('missing addon: the selector, the namespaces searched, and how to install it', async () => {
     const env2 = await startDashboardEnv({ tls: false });
-    const conn2 = await connectCluster({ kubeconfig: env2.kubeconfig, timeoutMs: 5000 });
+    const conn2 = await openCluster({ kubeconfig: env2.kubeconfig, timeoutMs: 5000 });
     try {
       const err = await openDashboard(conn2, { ...base, dashboard: 'kiali' }).catch((e: UserError) => e);
       expect(err).toBeInstanceOf(UserError);

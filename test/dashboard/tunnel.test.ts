@@ -7,18 +7,18 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectCluster, type ClusterConnection } from '../../src/kube/connect.js';
+import { openCluster, type Cluster } from '../../src/kube/cluster.js';
 import { openDashboard, type DashboardRequest } from '../../src/dashboard/index.js';
 import { UserError } from '../../src/core/errors.js';
 import { addDeployment, addPod, freePort, httpGet, readyPods, startDashboardEnv, startStandIn, type DashboardEnv, type StandIn } from './helpers.js';
 
 let env: DashboardEnv;
-let conn: ClusterConnection;
+let conn: Cluster;
 let kiali: StandIn;
 
 beforeAll(async () => {
   env = await startDashboardEnv();
-  conn = await connectCluster({ kubeconfig: env.kubeconfig, timeoutMs: 5000 });
+  conn = await openCluster({ kubeconfig: env.kubeconfig, timeoutMs: 5000 });
   kiali = await startStandIn('kiali');
   await addDeployment(env.emu, { namespace: 'istio-system', name: 'kiali', labels: { app: 'kiali' }, port: 20001, standIn: kiali });
 });
@@ -236,7 +236,10 @@ describe('when the pod goes away', () => {
     const d = await open({ reconnectTimeoutMs: 5000 }, logs);
     try {
       const name = d.target.name;
-      env.emu.failNext({ verb: 'get', resource: 'pods', name, drop: true, times: 3 });
+      // Every request already retries dropped connections (5 retries, rest.ts): drop more than one
+      // check's worth so the tunnel's own recovery is what gets tested.
+      conn.client.backoffBaseMs = 1;
+      env.emu.failNext({ verb: 'get', resource: 'pods', name, drop: true, times: 9 });
       await env.emu.waitFor(() => logs.some((l) => l.includes('is ready again')), 5000, 'recovery');
       expect(logs[0]).toMatch(new RegExp(`^Pod istio-system/${name} could not be checked \\(.+\\); looking for a ready replacement\\.\\.\\.$`));
       expect(d.tunnel.pod.name).toBe(name);
@@ -244,6 +247,7 @@ describe('when the pod goes away', () => {
     } finally {
       d.tunnel.close();
       env.emu.clearFaults();
+      conn.client.backoffBaseMs = 100;
     }
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../kube-emulator/index.js';
 import { openCluster, type Cluster } from '../../src/kube/cluster.js';
-import { plainProgress } from '../../src/lifecycle/progress.js';
+import { plainProgress } from '../../src/cli/progress.js';
 import type { InstallIO } from '../../src/lifecycle/install.js';
 
 export interface Harness {

@@ -8,8 +8,9 @@ import { mayPrune, pruneFromRecord } from '../../src/lifecycle/prune.js';
 import { recordFromConfigMap, recordToConfigMap, newRecord, recordedObject } from '../../src/lifecycle/record.js';
 import { explainNotReady, readinessOf } from '../../src/lifecycle/readiness.js';
 import { findWebhookConflicts } from '../../src/lifecycle/preflight.js';
-import { buildReport, fail, formatReport, ok, warn } from '../../src/lifecycle/checks.js';
-import { plainProgress, formatDuration } from '../../src/lifecycle/progress.js';
+import { buildReport, fail, formatReport, ok, warn } from '../../src/core/check-report.js';
+import { plainProgress } from '../../src/cli/progress.js';
+import { formatDuration } from '../../src/lifecycle/progress.js';
 import { palette } from '../../src/core/terminal.js';
 
 const plain = palette({ isTTY: false } as NodeJS.WriteStream);

@@ -7,7 +7,7 @@ import { prepareInstall } from '../../src/lifecycle/prepare.js';
 import { installToCluster } from '../../src/lifecycle/install.js';
 import { verifyInstall } from '../../src/lifecycle/verify.js';
 import { precheck } from '../../src/lifecycle/precheck.js';
-import { formatReport, type CheckReport } from '../../src/lifecycle/checks.js';
+import { formatReport, type CheckReport } from '../../src/core/check-report.js';
 import { palette } from '../../src/core/terminal.js';
 import { captureIO, startHarness, type Harness } from '../helpers/cluster-harness.js';
 

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import { note } from '../../core/output.js';
+import { note, parseOutputFormat } from '../../core/output.js';
 import type { DashboardName } from '../../dashboard/dashboards.js';
-import type { GlobalOptions } from '../flags.js';
-import { parseDuration } from '../flags.js';
+import { clusterSession } from '../cluster-session.js';
+import { parseDuration, type GlobalOptions } from '../flags.js';
 
 interface Options {
   port?: string;
@@ -16,45 +15,50 @@ interface Options {
   revision?: string;
 }
 
+const OUTPUT_FORMATS = ['json'] as const;
+
 export async function run(_opts: Options, args: string[], globals: GlobalOptions, cmd: Command): Promise<void> {
   const opts = cmd.optsWithGlobals() as Options;
-  if (opts.output !== undefined && opts.output !== 'json') throw new UsageError(`--output must be "json", not "${opts.output}"`);
-  const { connectCluster } = await import('../../kube/connect.js');
+  const json = opts.output !== undefined && parseOutputFormat(opts.output, OUTPUT_FORMATS) === 'json';
   const { openDashboard, parsePort } = await import('../../dashboard/index.js');
   // Flags first: a bad one is reported without touching the cluster.
   const localPort = parsePort(opts.port, '--port', true);
   const uiPort = parsePort(opts.uiPort ?? opts.ctrlz_port, opts.uiPort !== undefined ? '--ui-port' : '--ctrlz_port', false);
   const reconnect = process.env.SAILCTL_DASHBOARD_RECONNECT_TIMEOUT;
   const reconnectTimeoutMs = reconnect ? parseDuration(reconnect, 'SAILCTL_DASHBOARD_RECONNECT_TIMEOUT') : undefined;
-  const timeoutMs = parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout');
+  const session = clusterSession(globals);
 
-  const conn = await connectCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs });
-  const { url, target, tunnel } = await openDashboard(conn, {
+  const cluster = await session.open();
+  const opened = openDashboard(cluster, {
     dashboard: cmd.name() as DashboardName,
     podArg: args[0],
     selector: opts.selector,
     revision: opts.revision,
     istioNamespace: globals.istioNamespace,
-    namespace: globals.namespace ?? conn.resolved.namespace,
+    namespace: globals.namespace ?? cluster.namespace,
     address: opts.address,
     localPort,
     uiPort,
     reconnectTimeoutMs,
     log: note,
   });
+  const { url, target, tunnel } = await opened.catch((err: unknown) => {
+    cluster.close();
+    throw err;
+  });
   // Ctrl+C from here on closes the tunnel cleanly (exit 0), even while the browser is starting.
   const stop = () => tunnel.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  if (opts.output === 'json') {
+  if (json) {
     process.stdout.write(JSON.stringify({ url, pod: `${target.name}.${target.namespace}`, localPort: tunnel.localPort }) + '\n');
   } else {
     process.stdout.write(`${url}\n`);
     note(`Forwarding ${url} to pod ${target.namespace}/${target.name}. Press Ctrl+C to stop.`);
   }
   if (opts.browser) await openBrowser(url);
-  else if (opts.output !== 'json') note('Not opening a browser (--browser=false).');
+  else if (!json) note('Not opening a browser (--browser=false).');
 
   try {
     await tunnel.done;

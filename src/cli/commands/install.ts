@@ -8,13 +8,10 @@ import type { Command } from 'commander';
 import { SilentExit, UserError } from '../../core/errors.js';
 import { palette } from '../../core/terminal.js';
 import { note, writeStdout } from '../../core/output.js';
-import { resolveIstioOperator } from '../../operator/resolve.js';
+import { effectiveOverrides, resolveIstioOperator } from '../../operator/resolve.js';
 import { renderManifests } from '../../render/index.js';
-import { formatSummary, summarize } from '../../render/summary.js';
-import { resolveKubeconfig } from '../../kube/kubeconfig.js';
-import { parseDuration } from '../flags.js';
-import type { GlobalOptions } from '../flags.js';
-import { renderInput, type RenderFlags } from '../flags.js';
+import { clusterSession, type ClusterSession } from '../cluster-session.js';
+import { parseDuration, renderInput, type GlobalOptions, type RenderFlags } from '../flags.js';
 
 interface Options extends RenderFlags {
   force?: boolean;
@@ -27,41 +24,26 @@ interface Options extends RenderFlags {
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
   if (args.length > 0) throw new UserError(`accepts 0 arg(s), received ${args.length}`);
   const resolveInput = { ...renderInput(opts), force: opts.force };
-  if (!opts.dryRun || clusterConfigured(globals)) return applyToCluster(opts, resolveInput, globals);
+  const session = clusterSession(globals);
+  if (!opts.dryRun || (await session.configured())) return applyToCluster(opts, resolveInput, session);
   // --dry-run with no kubeconfig at all: show what would be installed, offline.
   note('No cluster is configured (no kubeconfig): showing what would be installed without checking a cluster.');
   const { iop, profile, warnings } = await resolveIstioOperator(resolveInput);
   for (const w of warnings) note(`❗ ${w}`);
   const components = renderManifests(iop);
   writeStdout(`Dry run of profile "${profile}" (revision ${iop.spec.revision || 'default'}): nothing is applied.\n`);
-  writeStdout(formatSummary(summarize(components)));
+  const { formatRenderSummary } = await import('../../lifecycle/summary.js');
+  writeStdout(formatRenderSummary(components));
 }
 
-/**
- * Whether a cluster is configured: an explicit --kubeconfig/--context always counts (so their
- * errors are reported); otherwise $KUBECONFIG, ~/.kube/config or in-cluster config must name one.
- * Reads files only, no API call.
- */
-function clusterConfigured(globals: GlobalOptions): boolean {
-  if (globals.kubeconfig || globals.context) return true;
-  try {
-    resolveKubeconfig({ kubeconfig: globals.kubeconfig, context: globals.context });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], globals: GlobalOptions): Promise<void> {
+async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], session: ClusterSession): Promise<void> {
   const readinessTimeoutMs = parseDuration(opts.readinessTimeout ?? '5m', '--readiness-timeout');
-  const timeoutMs = parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout');
   const { prepareInstall } = await import('../../lifecycle/prepare.js');
   const prepared = await prepareInstall(resolveInput);
-  const { openCluster } = await import('../../kube/cluster.js');
   const { installToCluster } = await import('../../lifecycle/install.js');
-  const { createProgress } = await import('../../lifecycle/progress.js');
-  const { terminalConfirm } = await import('../../lifecycle/prompt.js');
-  const cluster = await openCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs });
+  const { createProgress } = await import('../progress.js');
+  const { terminalConfirm } = await import('../prompt.js');
+  const cluster = await session.open();
   const progress = await createProgress();
   const abort = new AbortController();
   // Ctrl+C: stop starting new work; what was applied is complete, and a re-run finishes the rest.
@@ -73,13 +55,13 @@ async function applyToCluster(opts: Options, resolveInput: Parameters<typeof res
   try {
     await installToCluster(
       cluster,
-      { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, manifestsDir: resolveInput.manifestsDir, skipConfirmation: opts.skipConfirmation, dryRun: opts.dryRun, force: opts.force, readinessTimeoutMs, signal: abort.signal },
+      { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, overrides: effectiveOverrides(prepared.iop, resolveInput.manifestsDir), skipConfirmation: opts.skipConfirmation, dryRun: opts.dryRun, force: opts.force, readinessTimeoutMs, signal: abort.signal },
       { note, progress, confirm: terminalConfirm() },
     );
     // --verify: the verify-install checks of what was just installed (after the readiness wait).
     if (opts.verify && !opts.dryRun) {
       const { verifyInstall } = await import('../../lifecycle/verify.js');
-      const { formatReport } = await import('../../lifecycle/checks.js');
+      const { formatReport } = await import('../../core/check-report.js');
       const result = await verifyInstall(cluster, { istioNamespace: prepared.plan.namespace, plan: prepared.plan });
       writeStdout(formatReport(result.report, 'text', palette(process.stdout)));
       if (!result.report.success) throw new SilentExit(1);

@@ -4,8 +4,8 @@ import { UsageError } from '../../core/errors.js';
 import { note, writeStdout } from '../../core/output.js';
 import { readInput } from '../../yaml/documents.js';
 import type { ClusterConfigReader } from '../../inject/cluster-source.js';
+import { clusterSession } from '../cluster-session.js';
 import type { GlobalOptions } from '../flags.js';
-import { parseDuration } from '../flags.js';
 
 interface Options {
   filename?: string;
@@ -21,14 +21,14 @@ interface Options {
 
 export async function run(opts: Options, _args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
   if (!opts.filename) throw new UsageError('filename not specified (see --filename or -f)');
-  const timeoutMs = parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout');
+  const session = clusterSession(globals);
   const [{ loadInjectionConfig }, { kubeInject }] = await Promise.all([import('../../inject/config-sources.js'), import('../../inject/kube-inject.js')]);
   const { name, text } = await readInput(opts.filename);
   let close: (() => void) | undefined;
   const cluster = async (): Promise<ClusterConfigReader | undefined> => {
-    if (!clusterConfigured(globals, await import('../../kube/kubeconfig.js'))) return undefined;
-    const [{ openCluster }, { clusterConfigReader }] = await Promise.all([import('../../kube/cluster.js'), import('../../inject/cluster-source.js')]);
-    const c = await openCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs });
+    if (!(await session.configured())) return undefined;
+    const { clusterConfigReader } = await import('../../inject/cluster-source.js');
+    const c = await session.open();
     close = () => c.close();
     return clusterConfigReader(c.client);
   };
@@ -48,15 +48,4 @@ export async function run(opts: Options, _args: string[], globals: GlobalOptions
     writeStdout(result.output);
   }
   if (result.warnings.length > 0) process.stderr.write(`\n${result.warnings.join('\n')}\n`);
-}
-
-/** An explicit --kubeconfig/--context always counts (so their errors surface); otherwise a kubeconfig must resolve. */
-function clusterConfigured(globals: GlobalOptions, kubeconfig: typeof import('../../kube/kubeconfig.js')): boolean {
-  if (globals.kubeconfig || globals.context) return true;
-  try {
-    kubeconfig.resolveKubeconfig({});
-    return true;
-  } catch {
-    return false;
-  }
 }

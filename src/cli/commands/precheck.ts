@@ -1,10 +1,10 @@
 /** `x precheck` / `precheck`: can Istio be installed or upgraded here? (src/lifecycle/precheck.ts) */
 import type { Command } from 'commander';
-import { SilentExit, UsageError, UserError } from '../../core/errors.js';
+import { SilentExit, UserError } from '../../core/errors.js';
 import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
 import { palette } from '../../core/terminal.js';
 import type { GlobalOptions } from '../flags.js';
-import { openClusterFromGlobals } from '../cluster-session.js';
+import { clusterSession } from '../cluster-session.js';
 
 interface Options {
   skipControlplane?: boolean;
@@ -18,17 +18,18 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   if (args.length > 0) throw new UserError(`precheck takes no arguments, got ${JSON.stringify(args)}`);
   const format = parseOutputFormat(opts.output, ['log', 'json', 'yaml', 'short'] as const);
   if (opts.fromVersion !== undefined) checkFromVersion(opts.fromVersion);
-  const threshold = (opts.outputThreshold ?? 'Warning').toLowerCase();
-  if (!['info', 'warning', 'error'].includes(threshold)) throw new UsageError(`invalid --output-threshold "${opts.outputThreshold}": use Info, Warning or Error`);
+  // The same level flag as analyze's; precheck results are warnings or errors, so only Error hides anything.
+  const { parseLevel } = await import('../../analyze/messages.js');
+  const threshold = parseLevel(opts.outputThreshold ?? 'Warning', '--output-threshold');
   const { prepareInstall } = await import('../../lifecycle/prepare.js');
   const { plan } = await prepareInstall({ revision: opts.revision });
   const { precheck } = await import('../../lifecycle/precheck.js');
-  const { countResults, formatReport } = await import('../../lifecycle/checks.js');
-  const cluster = await openClusterFromGlobals(globals);
+  const { countResults, formatReport } = await import('../../core/check-report.js');
+  const cluster = await clusterSession(globals).open();
   try {
     const report = await precheck(cluster, { plan, skipControlPlane: opts.skipControlplane, fromVersion: opts.fromVersion });
     // --output-threshold Error hides warnings from the printed report (they never fail the run).
-    const shown = threshold === 'error' ? { ...report, categories: report.categories.map((c) => ({ ...c, checks: c.checks.filter((k) => k.result !== 'warning') })) } : report;
+    const shown = threshold === 'Error' ? { ...report, categories: report.categories.map((c) => ({ ...c, checks: c.checks.filter((k) => k.result !== 'warning') })) } : report;
     writeStdout(formatReport(shown, format === 'log' ? 'text' : format, palette(process.stdout)));
     if (!report.success) throw new SilentExit(1);
     if (format === 'log') {

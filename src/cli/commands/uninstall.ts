@@ -4,7 +4,7 @@ import { UserError } from '../../core/errors.js';
 import { note, writeStdout } from '../../core/output.js';
 import type { GlobalOptions } from '../flags.js';
 import { renderInput, selectsInstall, type RenderFlags } from '../flags.js';
-import { openClusterFromGlobals } from '../cluster-session.js';
+import { clusterSession } from '../cluster-session.js';
 
 interface Options extends RenderFlags {
   purge?: boolean;
@@ -27,9 +27,9 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
     ({ plan } = await prepareInstall(renderInput(opts)));
   }
   const { uninstall } = await import('../../lifecycle/uninstall.js');
-  const { createProgress } = await import('../../lifecycle/progress.js');
-  const { terminalConfirm } = await import('../../lifecycle/prompt.js');
-  const cluster = await openClusterFromGlobals(globals);
+  const { createProgress } = await import('../progress.js');
+  const { terminalConfirm } = await import('../prompt.js');
+  const cluster = await clusterSession(globals).open();
   const progress = await createProgress();
   try {
     await uninstall(

@@ -1,7 +1,8 @@
 import { ISTIO_VERSION, VERSION } from '../../version/build-info.js';
-import { UsageError, UserError } from '../../core/errors.js';
-import { note } from '../../core/output.js';
-import { parseDuration } from '../flags.js';
+import { UserError } from '../../core/errors.js';
+import { note, parseOutputFormat } from '../../core/output.js';
+import type { Cluster } from '../../kube/cluster.js';
+import { clusterSession } from '../cluster-session.js';
 import type { GlobalOptions } from '../flags.js';
 import type { MeshComponentVersion, ProxyVersion } from '../../version/mesh-version.js';
 
@@ -12,26 +13,28 @@ interface Options {
   revision?: string;
 }
 
+const OUTPUT_FORMATS = ['short', 'json', 'yaml'] as const;
+
 export async function run(opts: Options, _args: string[], globals: GlobalOptions): Promise<void> {
-  const output = opts.output ?? 'short';
-  if (!['short', 'json', 'yaml'].includes(output)) {
-    throw new UsageError(`--output must be 'yaml', 'json' or 'short', not "${output}"`);
-  }
+  const output = parseOutputFormat(opts.output ?? 'short', OUTPUT_FORMATS);
   const clientVersion = { version: VERSION, revision: '', golang_version: `node${process.versions.node}`, status: 'Clean', tag: VERSION, istioVersion: ISTIO_VERSION };
   let mesh: MeshComponentVersion[] | undefined;
   let proxies: ProxyVersion[] | undefined;
   if (opts.remote) {
+    const session = clusterSession(globals);
+    let cluster: Cluster | undefined;
     try {
-      const { connectCluster } = await import('../../kube/connect.js');
       const versions = await import('../../version/mesh-version.js');
-      const conn = await connectCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs: parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout') });
-      mesh = await versions.controlPlaneVersions(conn, globals.istioNamespace, opts.revision);
+      cluster = await session.open();
+      mesh = await versions.controlPlaneVersions(cluster.res, globals.istioNamespace, opts.revision);
       if (mesh.length === 0) note(`Istio is not present in the cluster: no ready istiod pods in namespace ${globals.istioNamespace}`);
-      else proxies = await versions.dataPlaneVersions(conn);
+      else proxies = await versions.dataPlaneVersions(cluster.res);
     } catch (err) {
       // Like istioctl, version never fails because of the cluster: say why and go on.
       if (!(err instanceof UserError)) throw err;
       note(`cannot read the control plane version: ${err.message}`);
+    } finally {
+      cluster?.close();
     }
   }
 
@@ -40,7 +43,7 @@ export async function run(opts: Options, _args: string[], globals: GlobalOptions
     if (mesh) doc.meshVersion = mesh;
     if (proxies) doc.dataPlaneVersion = proxies;
     const { formatStructured } = await import('../../core/structured.js');
-    process.stdout.write(formatStructured(doc, output as 'json' | 'yaml'));
+    process.stdout.write(formatStructured(doc, output));
     return;
   }
   const lines = [`client version: ${VERSION} (sailctl; renders Istio ${ISTIO_VERSION})`];

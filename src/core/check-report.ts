@@ -3,8 +3,8 @@
  * categories, one line per check with ✔/✖/⚠, the reason and a hint under each problem,
  * `-o short` (problems only) and one JSON/YAML document. Warnings never fail the run.
  */
-import { formatStructured } from '../core/structured.js';
-import type { Palette } from '../core/terminal.js';
+import { formatStructured } from './structured.js';
+import type { Palette } from './terminal.js';
 
 export type CheckResult = 'success' | 'warning' | 'error';
 
