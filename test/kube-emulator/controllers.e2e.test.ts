@@ -4,8 +4,8 @@
  * completion, Endpoints/EndpointSlices from ready pods, garbage collection, CRD Established.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Emulator } from '../kube-emulator/index.js';
-import type { Obj } from '../kube-emulator/errors.js';
+import { Emulator } from './index.js';
+import type { Obj } from './errors.js';
 
 const READY_DELAY = 60;
 const emu = new Emulator({ tls: false, readyDelayMs: READY_DELAY, nodes: 2 });

@@ -4,8 +4,8 @@
  * removal of fields a manager stops applying, list-maps keyed as in the upstream Go types).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Emulator } from '../kube-emulator/index.js';
-import type { Obj } from '../kube-emulator/errors.js';
+import { Emulator } from './index.js';
+import type { Obj } from './errors.js';
 
 const emu = new Emulator({ tls: false });
 afterAll(() => emu.stop());

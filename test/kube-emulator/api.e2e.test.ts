@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../kube-emulator/index.js';
+import { startEmulator, type Emulator } from './index.js';
 
 let emu: Emulator;
 beforeAll(async () => {

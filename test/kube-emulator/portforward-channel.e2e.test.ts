@@ -7,8 +7,8 @@ import net from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMiniApiServer, type MiniApiServer } from '../kube-emulator/portforward/testing/mini-apiserver.js';
-import type { TargetResolver } from '../kube-emulator/portforward/index.js';
+import { startMiniApiServer, type MiniApiServer } from './portforward/testing/mini-apiserver.js';
+import type { TargetResolver } from './portforward/index.js';
 
 class Collector extends Writable {
   chunks: Buffer[] = [];

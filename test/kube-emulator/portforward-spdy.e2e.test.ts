@@ -7,7 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SPDY3_DICTIONARY } from '../kube-emulator/portforward/spdy/dictionary.js';
+import { SPDY3_DICTIONARY } from './portforward/spdy/dictionary.js';
 import {
   encodeData,
   encodeGoAway,
@@ -21,11 +21,11 @@ import {
   RstStatus,
   Setting,
   type Frame,
-} from '../kube-emulator/portforward/spdy/frames.js';
-import { decodeHeaderBlock, encodeHeaderBlock, HeaderDeflater, HeaderInflater, StoredHeaderCompressor } from '../kube-emulator/portforward/spdy/header-block.js';
-import { handlePortForwardUpgrade, type TargetResolver } from '../kube-emulator/portforward/index.js';
-import { SpdyTestClient } from '../kube-emulator/portforward/testing/spdy-client.js';
-import { servePortForwardOverSpdy } from '../kube-emulator/portforward/spdy-portforward.js';
+} from './portforward/spdy/frames.js';
+import { decodeHeaderBlock, encodeHeaderBlock, HeaderDeflater, HeaderInflater, StoredHeaderCompressor } from './portforward/spdy/header-block.js';
+import { handlePortForwardUpgrade, type TargetResolver } from './portforward/index.js';
+import { SpdyTestClient } from './portforward/testing/spdy-client.js';
+import { servePortForwardOverSpdy } from './portforward/spdy-portforward.js';
 
 describe('SPDY/3 header dictionary', () => {
   it('is the 1423-byte dictionary of the SPDY/3 draft', () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { it } from 'vitest';
-import { findKubectl } from '../kube-emulator/portforward/testing/kubectl.js';
-import type { Emulator } from '../kube-emulator/index.js';
+import { findKubectl } from './portforward/testing/kubectl.js';
+import type { Emulator } from './index.js';
 
 export const kubectlPath = findKubectl();
 

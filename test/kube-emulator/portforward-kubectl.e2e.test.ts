@@ -6,9 +6,9 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findKubectl, kubectlPortForward } from '../kube-emulator/portforward/testing/kubectl.js';
-import { startMiniApiServer, type MiniApiServer } from '../kube-emulator/portforward/testing/mini-apiserver.js';
-import type { TargetResolver } from '../kube-emulator/portforward/index.js';
+import { findKubectl, kubectlPortForward } from './portforward/testing/kubectl.js';
+import { startMiniApiServer, type MiniApiServer } from './portforward/testing/mini-apiserver.js';
+import type { TargetResolver } from './portforward/index.js';
 
 const kubectl = findKubectl();
 if (!kubectl) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { kubectlPath, requireKubectl } from './helpers.js';
+import { kubectlPath, requireKubectl } from './test-helpers.js';
 
 requireKubectl('the standalone emulator tests');
 

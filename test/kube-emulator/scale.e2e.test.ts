@@ -5,7 +5,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../kube-emulator/index.js';
+import { startEmulator, type Emulator } from './index.js';
 
 const N = 10_000;
 let emu: Emulator;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../kube-emulator/index.js';
+import { startEmulator, type Emulator } from './index.js';
 
 type K8s = typeof import('@kubernetes/client-node');
 let k8s: K8s;

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { execa } from 'execa';
-import { kubectlPortForward } from '../kube-emulator/portforward/testing/kubectl.js';
-import { startEmulator, type Emulator } from '../kube-emulator/index.js';
-import { kubectlFor, kubectlPath, requireKubectl, tableRows, type Kubectl } from './helpers.js';
+import { kubectlPortForward } from './portforward/testing/kubectl.js';
+import { startEmulator, type Emulator } from './index.js';
+import { kubectlFor, kubectlPath, requireKubectl, tableRows, type Kubectl } from './test-helpers.js';
 
 requireKubectl('the kubectl fidelity tests');
 
