@@ -28,6 +28,8 @@ export interface StartupData {
 const VERSION = __SAILCTL_VERSION__;
 const BUNDLE_ID = __SAILCTL_BUNDLE_ID__;
 const STARTUP = __SAILCTL_STARTUP__;
+/** For tests: the help forms served from build-time text. */
+export const startupData: StartupData = STARTUP;
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /**
@@ -79,6 +81,7 @@ function notATerminal(fd: number): boolean {
   } catch {
     // not a Unix system
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only here, for a character device
   return !(require('node:tty') as typeof import('node:tty')).isatty(fd);
 }
 
