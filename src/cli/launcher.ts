@@ -125,7 +125,7 @@ function runBundle(dist: string, argv: string[]): void {
   run(mod.exports, require, mod, file, dist, importEsm, pathToFileURL(file).href);
   const done = mod.exports.start();
   if (userFile && (!cachedData || script.cachedDataRejected)) {
-    void done.then(() => writeCache(userFile, script.createCachedData()));
+    void done.then(() => writeCache(userFile, () => script.createCachedData()));
   }
 }
 
@@ -156,7 +156,13 @@ function readCache(file: string): Buffer | undefined {
 }
 
 /** Best effort: a cache that cannot be written is only a slower next start. */
-function writeCache(file: string, data: Buffer): void {
+function writeCache(file: string, make: () => Buffer): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+  } catch {
+    return; // no place for it: do not spend the time making it
+  }
+  const data = make();
   const header = Buffer.alloc(HEADER);
   header.write(MAGIC + BUNDLE_ID, 0, 'latin1');
   header.writeUInt32LE(data.length, HEADER - 8);
@@ -164,7 +170,6 @@ function writeCache(file: string, data: Buffer): void {
   // Written aside and renamed, so a concurrent run reads either no file or a whole one.
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(tmp, Buffer.concat([header, data]));
     fs.renameSync(tmp, file);
   } catch {
@@ -176,19 +181,66 @@ function writeCache(file: string, data: Buffer): void {
   }
 }
 
-/** Fletcher-style sum over 32-bit words: catches damaged bytes at ~1 ms per MB. */
-export function checksum(data: Buffer): number {
-  const aligned = data.byteOffset % 4 === 0 ? data : Buffer.from(data);
-  const words = new Int32Array(aligned.buffer, aligned.byteOffset, aligned.length >>> 2);
+/**
+ * A Fletcher-style sum over the little-endian 32-bit words of data (the last one zero-padded).
+ * Run as WebAssembly: ~1 ms for a 700 KB cache, where the same loop in JavaScript takes 2-3 ms,
+ * and up to 10 ms on a busy machine while it waits for the optimising compiler.
+ */
+export function checksum(data: Uint8Array): number {
+  const end = Math.ceil(data.length / 4) * 4;
+  let memory: WebAssembly.Memory;
+  let sum: (from: number, to: number) => number;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(end / 65536)) });
+    sum = new WebAssembly.Instance(new WebAssembly.Module(CHECKSUM_WASM), { m: { m: memory } }).exports.s as typeof sum;
+  } catch {
+    return checksumPortable(data); // no WebAssembly (node --jitless)
+  }
+  new Uint8Array(memory.buffer).set(data);
+  return sum(0, end) >>> 0;
+}
+
+/** The same sum in JavaScript. */
+export function checksumPortable(data: Uint8Array): number {
+  const whole = data.length >>> 2;
+  const words = data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, whole) : new Int32Array(data.slice(0, whole * 4).buffer);
   let a = 1;
   let b = 0;
-  for (let i = 0; i < words.length; i++) {
+  for (let i = 0; i < whole; i++) {
     a = (a + words[i]!) | 0;
     b = (b + a) | 0;
   }
-  for (let i = words.length * 4; i < aligned.length; i++) {
-    a = (a + aligned[i]!) | 0;
+  if (data.length % 4 !== 0) {
+    let last = 0;
+    for (let i = data.length - 1; i >= whole * 4; i--) last = (last << 8) | data[i]!;
+    a = (a + last) | 0;
     b = (b + a) | 0;
   }
   return (b ^ (a * 65599)) >>> 0;
 }
+
+/** `s(from, to)`: the loop above over the imported memory m.m, as a WebAssembly module. */
+const CHECKSUM_WASM = (() => {
+  const section = (id: number, bytes: number[]) => [id, bytes.length, ...bytes];
+  const [i32, get, set, tee, add] = [0x7f, 0x20, 0x21, 0x22, 0x6a];
+  const body = [
+    1, 2, i32, // locals 2 (a), 3 (b)
+    0x41, 1, set, 2, // a = 1
+    0x02, 0x40, 0x03, 0x40, // block, loop
+    get, 0, get, 1, 0x4f, 0x0d, 1, // if from >= to: break
+    get, 2, get, 0, 0x28, 2, 0, add, tee, 2, // a += load32(from)
+    get, 3, add, set, 3, // b += a
+    get, 0, 0x41, 4, add, set, 0, // from += 4
+    0x0c, 0, 0x0b, 0x0b, // continue; end loop, block
+    get, 3, get, 2, 0x41, 0xbf, 0x80, 0x04, 0x6c, 0x73, // b ^ (a * 65599)
+    0x0b,
+  ];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, // "\0asm", version 1
+    ...section(1, [1, 0x60, 2, i32, i32, 1, i32]), // type (i32, i32) -> i32
+    ...section(2, [1, 1, 0x6d, 1, 0x6d, 2, 0, 1]), // import memory m.m, at least 1 page
+    ...section(3, [1, 0]), // one function of that type
+    ...section(7, [1, 1, 0x73, 0, 0]), // export it as "s"
+    ...section(10, [1, body.length, ...body]),
+  ]);
+})();

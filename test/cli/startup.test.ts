@@ -17,7 +17,11 @@ import { sailctl } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-const launcher = createRequire(import.meta.url)(join(root, 'dist', 'sailctl.cjs')) as { startupData: StartupData; checksum(data: Buffer): number };
+const launcher = createRequire(import.meta.url)(join(root, 'dist', 'sailctl.cjs')) as {
+  startupData: StartupData;
+  checksum(data: Uint8Array): number;
+  checksumPortable(data: Uint8Array): number;
+};
 const key = (argv: string[]) => argv.join('\0');
 
 describe('help from build-time text', () => {
@@ -149,6 +153,22 @@ describe('the installed package', () => {
     expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: '' });
     expect(r.stdout === reference).toBe(true);
     expect(existsSync(join(dir, 'dist', 'cache'))).toBe(false);
+  });
+});
+
+describe('the code cache checksum', () => {
+  it('WebAssembly and JavaScript agree, whatever the length and alignment, and a changed byte changes it', () => {
+    const seen = new Set<number>();
+    for (const length of [0, 1, 2, 3, 4, 5, 7, 8, 9, 1000, 65_535, 65_536, 65_537, 200_003]) {
+      const data = new Uint8Array(length + 1).map((_, i) => (i * 2654435761) >>> 24).subarray(1);
+      expect(launcher.checksum(data), `length ${length}`).toBe(launcher.checksumPortable(data));
+      seen.add(launcher.checksum(data));
+      if (length > 0) {
+        data[length >> 1]! ^= 1;
+        expect(launcher.checksum(data)).not.toBe(launcher.checksumPortable(data.map((b, i) => (i === length >> 1 ? b ^ 1 : b))));
+      }
+    }
+    expect(seen.size).toBe(14);
   });
 });
 
