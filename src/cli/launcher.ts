@@ -1,7 +1,7 @@
 /**
  * What `bin/sailctl.js` runs (built to dist/sailctl.cjs). It answers `--version` and help from
  * build-time data without loading the command framework, and otherwise runs the CLI bundle
- * (dist/main.cjs) from a V8 code cache, which halves the cost of loading it. Node 20 has no
+ * (dist/main.cjs) from a V8 code cache, so its code is not compiled again on every run. Node 20 has no
  * module compile cache and its CommonJS loader takes no cached data, so the bundle is
  * compiled here with vm.Script. Plain CommonJS and Node builtins only: this file is never cached.
  */
