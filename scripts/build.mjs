@@ -127,6 +127,7 @@ try {
   const runs = {
     default: ['--no-color', '--help'],
     manifest: ['manifest', 'generate', '--set', 'profile=demo'],
+    install: ['install', '--dry-run', '--set', 'profile=demo'],
     'kube-inject': ['kube-inject', '-f', deployment],
     analyze: ['analyze', '--use-kube=false', deployment],
     validate: ['validate', '-f', deployment],
