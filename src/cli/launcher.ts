@@ -111,7 +111,14 @@ interface BundleExports {
  */
 function runBundle(dist: string, argv: string[]): void {
   const file = path.join(dist, 'main.cjs');
-  const source = fs.readFileSync(file, 'utf8');
+  let source: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch {
+    process.stderr.write(`Error: ${file} is missing. Run \`npm run build\` (or \`npm ci\`) in the sailctl checkout.\n`);
+    process.exitCode = 1;
+    return;
+  }
   const name = cacheName(argv);
   const userFile = userCacheFile(name);
   const cachedData = (userFile && readCache(userFile)) || readCache(path.join(dist, 'cache', `${name}.cache`));

@@ -99,7 +99,8 @@ describe('the installed package', () => {
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('Usage: sailctl manifest generate');
     const cmd = await execa(process.execPath, [join(copy, 'bin', 'sailctl.js'), 'version', '--remote=false'], { reject: false, env: { XDG_CACHE_HOME: cacheHome } });
-    expect(cmd.exitCode).not.toBe(0);
+    expect(cmd.exitCode).toBe(1);
+    expect(cmd.stderr).toMatch(/^Error: .*main\.cjs is missing\. Run `npm run build`/);
     rmSync(copy, { recursive: true, force: true });
   });
 
