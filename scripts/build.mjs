@@ -21,7 +21,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // dynamic import() of its own.
 const ESM_ONLY_EXTERNAL = ['@kubernetes/client-node'];
 
-// Start clean: a stale cache next to a new bundle would be refused anyway, but not kept.
+// Start clean: nothing of an older build (bundle, caches, data) is kept.
 rmSync(dist, { recursive: true, force: true });
 
 // commander requires node:child_process at load time only to run external subcommands, which
@@ -122,8 +122,7 @@ await build({
 //    what it compiled to the user cache directory; keep it in dist/cache.
 const work = mkdtempSync(join(tmpdir(), 'sailctl-build-'));
 try {
-  const deployment = join(work, 'deployment.yaml');
-  writeFileSync(deployment, readFileSync(join(root, 'scripts', 'startup-sample.yaml')));
+  const deployment = join(root, 'scripts', 'startup-sample.yaml');
   const runs = {
     default: ['--no-color', '--help'],
     manifest: ['manifest', 'generate', '--set', 'profile=demo'],
