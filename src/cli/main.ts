@@ -1,5 +1,9 @@
-/** sailctl's entry point: parse, run, and turn any failure into one message and an exit code. */
-import { CommanderError } from 'commander';
+/**
+ * sailctl's entry point: parse, run, and turn any failure into one message and an exit code.
+ * The bundle exports `start` for the launcher (src/cli/launcher.ts) and `createProgram` for
+ * the build-time generator (scripts/gen-startup.ts), which records what help prints.
+ */
+import { CommanderError, type Command, type OutputConfiguration } from 'commander';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { setVerbose } from '../core/verbosity.js';
 import { disableColor } from '../core/terminal.js';
@@ -7,21 +11,24 @@ import { buildProgram } from './program.js';
 import { reportError } from './run.js';
 import { VERSION } from '../version/build-info.js';
 
-async function main(argv: string[]): Promise<number> {
+export { VERSION };
+
+/** Commander's own errors are rethrown by parse and printed by reportError, once. */
+const defaultOutput: OutputConfiguration = {
+  writeErr: (text) => {
+    if (!text.startsWith('error:')) process.stderr.write(text);
+  },
+};
+
+/** The command tree, with commander's exits and output (the help generator captures it) routed through us on every command. */
+export function createProgram(output: OutputConfiguration = defaultOutput): Command {
   const program = buildProgram(VERSION);
-  program.exitOverride();
-  program.configureOutput({
-    // Commander's own errors are rethrown below and printed by reportError, once.
-    writeErr: (text) => {
-      if (!text.startsWith('error:')) process.stderr.write(text);
-    },
-  });
-  // Apply every command's overrides too (commander does not inherit exitOverride).
-  const stack = [...program.commands];
+  // commander inherits neither exitOverride nor configureOutput into commands already added.
+  const stack: Command[] = [program];
   while (stack.length > 0) {
     const cmd = stack.pop()!;
     cmd.exitOverride();
-    cmd.configureOutput({ writeErr: (text) => { if (!text.startsWith('error:')) process.stderr.write(text); } });
+    cmd.configureOutput(output);
     stack.push(...cmd.commands);
   }
   program.hook('preAction', (_root, actionCommand) => {
@@ -29,6 +36,16 @@ async function main(argv: string[]): Promise<number> {
     if (o.verbose || Number(o.vklog ?? 0) > 0) setVerbose(true);
     if (o.color === false) disableColor();
   });
+  return program;
+}
+
+/** True for the CommanderErrors that mean "help or version was printed", which exit 0. */
+export function isHelpExit(err: unknown): boolean {
+  return err instanceof CommanderError && ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
   if (argv.includes('-v') || argv.includes('--verbose')) setVerbose(true);
   if (argv.includes('--no-color')) disableColor();
 
@@ -36,10 +53,8 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return ExitCode.Ok;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return ExitCode.Ok;
-      return reportError(translateCommanderError(err));
-    }
+    if (isHelpExit(err)) return ExitCode.Ok;
+    if (err instanceof CommanderError) return reportError(translateCommanderError(err));
     return reportError(err);
   }
 }
@@ -55,11 +70,14 @@ function translateCommanderError(err: CommanderError): UsageError {
   return new UsageError(message, 'Run the command with --help to see its flags.');
 }
 
-// A closed pipe downstream (`sailctl ... | head`) is not an error worth a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
-
-const code = await main(process.argv.slice(2)).catch((err) => reportError(err));
-process.exitCode = typeof code === 'number' ? code : ExitCode.Failure;
+/** Runs sailctl on process.argv and sets the exit code; resolves when the command is done. */
+export async function start(): Promise<number> {
+  // A closed pipe downstream (`sailctl ... | head`) is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  const code = await main(process.argv.slice(2)).catch((err) => reportError(err));
+  process.exitCode = typeof code === 'number' ? code : ExitCode.Failure;
+  return process.exitCode;
+}

@@ -7,6 +7,9 @@ import { Command, Option } from 'commander';
 import { UserError } from '../core/errors.js';
 import { collect, collectFiles, globalsOf, parseBool, type GlobalOptions } from './flags.js';
 
+/** Environment variables whose values show in help (as flag defaults): while one is set, help is not served from the build's copy. */
+export const HELP_ENV = ['ISTIOCTL_ISTIONAMESPACE'];
+
 export const DASHBOARDS = ['kiali', 'grafana', 'jaeger', 'prometheus', 'zipkin', 'skywalking', 'proxy', 'envoy', 'controlz', 'istiod-debug'] as const;
 
 /** An action: options of the command (as its module declares them), positional arguments, the global flags. */

@@ -13,6 +13,7 @@ import { nativeSidecarsFromEnv, withMeshDefaults, type InjectionConfig } from '.
 import { defaultInjectionValues } from './default-values.js';
 import { buildInjectorConfig } from '../injection-templates/injector-config.js';
 import { isObject, type JsonObject } from '../core/json.js';
+import type { BuiltinInjection } from './builtin-injection.js';
 import { readInput } from '../yaml/documents.js';
 import { parseYaml } from '../yaml/values.js';
 
@@ -59,6 +60,7 @@ export async function loadInjectionConfig(options: InjectionConfigOptions, envir
   let values: JsonObject | undefined;
   let mesh: JsonObject | undefined;
   let revision = options.revision && options.revision !== 'default' ? options.revision : '';
+  let injector: ParsedInjectorConfig | undefined;
   const notices: string[] = [];
 
   if (options.operatorFileName) {
@@ -101,19 +103,17 @@ export async function loadInjectionConfig(options: InjectionConfigOptions, envir
       }
     }
     if (injectorText === undefined || !values || !mesh) {
-      const builtin = await renderedPayloads({ files: [], revision });
-      if (injectorText === undefined) {
-        injectorText = builtin.config;
-        injectorName = 'built-in injector config';
-      }
+      const builtin = await builtinInjection(revision);
+      if (injectorText === undefined) injector = builtin.injector;
       values ??= builtin.values;
-      mesh ??= builtin.mesh ?? {};
+      mesh ??= builtin.mesh;
       const why = unreachable ? `the cluster is not reachable (${unreachable})` : 'no cluster is configured';
       notices.push(`${why}: using the built-in default profile's ${missing}; pass --injectConfigFile, --valuesFile and --meshConfigFile (or --operatorFileName) to inject for your installation`);
     }
   }
 
-  const injector = parseInjectorConfig(injectorText, injectorName);
+  // The built-in config comes parsed; text from a file or the cluster is parsed here.
+  injector ??= parseInjectorConfig(injectorText ?? '', injectorName);
   const fromValues = typeof values.revision === 'string' ? values.revision : '';
   const effective = fromValues || revision;
   return {
@@ -169,8 +169,10 @@ function parseObject(text: string, what: string): JsonObject {
   return value;
 }
 
+export type ParsedInjectorConfig = Pick<InjectionConfig, 'templates' | 'defaultTemplates' | 'aliases'>;
+
 /** A full injector config (`templates:` map) or a bare template (used as `sidecar`). */
-export function parseInjectorConfig(text: string, name: string): Pick<InjectionConfig, 'templates' | 'defaultTemplates' | 'aliases'> {
+export function parseInjectorConfig(text: string, name: string): ParsedInjectorConfig {
   let parsed: unknown;
   try {
     parsed = parseYaml(text);
@@ -192,6 +194,25 @@ export function parseInjectorConfig(text: string, name: string): Pick<InjectionC
 async function readStructured(file: string): Promise<JsonObject> {
   const { name, text } = await readInput(file);
   return parseObject(text, name);
+}
+
+/**
+ * The built-in config for a revision ('' for none). Without a revision it is the same every
+ * run, so the bundle reads it from dist/builtin-injection.json, which the build writes with
+ * computeBuiltinInjection (a test checks the file against a fresh computation).
+ */
+async function builtinInjection(revision: string): Promise<BuiltinInjection> {
+  if (revision === '' || revision === 'default') {
+    const { precomputedBuiltinInjection } = await import('./builtin-injection.js');
+    const precomputed = precomputedBuiltinInjection();
+    if (precomputed) return precomputed;
+  }
+  return computeBuiltinInjection(revision);
+}
+
+export async function computeBuiltinInjection(revision = ''): Promise<BuiltinInjection> {
+  const rendered = await renderedPayloads({ files: [], revision });
+  return { injector: parseInjectorConfig(rendered.config, 'built-in injector config'), values: rendered.values, mesh: rendered.mesh ?? {} };
 }
 
 /**

@@ -119,6 +119,12 @@ describe('start-up stays light', () => {
     expect(loaded.filter((u) => u.includes('@kubernetes/client-node'))).toEqual([]);
   });
 
+  it('the CLI bundle, which runs from a code cache, does not contain the Kubernetes client', () => {
+    const map = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'dist', 'main.cjs.map'), 'utf8')) as { sources: string[] };
+    expect(map.sources.some((s) => s.includes('node_modules/commander/'))).toBe(true);
+    expect(map.sources.filter((s) => s.includes('node_modules/@kubernetes/client-node'))).toEqual([]);
+  });
+
   it('a cluster command with token credentials reads the kubeconfig itself: no client either', async () => {
     const loaded = await importsOf(['version', '--kubeconfig', join(import.meta.dirname, 'fixtures', 'unreachable-kubeconfig.yaml')]);
     expect(loaded.some((u) => u.includes('bin/sailctl.js'))).toBe(true);
