@@ -78,8 +78,4 @@ export class EnvoyAdmin {
   close(): void {
     this.tunnel?.close();
   }
-
-  describeCluster(): string {
-    return this.conn.describe();
-  }
 }

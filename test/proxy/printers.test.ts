@@ -8,7 +8,7 @@ import { printClusterSummary, filteredClusters } from '../../src/proxy/print/clu
 import { printEcdsSummary } from '../../src/proxy/print/ecds.js';
 import { printEdsSummary, filteredLoadAssignments } from '../../src/proxy/print/eds.js';
 import { ClustersStatus, printEndpointSummary, filteredClusterStatuses } from '../../src/proxy/print/endpoint.js';
-import { printListenerSummary } from '../../src/proxy/print/listener.js';
+import { printListenerSummary, printWaypointListenerSummary } from '../../src/proxy/print/listener.js';
 import { printRouteSummary } from '../../src/proxy/print/route.js';
 import { printSecretSummary, rootCA } from '../../src/proxy/print/secret.js';
 import { printFullSummary } from '../../src/proxy/print/all.js';
@@ -39,6 +39,23 @@ describe('tables for the real dumps', () => {
     expect(printListenerSummary(load('sidecar-full.json'), { verbose: false, port: 15021 })).toBe('ADDRESSES PORT  TYPE\n0.0.0.0   15021 HTTP\n');
     expect(printListenerSummary(load('sidecar-full.json'), { verbose: false, type: 'tcp' })).toBe('ADDRESSES PORT TYPE\n');
     expect(() => printListenerSummary(load('describe-http.json'), { verbose: true })).toThrow('no listeners found');
+  });
+
+  it('listener --waypoint: one row per path through the matcher tree (istioctl walks a Go map: rows compared in any order)', () => {
+    const lines = printWaypointListenerSummary(load('sidecar-full.json')).split('\n');
+    const rows = lines.slice(1, -1).map((l) => l.split(/ {2,}| (?=\S)/).length && l.replace(/ +/g, ' ').trim()).sort();
+    const vip = (p: string) => `inbound-vip|${p}|http|httpbin.default.svc.cluster.local`;
+    expect(lines[0]).toMatch(/^LISTENER +CHAIN +MATCH +DESTINATION$/);
+    expect(rows).toEqual(
+      [
+        `envoy://main_internal inbound-vip|8000||httpbin.default.svc.cluster.local-http ip=10.104.171.68 -> port=8000 Cluster: ${vip('8000')}`,
+        `envoy://main_internal inbound-vip|8100||httpbin.default.svc.cluster.local-http ip=10.104.171.68 -> port=8100 Cluster: ${vip('8100')}`,
+        'envoy://main_internal direct-tcp ip=192.168.195.248 -> ANY Cluster: encap',
+        "envoy://main_internal direct-http ip=192.168.195.248 -> application-protocol='h2c' Cluster: encap",
+        "envoy://main_internal direct-http ip=192.168.195.248 -> application-protocol='http/1.1' Cluster: encap",
+        'envoy:// ALL Inline Route: /healthz/ready*',
+      ].sort(),
+    );
   });
 
   it('route', () => {

@@ -137,9 +137,7 @@ async function render(sub: Sub, dump: ConfigDump, opts: Options, format: 'short'
     }
     case 'listener': {
       const m = await import('../../proxy/print/listener.js');
-      if (opts.waypoint) {
-        throw new UserError('the --waypoint listener view is not supported yet', { hint: 'Use the default view, or -o json.' });
-      }
+      if (opts.waypoint) return m.printWaypointListenerSummary(dump);
       if (!structured) return m.printListenerSummary(dump, f.listener);
       return structured.messageSlice('envoy.config.listener.v3.Listener', m.sortedListeners(dump, f.listener), format as 'json');
     }

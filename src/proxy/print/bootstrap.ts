@@ -1,5 +1,5 @@
 /** `pc bootstrap -o short`: Istio and Envoy versions from the bootstrap's node. */
-import { f, num, obj, str, type ConfigDump, type Json } from '../dump.js';
+import { f, num, obj, type ConfigDump, type Json } from '../dump.js';
 import { TabWriter } from '../tabwriter.js';
 
 function structString(s: Json | undefined, key: string): string | undefined {
@@ -37,4 +37,3 @@ export function printBootstrapSummary(dump: ConfigDump): string {
   return w.toString();
 }
 
-export { str };

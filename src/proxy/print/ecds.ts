@@ -1,5 +1,5 @@
 /** `pc ecds`: extension configs delivered by ECDS (istioctl's configdump/ecds.go). */
-import { f, obj, str, type ConfigDump, type Obj } from '../dump.js';
+import { obj, str, type ConfigDump, type Obj } from '../dump.js';
 import { goLess, goSortSlice } from '../go-sort.js';
 import { TabWriter } from '../tabwriter.js';
 
@@ -31,4 +31,3 @@ export function printEcdsSummary(dump: ConfigDump): string {
   return w.toString();
 }
 
-export { f };

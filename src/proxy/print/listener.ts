@@ -208,3 +208,97 @@ export function printListenerSummary(dump: ConfigDump, filter: ListenerFilter, o
   }
   return w.toString();
 }
+
+// ---- the waypoint view (hidden --waypoint): filter chains as the listener's matcher tree picks them
+
+const IP_MATCHER = 'type.googleapis.com/xds.type.matcher.v3.IPMatcher';
+
+function actionName(onMatch: Json | undefined): string | undefined {
+  const action = obj(onMatch, 'action');
+  return action ? str(action, 'name') : undefined;
+}
+
+/** Paths through the matcher tree that end at chain `name`: `ip=10.0.0.1 -> port=80`. */
+function recurse(name: string, matcher: Json | undefined): [string[], boolean] {
+  const noMatch = obj(matcher, 'on_no_match');
+  if (noMatch) {
+    if (actionName(noMatch) === name) return [['ANY'], true];
+    const inner = obj(noMatch, 'matcher');
+    if (inner) {
+      const [ms, found] = recurse(name, inner);
+      return [found ? ms : ['NONE'], true];
+    }
+  }
+  const tree = obj(matcher, 'matcher_tree');
+  const input = str(obj(tree, 'input'), 'name');
+  let map: [string, Json][] = [];
+  let equality = '=';
+  const exact = obj(tree, 'exact_match_map');
+  const prefix = obj(tree, 'prefix_match_map');
+  const custom = obj(obj(tree, 'custom_match'), 'typed_config');
+  if (exact) map = Object.entries(obj(exact, 'map') ?? {});
+  else if (prefix) {
+    map = Object.entries(obj(prefix, 'map') ?? {});
+    equality = '^';
+  } else if (custom && f(custom, '@type') === IP_MATCHER) {
+    for (const rm of arr(custom, 'range_matchers')) {
+      for (const r of arr(rm, 'ranges')) {
+        const len = wrapped(r, 'prefix_len') ?? 0;
+        map.push([`${str(r, 'address_prefix')}${len !== 32 && len !== 128 ? `/${len}` : ''}`, f(rm, 'on_match') ?? null]);
+      }
+    }
+  }
+  // istioctl walks a Go map here, so its order is random; this prints the keys in sorted order.
+  map.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const outputs: string[] = [];
+  for (const [k, v] of map) {
+    if (actionName(v) !== undefined) {
+      if (actionName(v) === name) outputs.push(`${input}${equality}${k}`);
+      continue;
+    }
+    const inner = obj(v, 'matcher');
+    if (!inner) continue;
+    const [children, found] = recurse(name, inner);
+    if (found) for (const child of children) outputs.push(`${input}${equality}${k} -> ${child}`);
+  }
+  return [outputs, outputs.length > 0];
+}
+
+function chainMatches(chain: Obj, l: Obj): string[] {
+  const matcher = obj(l, 'filter_chain_matcher');
+  if (!matcher) return [describeFilterChainMatch(obj(chain, 'filter_chain_match'))];
+  const name = str(chain, 'name');
+  const noMatch = obj(matcher, 'on_no_match');
+  if (noMatch && actionName(noMatch) === name) return ['UNMATCHED'];
+  const inner = obj(noMatch, 'matcher');
+  const [ms, found] = recurse(name, inner ?? matcher);
+  return found ? ms : ['NONE'];
+}
+
+/** `pc listener --waypoint`: LISTENER, CHAIN, MATCH, DESTINATION per matcher path. */
+export function printWaypointListenerSummary(dump: ConfigDump): string {
+  const listeners = dump.listeners();
+  if (listeners.length === 0) throw new UserError('no listeners found');
+  goSortSlice(listeners, (a, b) => {
+    if (f(a, 'internal_listener') !== undefined && f(b, 'internal_listener') !== undefined) return goLess(str(a, 'name'), str(b, 'name'));
+    const ip = listenerPort(a);
+    const jp = listenerPort(b);
+    if (ip !== jp) return ip < jp;
+    const ia = listenerAddress(a);
+    const ja = listenerAddress(b);
+    if (ia !== ja) return goLess(ia, ja);
+    return goLess(listenerType(a), listenerType(b));
+  });
+  const w = new TabWriter({ minwidth: 0, padding: 1 });
+  w.row('LISTENER', 'CHAIN', 'MATCH', 'DESTINATION');
+  for (const l of listeners) {
+    const chains = filterChains(l);
+    let lname = `envoy://${str(l, 'name')}`;
+    if (f(l, 'internal_listener') !== undefined && chains.length === 1 && str(chains[0], 'name') === lname) lname = 'internal';
+    for (const chain of chains) {
+      const destination = describeFilters(arr(chain, 'filters'));
+      for (const m of chainMatches(chain, l)) w.row(lname, str(chain, 'name'), m, destination);
+    }
+  }
+  return w.toString();
+}

@@ -1,5 +1,5 @@
 /** How istioctl reads Istio's names out of xDS: cluster keys, config paths in metadata. */
-import { f, obj, str, type Json } from '../dump.js';
+import { f, obj, type Json } from '../dump.js';
 
 export interface SubsetKey {
   direction: string;
@@ -60,4 +60,3 @@ function renderConfig(path: string): string {
   return '<unknown>';
 }
 
-export { str };

@@ -9,7 +9,7 @@
  */
 import { goFloat, goQuote } from '../go-json.js';
 import { goSortSlice } from '../go-sort.js';
-import { enumText, isMessage, type FieldValue, type JsonValue, type Message, type MessageValue, type Scalar, type SingleValue, type WellKnown } from './decode.js';
+import { enumText, isMessage, type FieldValue, type JsonValue, type MessageValue, type Scalar, type SingleValue, type WellKnown } from './decode.js';
 import type { FieldDesc } from './schema.js';
 
 /** Is the field set, in proto3's sense (what Go's Message.Has answers)? */
@@ -54,10 +54,6 @@ function sortedMapEntries(fd: FieldDesc, entries: [string, SingleValue][]): [str
 /** Struct field keys, in Go's sort order (byte order). */
 function sortedKeys(o: { [k: string]: JsonValue }): string[] {
   return goSortSlice(Object.keys(o), (a, b) => a < b);
-}
-
-function typeName(v: MessageValue): string {
-  return isMessage(v) ? v.desc.name : `google.protobuf.${v.wkt}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,4 +323,3 @@ function pjWellKnown(m: WellKnown, typeUrl: string): string {
   }
 }
 
-export { typeName };

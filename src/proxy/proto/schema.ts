@@ -142,7 +142,3 @@ export function typeFromUrl(url: string): string {
   const slash = url.lastIndexOf('/');
   return slash >= 0 ? url.slice(slash + 1) : url;
 }
-
-export function isKnownMessage(name: string): boolean {
-  return WELL_KNOWN.has(name) || messageDesc(name) !== undefined;
-}
