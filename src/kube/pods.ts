@@ -5,11 +5,14 @@ export interface Container {
   name: string;
   image?: string;
   args?: string[];
+  ports?: { name?: string; containerPort: number; protocol?: string }[];
+  securityContext?: { runAsUser?: number };
 }
 
 interface ContainerStatus {
   name: string;
   ready?: boolean;
+  restartCount?: number;
   state?: {
     waiting?: { reason?: string; message?: string };
     running?: object;
@@ -18,10 +21,11 @@ interface ContainerStatus {
 }
 
 export interface Pod extends KubeObject {
-  spec?: { containers: Container[]; initContainers?: Container[] };
+  spec?: { containers: Container[]; initContainers?: Container[]; nodeName?: string };
   status?: {
     phase?: string;
-    conditions?: { type: string; status: string }[];
+    podIP?: string;
+    conditions?: { type: string; status: string; lastTransitionTime?: string }[];
     containerStatuses?: ContainerStatus[];
     initContainerStatuses?: ContainerStatus[];
   };

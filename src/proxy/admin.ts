@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { UserError } from '../core/errors.js';
-import type { ClusterConnection } from '../kube/connect.js';
+import type { Cluster } from '../kube/cluster.js';
 import type { PodTarget } from '../dashboard/pod-finder.js';
 import { Tunnel } from '../dashboard/tunnel.js';
 
@@ -26,15 +26,15 @@ export class EnvoyAdmin {
   private port = 0;
 
   private constructor(
-    private readonly conn: ClusterConnection,
+    private readonly cluster: Cluster,
     readonly target: PodTarget,
     private readonly adminPort: number,
   ) {}
 
-  static async open(conn: ClusterConnection, target: PodTarget, adminPort: number): Promise<EnvoyAdmin> {
-    const admin = new EnvoyAdmin(conn, target, adminPort);
+  static async open(cluster: Cluster, target: PodTarget, adminPort: number): Promise<EnvoyAdmin> {
+    const admin = new EnvoyAdmin(cluster, target, adminPort);
     admin.tunnel = new Tunnel({
-      conn,
+      cluster,
       target,
       remotePort: adminPort,
       address: '127.0.0.1',

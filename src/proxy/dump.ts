@@ -6,10 +6,11 @@
  *
  * This is the library x describe and friends build on: no printing here.
  */
-import { UserError } from '../core/errors.js';
+import { DataError, UserError } from '../core/errors.js';
+import type { Json, JsonObject } from '../core/json.js';
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type Obj = { [key: string]: Json };
+export type { Json };
+export type Obj = JsonObject;
 
 const ADMIN = 'type.googleapis.com/envoy.admin.v3.';
 export const SECTION = {
@@ -80,12 +81,9 @@ export class ConfigDump {
   constructor(
     /** The bytes as received (`all -o json` prints them unchanged). */
     readonly raw: string,
-    data: Json,
+    data: Obj,
   ) {
     const configs = f(data, 'configs');
-    if (data === null || typeof data !== 'object' || Array.isArray(data) || (configs !== undefined && !Array.isArray(configs))) {
-      throw new UserError('error unmarshalling config dump response from Envoy: the JSON is not a config dump (an object with a "configs" list)');
-    }
     this.configs = ((configs as Json[] | undefined) ?? []).filter((c): c is Obj => c !== null && typeof c === 'object' && !Array.isArray(c));
   }
 
@@ -150,27 +148,37 @@ export class ConfigDump {
   }
 }
 
-/** Parses dump text; a syntax error names the line and column. */
-export function parseConfigDump(text: string, source: string): ConfigDump {
-  return new ConfigDump(text, parseJson(text, source, 'config dump'));
+/** Where dump text came from: a file the user named (`-` is stdin), or the pod's Envoy. */
+export type DumpSource = { file: string } | 'envoy';
+
+/** A problem with the input: a named file is unreadable input (exit 65), Envoy's answer a failure (exit 1). */
+function inputError(source: DumpSource, what: string, problem: string, at?: { line: number; column: number }): UserError {
+  if (source === 'envoy') return new UserError(`the Envoy ${what} from the pod is unreadable: ${problem}${at ? ` at line ${at.line}, column ${at.column}` : ''}`);
+  const name = source.file === '-' ? '<stdin>' : source.file;
+  return new DataError(`${name}${at ? `:${at.line}:${at.column}` : ''}: ${problem} (expected an Envoy ${what})`);
 }
 
-export function parseJson(text: string, source: string, what: string): Json {
+/** Parses dump text; a syntax error names the line and column. */
+export function parseConfigDump(text: string, source: DumpSource): ConfigDump {
+  const data = parseJson(text, source, 'config dump');
+  const configs = f(data, 'configs');
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || (configs !== undefined && !Array.isArray(configs))) {
+    throw inputError(source, 'config dump', 'not a config dump (an object with a "configs" list)');
+  }
+  return new ConfigDump(text, data);
+}
+
+export function parseJson(text: string, source: DumpSource, what: string): Json {
+  if (text.trim() === '') throw inputError(source, what, 'empty');
   try {
     return JSON.parse(text) as Json;
   } catch (err) {
-    throw new UserError(`cannot read the Envoy ${what} ${source}: ${describeJsonError(text, err as Error)}`);
+    const message = (err as Error).message;
+    const detail = message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '').split(', "')[0]!;
+    const pos = /position (\d+)/.exec(message);
+    if (!pos) throw inputError(source, what, `invalid JSON (${detail})`);
+    const upto = text.slice(0, Number(pos[1]));
+    const at = { line: upto.split('\n').length, column: Number(pos[1]) - upto.lastIndexOf('\n') };
+    throw inputError(source, what, `invalid JSON (${detail})`, at);
   }
-}
-
-/** "invalid JSON at line 3, column 5 (Unexpected token ...)". */
-function describeJsonError(text: string, err: Error): string {
-  if (text.trim() === '') return 'it is empty';
-  const pos = /position (\d+)/.exec(err.message);
-  const detail = err.message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-  if (!pos) return `invalid JSON (${detail})`;
-  const upto = text.slice(0, Number(pos[1]));
-  const line = upto.split('\n').length;
-  const column = Number(pos[1]) - upto.lastIndexOf('\n');
-  return `invalid JSON at line ${line}, column ${column} (${detail.split(', "')[0]})`;
 }

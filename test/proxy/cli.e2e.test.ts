@@ -82,7 +82,6 @@ describe('errors', () => {
     [['pc', 'endpoint'], /^Error: endpoints requires pod name or --file parameter\n/],
     [['pc', 'cluster', 'a', 'b'], /^Error: cluster requires pod name or --file parameter\n/],
     [['pc', 'cluster', 'pod', '-f', 'x.json'], /^Error: cluster requires pod name or --file parameter\n/],
-    [['pc', 'cluster', '-f', '/nonexistent/dump.json'], /^Error: open \/nonexistent\/dump.json: no such file or directory\n/],
     [['pc', 'cluster', '-f', dump('sidecar-full.json'), '-o', 'table'], /^Error: output format "table" not supported\n/],
     [['pc', 'log'], /^Error: log requires pod name or --selector\n/],
     [['pc', 'log', 'p', '--level', 'debug', '-r'], /^Error: --level cannot be combined with --reset\n/],
@@ -98,14 +97,30 @@ describe('errors', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('a malformed dump names the line and column', async () => {
+  // sailctl's convention for unreadable input (README compat table): exit 65, where istioctl exits 1.
+  describe('an unreadable -f file is exit 65, one line naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sailctl-pc-'));
-    const bad = join(dir, 'bad.json');
-    writeFileSync(bad, '{\n  "configs": [\n    {"@type": "x",}\n  ]\n}\n');
-    const r = await sailctl(['pc', 'cluster', '-f', bad], { env });
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^Error: cannot read the Envoy config dump in ${bad}: invalid JSON at line 3, column 19`));
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const file = (name: string, text: string) => {
+      const p = join(dir, name);
+      writeFileSync(p, text);
+      return p;
+    };
+    const bad = file('bad.json', '{\n  "configs": [\n    {"@type": "x",}\n  ]\n}\n');
+    const empty = file('empty.json', '\n');
+    const list = file('list.json', '[1, 2]\n');
+    it.each([
+      [['pc', 'cluster', '-f', '/nonexistent/dump.json'], 'Error: cannot read /nonexistent/dump.json: no such file'],
+      [['pc', 'cluster', '-f', dir], `Error: cannot read ${dir}: is a directory`],
+      [['pc', 'cluster', '-f', bad], `Error: ${bad}:3:19: invalid JSON (Expected double-quoted property name) (expected an Envoy config dump)`],
+      [['pc', 'endpoint', '-f', bad], `Error: ${bad}:3:19: invalid JSON (Expected double-quoted property name) (expected an Envoy clusters response)`],
+      [['pc', 'all', '-f', empty], `Error: ${empty}: empty (expected an Envoy config dump)`],
+      [['pc', 'route', '-f', list], `Error: ${list}: not a config dump (an object with a "configs" list) (expected an Envoy config dump)`],
+    ])('%j', async (args, message) => {
+      const r = await sailctl(args, { env });
+      expect(r.stderr).toBe(`${message}\n`);
+      expect(r.exitCode).toBe(65);
+      expect(r.stdout).toBe('');
+    });
   });
 
   it('a bad --port is a flag error (exit 64)', async () => {

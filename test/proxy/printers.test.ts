@@ -15,7 +15,7 @@ import { printFullSummary } from '../../src/proxy/print/all.js';
 import { messageSlice, indentedMessage, ecdsDump, rawDump } from '../../src/proxy/print/structured.js';
 import * as X from './expected.js';
 
-const load = (file: string) => parseConfigDump(readFileSync(join(X.DUMPS, file), 'utf8'), file);
+const load = (file: string) => parseConfigDump(readFileSync(join(X.DUMPS, file), 'utf8'), { file });
 const NOW = new Date('2025-01-01T00:00:00Z');
 
 describe('tables for the real dumps', () => {

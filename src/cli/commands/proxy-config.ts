@@ -3,13 +3,14 @@
  * admin API through a port-forward, or offline from a saved dump with -f FILE (which never
  * loads the Kubernetes client). Tables, JSON and YAML as istioctl prints them.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError, UsageError } from '../../core/errors.js';
+import { readInput } from '../../core/input.js';
 import { note } from '../../core/output.js';
 import type { GlobalOptions } from '../flags.js';
-import { parseDuration } from '../flags.js';
-import type { ConfigDump } from '../../proxy/dump.js';
+import { clusterSession } from '../cluster-session.js';
+import type { Cluster } from '../../kube/cluster.js';
+import type { ConfigDump, DumpSource } from '../../proxy/dump.js';
 import type { EnvoyAdmin } from '../../proxy/admin.js';
 
 interface Options {
@@ -62,48 +63,41 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
   if (!['short', 'json', 'yaml'].includes(output)) throw new UserError(`output format "${output}" not supported`);
   const format = output as 'short' | 'json' | 'yaml';
 
-  if (sub === 'endpoint') {
-    const text = opts.file !== undefined ? readInput(opts.file) : await fetchFromPod(globals, args[0]!, adminPort, 'endpoint');
-    return printEndpoints(text, opts.file ?? 'from Envoy', opts, format);
-  }
-  const text = opts.file !== undefined ? readInput(opts.file) : await fetchFromPod(globals, args[0]!, adminPort, sub);
+  const source: DumpSource = opts.file !== undefined ? { file: opts.file } : 'envoy';
+  const text =
+    opts.file !== undefined ? (await readInput(opts.file)).text : await withCluster(globals, (cluster) => fetchFromPod(cluster, globals, args[0]!, adminPort, sub));
+  if (sub === 'endpoint') return printEndpoints(text, source, opts, format);
   const { parseConfigDump } = await import('../../proxy/dump.js');
-  const dump = parseConfigDump(text, opts.file !== undefined ? (opts.file === '-' ? 'from stdin' : `in ${opts.file}`) : 'from Envoy');
+  const dump = parseConfigDump(text, source);
   process.stdout.write(await render(sub, dump, opts, format));
 }
 
-/** The dump text of `file` (`-` is stdin). */
-function readInput(file: string): string {
+/** Opens the cluster for `fn` and closes it afterwards, so no connection outlives the command. */
+async function withCluster<T>(globals: GlobalOptions, fn: (cluster: Cluster) => Promise<T>): Promise<T> {
+  const cluster = await clusterSession(globals).open();
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') throw new UserError(`open ${file}: no such file or directory`);
-    if (e.code === 'EISDIR') throw new UserError(`read ${file}: is a directory`);
-    throw new UserError(`cannot read ${file}: ${e.message}`);
+    return await fn(cluster);
+  } finally {
+    cluster.close();
   }
 }
 
-async function connect(globals: GlobalOptions) {
-  const { connectCluster } = await import('../../kube/connect.js');
-  const timeoutMs = parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout');
-  return connectCluster({ kubeconfig: globals.kubeconfig, context: globals.context, timeoutMs });
-}
+/** -n, else the kubeconfig context's namespace (which is "default" when unset). */
+const namespaceOf = (cluster: Cluster, globals: GlobalOptions) => globals.namespace ?? cluster.namespace;
 
-async function openAdmin(globals: GlobalOptions, podArg: string, adminPort: number): Promise<EnvoyAdmin> {
-  const conn = await connect(globals);
+async function openAdmin(cluster: Cluster, globals: GlobalOptions, podArg: string, adminPort: number): Promise<EnvoyAdmin> {
   const { resolveProxyPod, checkProxyPod } = await import('../../proxy/target.js');
   const { EnvoyAdmin } = await import('../../proxy/admin.js');
-  const target = await resolveProxyPod(conn, podArg, globals.namespace ?? conn.resolved.namespace ?? 'default');
+  const target = await resolveProxyPod(cluster.res, podArg, namespaceOf(cluster, globals));
   checkProxyPod(target.pod);
-  return EnvoyAdmin.open(conn, target, adminPort);
+  return EnvoyAdmin.open(cluster, target, adminPort);
 }
 
 /** GETs the admin path istioctl uses for `sub` from the pod's Envoy. */
-async function fetchFromPod(globals: GlobalOptions, podArg: string, adminPort: number, sub: Sub): Promise<string> {
+async function fetchFromPod(cluster: Cluster, globals: GlobalOptions, podArg: string, adminPort: number, sub: Sub): Promise<string> {
   const { ADMIN_PATH } = await import('../../proxy/admin.js');
   const path = sub === 'all' || sub === 'ecds' || sub === 'eds' ? ADMIN_PATH.eds : ADMIN_PATH[sub as keyof typeof ADMIN_PATH];
-  const admin = await openAdmin(globals, podArg, adminPort);
+  const admin = await openAdmin(cluster, globals, podArg, adminPort);
   try {
     return await admin.request('GET', path);
   } catch (err) {
@@ -112,7 +106,6 @@ async function fetchFromPod(globals: GlobalOptions, podArg: string, adminPort: n
     throw err;
   } finally {
     admin.close();
-    // A closed port-forward may leave client-node's sockets to drain; nothing else is pending.
   }
 }
 
@@ -190,10 +183,10 @@ function testNow(): Date | undefined {
   return v ? new Date(v) : undefined;
 }
 
-async function printEndpoints(text: string, source: string, opts: Options, format: 'short' | 'json' | 'yaml'): Promise<void> {
+async function printEndpoints(text: string, source: DumpSource, opts: Options, format: 'short' | 'json' | 'yaml'): Promise<void> {
   const { parseJson } = await import('../../proxy/dump.js');
   const { ClustersStatus, printEndpointSummary, filteredClusterStatuses } = await import('../../proxy/print/endpoint.js');
-  const status = new ClustersStatus(parseJson(text, source === '-' ? 'from stdin' : source === 'from Envoy' ? source : `in ${source}`, 'clusters response'));
+  const status = new ClustersStatus(parseJson(text, source, 'clusters response'));
   const filter = filters(opts).endpoint;
   if (format === 'short') return void process.stdout.write(printEndpointSummary(status, filter));
   const { messageSlice } = await import('../../proxy/print/structured.js');
@@ -206,17 +199,20 @@ async function runLog(opts: Options, args: string[], globals: GlobalOptions, out
   if (opts.reset && opts.level) throw new UserError('--level cannot be combined with --reset', { hint: "Run 'sailctl proxy-config log --help' for usage." });
   if (output !== 'short') throw new UserError('--output is not applicable for this command');
   if (opts.selector && args.length > 0) throw new UserError('name cannot be provided when the selector is specified');
+  await withCluster(globals, (cluster) => changeLogLevels(opts, args, cluster, globals, adminPort));
+}
 
-  const conn = await connect(globals);
+async function changeLogLevels(opts: Options, args: string[], cluster: Cluster, globals: GlobalOptions, adminPort: number): Promise<void> {
+
   const { resolveProxyPod, podsBySelector, checkProxyPod } = await import('../../proxy/target.js');
   const { EnvoyAdmin } = await import('../../proxy/admin.js');
-  const namespace = globals.namespace ?? conn.resolved.namespace ?? 'default';
-  const targets = opts.selector ? await podsBySelector(conn, opts.selector, namespace) : [await resolveProxyPod(conn, args[0]!, namespace)];
+  const namespace = namespaceOf(cluster, globals);
+  const targets = opts.selector ? await podsBySelector(cluster.res, opts.selector, namespace) : [await resolveProxyPod(cluster.res, args[0]!, namespace)];
   const admins: EnvoyAdmin[] = [];
   try {
     for (const t of targets) {
       checkProxyPod(t.pod);
-      admins.push(await EnvoyAdmin.open(conn, t, adminPort));
+      admins.push(await EnvoyAdmin.open(cluster, t, adminPort));
     }
     const post = async (admin: EnvoyAdmin, param: string) => {
       try {
@@ -232,7 +228,7 @@ async function runLog(opts: Options, args: string[], globals: GlobalOptions, out
 
     const levels = new Map<string, string>();
     if (opts.reset) {
-      levels.set('level', await defaultLogLevel(conn, globals.istioNamespace));
+      levels.set('level', await defaultLogLevel(cluster, globals.istioNamespace));
     } else if (opts.level) {
       for (const ol of opts.level.split(',')) {
         if (!ol.includes(':') && !ol.includes('=')) {
@@ -278,12 +274,11 @@ function canonicalLevel(l: string): string {
 }
 
 /** global.proxy.logLevel from the injector's values, else warning (with istioctl's warning). */
-async function defaultLogLevel(conn: import('../../kube/connect.js').ClusterConnection, istioNamespace: string): Promise<string> {
-  const { withTimeout } = await import('../../kube/connect.js');
+async function defaultLogLevel(cluster: Cluster, istioNamespace: string): Promise<string> {
+  const { builtinResource } = await import('../../kube/resources.js');
   try {
-    const api = conn.kc.makeApiClient(conn.k8s.CoreV1Api);
-    const cm = await withTimeout(conn, 'reading the istio-sidecar-injector ConfigMap', () => api.readNamespacedConfigMap({ name: 'istio-sidecar-injector', namespace: istioNamespace }));
-    const values = JSON.parse(cm.data?.values ?? '{}') as { global?: { proxy?: { logLevel?: string } } };
+    const cm = await cluster.res.getResource(builtinResource('v1', 'ConfigMap', 'configmaps'), 'istio-sidecar-injector', istioNamespace);
+    const values = JSON.parse(cm?.data?.values ?? '{}') as { global?: { proxy?: { logLevel?: string } } };
     const level = values.global?.proxy?.logLevel ?? '';
     if (LEVELS.includes(level)) return canonicalLevel(level);
   } catch {
@@ -296,19 +291,23 @@ async function defaultLogLevel(conn: import('../../kube/connect.js').ClusterConn
 /** `pc rootca-compare a b`: do two pods trust the same root CA? */
 async function runRootCACompare(args: string[], globals: GlobalOptions, adminPort: number): Promise<void> {
   if (args.length !== 2) throw new UserError('rootca-compare requires 2 pods as an argument', { hint: "Run 'sailctl proxy-config rootca-compare --help' for usage." });
+  await withCluster(globals, (cluster) => compareRootCAs(args, cluster, globals, adminPort));
+}
+
+async function compareRootCAs(args: string[], cluster: Cluster, globals: GlobalOptions, adminPort: number): Promise<void> {
   const { parseConfigDump } = await import('../../proxy/dump.js');
   const { rootCA, certificates } = await import('../../proxy/print/secret.js');
   const names: string[] = [];
   const roots: string[] = [];
   for (const arg of args) {
-    const admin = await openAdmin(globals, arg, adminPort);
+    const admin = await openAdmin(cluster, globals, arg, adminPort);
     names.push(admin.podName);
     try {
       const text = await admin.request('GET', 'config_dump?mask=dynamic_active_secrets,dynamic_warming_secrets').catch((err: Error) => {
         throw new UserError(`failed to execute command on ${admin.podName} sidecar: ${err.message}`);
       });
       try {
-        roots.push(rootCA(parseConfigDump(text, 'from Envoy')));
+        roots.push(rootCA(parseConfigDump(text, 'envoy')));
       } catch (err) {
         throw new UserError((err as Error).message);
       }
