@@ -8,26 +8,9 @@ import { isPodReady, listPods, readPod, type Pod } from '../kube/pods.js';
 import { builtinResource, type Resources } from '../kube/resources.js';
 import type { ResourceInfo } from '../kube/discovery.js';
 import { parsePodArg, type PodTarget } from '../dashboard/pod-finder.js';
+import { selectorString, type LabelSelector } from '../kube/label-selector.js';
 
 const POD_TYPES = new Set(['pod', 'pods', 'po']);
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-/** A label selector as text (matchLabels and matchExpressions, as kubectl renders it). */
-export function selectorString(sel: LabelSelector | undefined): string {
-  const parts = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of sel?.matchExpressions ?? []) {
-    const values = [...(e.values ?? [])].sort().join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.join(',');
-}
 
 /** How each workload kind names its pods: a LabelSelector (apps, batch) or a plain label map (core). */
 type SelectorShape = 'labelSelector' | 'map';
@@ -111,11 +94,24 @@ export function checkProxyPod(pod: Pod): void {
 
 /** Resolves `[type/]name[.namespace]` to one pod (namespace: -n, else the context's, else default). */
 export async function resolveProxyPod(res: Resources, podArg: string, defaultNamespace: string): Promise<PodTarget> {
+  return resolvePod(res, podArg, defaultNamespace, (name, ns) => `failed to execute command on ${name}.${ns} sidecar: pods "${name}" not found in the "${ns}" namespace`);
+}
+
+/**
+ * kubectl's resolution of `[type/]name[.namespace]`: a pod by name, or a workload's first pod in
+ * "best for logs" order. `notFound` words the missing-pod error for the command.
+ */
+export async function resolvePod(
+  res: Resources,
+  podArg: string,
+  defaultNamespace: string,
+  notFound: (name: string, namespace: string) => string = (name, ns) => `pods "${name}" not found in the "${ns}" namespace`,
+): Promise<PodTarget> {
   const arg = parsePodArg(podArg);
   const namespace = arg.namespace ?? defaultNamespace;
   if (!arg.type || POD_TYPES.has(arg.type)) {
     const pod = await readPod(res, namespace, arg.name);
-    if (!pod) throw new UserError(`failed to execute command on ${arg.name}.${namespace} sidecar: pods "${arg.name}" not found in the "${namespace}" namespace`);
+    if (!pod) throw new UserError(notFound(arg.name, namespace));
     return { namespace, name: arg.name, pod };
   }
   const selector = await workloadSelector(res, arg.type, arg.name, namespace);
