@@ -115,6 +115,8 @@ export function buildProgram(version: string): Command {
       .action(lazy(() => import('./commands/precheck.js')));
   const x = program.command('x').alias('experimental').alias('exp').description('Experimental commands');
   precheckOptions(x.command('precheck').description('Check that the cluster is ready for an Istio install or upgrade'));
+  registerDescribe(x);
+  registerCheckInject(x);
   precheckOptions(program.command('precheck').description('Check that the cluster is ready for an Istio install or upgrade (same as x precheck)'));
 
   program
@@ -259,6 +261,38 @@ function registerProxyConfig(program: Command): void {
     .option('-r, --reset', 'reset levels to the default (global.proxy.logLevel, else warning)')
     .option('-l, --selector <selector>', 'label selector');
   sub('rootca-compare', ['rc'], 'Compare the root CAs of two pods, to check they can talk mTLS', { file: false });
+}
+
+/** `x describe` (`des`) → `pod` (`po`), `service` (`svc`): the Istio configuration affecting a pod or Service. */
+function registerDescribe(x: Command): void {
+  const action = lazy(() => import('./commands/describe.js'));
+  const describe = x.command('describe').alias('des').description('Describe a pod or Service and the Istio configuration that affects it');
+  const flags = (c: Command) =>
+    c
+      .option('--ignoreUnmeshed', 'suppress warnings for pods outside the mesh')
+      .option('--proxy-admin-port <port>', 'Envoy proxy admin port', '15000')
+      .allowExcessArguments(true)
+      .action(action);
+  flags(
+    describe
+      .command('pod [pod...]')
+      .alias('po')
+      .description("A pod's Services, DestinationRules, VirtualServices, RBAC and PeerAuthentication policies, and ingress gateways"),
+  );
+  flags(describe.command('service [service...]').alias('svc').description("A Service's DestinationRules, VirtualServices and ingress gateways, seen from its first ready pod"));
+  describe.argument('[type]').action((type: string | undefined) => {
+    if (type === undefined) describe.help();
+    throw new UserError(`unknown resource type "${type}"`, { hint: 'Use sailctl x describe pod <name> or sailctl x describe service <name>.' });
+  });
+}
+
+/** `x check-inject`: which injection webhook would (or did) inject a pod, and why. */
+function registerCheckInject(x: Command): void {
+  x.command('check-inject [resource...]')
+    .description('Explain which injection webhook injects a pod (or a pod with the -l labels in -n), and why others do not')
+    .option('-l, --labels <labels>', 'check a pod with these labels (k=v,...) in the namespace, before it exists')
+    .allowExcessArguments(true)
+    .action(lazy(() => import('./commands/check-inject.js')));
 }
 
 function dashboardHelp(name: (typeof DASHBOARDS)[number]): string {

@@ -57,8 +57,8 @@ function configDump(raw: string, query: URLSearchParams): { status: number; body
   const mask = query.get('mask');
   const resource = query.get('resource');
   if (includeEds && !mask && !resource) return { status: 200, body: raw };
-  const dump = JSON.parse(raw) as { configs: Obj[] };
-  let configs = dump.configs.filter((c) => includeEds || c['@type'] !== EDS);
+  const dump = JSON.parse(raw) as { configs?: Obj[] };
+  let configs = (dump.configs ?? []).filter((c) => includeEds || c['@type'] !== EDS);
   if (resource) {
     configs = configs.flatMap((c) =>
       Object.entries(c)
