@@ -1,8 +1,8 @@
 /**
  * The rules describe and check-inject are built from, case by case: Istio's helper cases
  * (protocol per port, revision from annotations, the VirtualService behind a route in both
- * describe dumps), PeerAuthentication composition, VirtualService route verdicts, and
- * Kubernetes label-selector semantics. Expected values are worked out from the rules by hand.
+ * describe dumps), PeerAuthentication composition and VirtualService route verdicts.
+ * Expected values are worked out from the rules by hand.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,6 @@ import { destinationRuleFor, rbacPolicies, virtualServiceFor } from '../../src/d
 import { convertProtocol, findPort, goQuote, podRevision, protocolForPort, protoText } from '../../src/describe/istio-facts.js';
 import { composePeerAuthentication, matchingPolicies, type PeerAuthentication } from '../../src/describe/peer-authentication.js';
 import { knameIn, renderVirtualService, type Service, type VirtualService } from '../../src/describe/render.js';
-import { parseLabelSelector, selectorError, selectorMatches } from '../../src/kube/label-selector.js';
 import type { Pod } from '../../src/kube/pods.js';
 import { parseConfigDump } from '../../src/proxy/dump.js';
 
@@ -160,41 +159,5 @@ describe('VirtualService verdicts', () => {
   it('fault injection prints the fault in protobuf text form', () => {
     expect(protoText({ delay: { fixedDelay: '7s', percentage: { value: 100 } } })).toBe('delay:{fixed_delay:{seconds:7} percentage:{value:100}}');
     expect(goQuote('a"b\n')).toBe('"a\\"b\\n"');
-  });
-});
-
-describe('Kubernetes label selectors', () => {
-  it.each([
-    [{ matchLabels: { a: '1' } }, { a: '1', b: '2' }, true],
-    [{ matchLabels: { a: '1' } }, { a: '2' }, false],
-    [{ matchExpressions: [{ key: 'a', operator: 'In', values: ['1', '2'] }] }, { a: '2' }, true],
-    [{ matchExpressions: [{ key: 'a', operator: 'In', values: ['1'] }] }, {}, false],
-    [{ matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['1'] }] }, {}, true],
-    [{ matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['1'] }] }, { a: '1' }, false],
-    [{ matchExpressions: [{ key: 'a', operator: 'Exists' }] }, { a: '' }, true],
-    [{ matchExpressions: [{ key: 'a', operator: 'DoesNotExist' }] }, { a: '' }, false],
-    [{}, {}, true],
-  ])('%j on %j: %s', (sel, labels, want) => {
-    expect(selectorError(sel)).toBeUndefined();
-    expect(selectorMatches(sel, labels)).toBe(want);
-  });
-
-  it('invalid selectors are errors', () => {
-    expect(selectorError({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] })).toMatch(/can't be empty/);
-    expect(selectorError({ matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] })).toMatch(/must be empty/);
-    expect(selectorError({ matchExpressions: [{ key: 'a', operator: 'Near' }] })).toMatch(/not a valid label selector operator/);
-  });
-
-  it('parses the text form as kubectl does', () => {
-    expect(parseLabelSelector('app=web, tier==front,env!=prod,zone in (a, b),!legacy,canary')).toEqual({
-      matchLabels: { app: 'web', tier: 'front' },
-      matchExpressions: [
-        { key: 'env', operator: 'NotIn', values: ['prod'] },
-        { key: 'zone', operator: 'In', values: ['a', 'b'] },
-        { key: 'legacy', operator: 'DoesNotExist' },
-        { key: 'canary', operator: 'Exists' },
-      ],
-    });
-    expect(() => parseLabelSelector('a in (')).toThrow(/unable to parse requirement/);
   });
 });
