@@ -118,6 +118,8 @@ export function buildProgram(version: string): Command {
       .action(lazy(() => import('./commands/precheck.js')));
   const x = program.command('x').alias('experimental').alias('exp').description('Experimental commands');
   precheckOptions(x.command('precheck').description('Check that the cluster is ready for an Istio install or upgrade'));
+  registerDescribe(x);
+  registerCheckInject(x);
   precheckOptions(program.command('precheck').description('Check that the cluster is ready for an Istio install or upgrade (same as x precheck)'));
 
   program
@@ -199,6 +201,8 @@ export function buildProgram(version: string): Command {
     .option('-r, --revision <revision>', 'control plane revision')
     .action(lazy(() => import('./commands/version.js')));
 
+  registerProxyConfig(program);
+
   program
     .command('completion <shell>')
     .description('Print a shell completion script: bash, zsh, fish or powershell')
@@ -206,6 +210,92 @@ export function buildProgram(version: string): Command {
     .action(lazy(() => import('./commands/completion.js')));
 
   return program;
+}
+
+/** `proxy-config` (`pc`) and its subcommands, with istioctl's flags and aliases. */
+function registerProxyConfig(program: Command): void {
+  const action = lazy(() => import('./commands/proxy-config.js'));
+  const pc = program
+    .command('proxy-config')
+    .alias('pc')
+    .description("Retrieve a pod's Envoy configuration (clusters, listeners, routes, endpoints, secrets, ...) through its admin port, or from a saved config dump")
+    .option('--proxy-admin-port <port>', 'Envoy proxy admin port', '15000');
+  const sub = (name: string, aliases: string[], description: string, opts: { output?: string; file?: boolean; hidden?: boolean } = {}) => {
+    const c = pc.command(`${name} [pod...]`, { hidden: opts.hidden }).description(description);
+    for (const a of aliases) c.alias(a);
+    c.option('-o, --output <format>', 'json|yaml|short', opts.output ?? 'short');
+    if (opts.file !== false) c.option('-f, --file <file>', 'Envoy config dump JSON file to read instead of asking a pod (- reads stdin)');
+    return c.allowExcessArguments(true).action(action);
+  };
+  const verbose = () => new Option('--verbose [bool]', 'output more information (default true; --verbose=false for the short form)').argParser(parseBool('--verbose'));
+  const clusterFilters = (c: Command) =>
+    c
+      .option('--fqdn <fqdn>', 'filter clusters by substring of the service FQDN')
+      .option('--direction <direction>', 'filter clusters by direction (inbound, outbound)')
+      .option('--subset <subset>', 'filter clusters by substring of the subset');
+  const endpointFilters = (c: Command) =>
+    c
+      .option('--address <address>', 'filter endpoints by address')
+      .option('--port <port>', 'filter endpoints by port')
+      .option('--cluster <cluster>', 'filter endpoints by cluster name')
+      .option('--status <status>', 'filter endpoints by health status (e.g. healthy)');
+  clusterFilters(sub('cluster', ['clusters', 'c'], 'Retrieve the cluster configuration of the Envoy in a pod')).option('--port <port>', 'filter clusters by port');
+  const all = clusterFilters(sub('all', ['a'], 'Retrieve all configuration of the Envoy in a pod'))
+    .option('--port <port>', 'filter clusters, listeners and endpoints by port')
+    .option('--address <address>', 'filter listeners by address')
+    .option('--type <type>', 'filter listeners by type (HTTP, TCP, HTTP+TCP)')
+    .option('--name <name>', 'filter routes by route name')
+    .option('--with-headers', 'print a header line before each section');
+  all.addOption(verbose());
+  sub('listener', ['listeners', 'l'], 'Retrieve the listener configuration of the Envoy in a pod')
+    .option('--address <address>', 'filter listeners by address')
+    .option('--type <type>', 'filter listeners by type (HTTP, TCP, HTTP+TCP)')
+    .option('--port <port>', 'filter listeners by port')
+    .addOption(verbose())
+    .addOption(new Option('--waypoint', 'waypoint view').hideHelp());
+  sub('route', ['routes', 'r'], 'Retrieve the route configuration of the Envoy in a pod').option('--name <name>', 'filter routes by route name').addOption(verbose());
+  endpointFilters(sub('endpoint', ['endpoints', 'ep'], "Retrieve the endpoints of the Envoy in a pod (its admin /clusters; -f takes a saved 'clusters?format=json')"));
+  endpointFilters(sub('eds', [], 'Retrieve the EDS endpoints from the config dump of the Envoy in a pod', { hidden: true }));
+  sub('secret', ['secrets', 's'], 'Retrieve the secrets (certificates) of the Envoy in a pod');
+  sub('bootstrap', ['b'], 'Retrieve the bootstrap configuration of the Envoy in a pod (-o short: Istio and Envoy versions)', { output: 'json' });
+  sub('ecds', ['ec'], 'Retrieve the typed extension configuration (ECDS) of the Envoy in a pod');
+  sub('log', ['o'], "Retrieve or change the logging levels of the Envoy in a pod ([type/]name[.namespace], or -l)", { file: false })
+    .option('--level <levels>', 'comma-separated [<logger>:]<level>, level one of trace, debug, info, warning, error, critical, off')
+    .option('-r, --reset', 'reset levels to the default (global.proxy.logLevel, else warning)')
+    .option('-l, --selector <selector>', 'label selector');
+  sub('rootca-compare', ['rc'], 'Compare the root CAs of two pods, to check they can talk mTLS', { file: false });
+}
+
+/** `x describe` (`des`) → `pod` (`po`), `service` (`svc`): the Istio configuration affecting a pod or Service. */
+function registerDescribe(x: Command): void {
+  const action = lazy(() => import('./commands/describe.js'));
+  const describe = x.command('describe').alias('des').description('Describe a pod or Service and the Istio configuration that affects it');
+  const flags = (c: Command) =>
+    c
+      .option('--ignoreUnmeshed', 'suppress warnings for pods outside the mesh')
+      .option('--proxy-admin-port <port>', 'Envoy proxy admin port', '15000')
+      .allowExcessArguments(true)
+      .action(action);
+  flags(
+    describe
+      .command('pod [pod...]')
+      .alias('po')
+      .description("A pod's Services, DestinationRules, VirtualServices, RBAC and PeerAuthentication policies, and ingress gateways"),
+  );
+  flags(describe.command('service [service...]').alias('svc').description("A Service's DestinationRules, VirtualServices and ingress gateways, seen from its first ready pod"));
+  describe.argument('[type]').action((type: string | undefined) => {
+    if (type === undefined) describe.help();
+    throw new UserError(`unknown resource type "${type}"`, { hint: 'Use sailctl x describe pod <name> or sailctl x describe service <name>.' });
+  });
+}
+
+/** `x check-inject`: which injection webhook would (or did) inject a pod, and why. */
+function registerCheckInject(x: Command): void {
+  x.command('check-inject [resource...]')
+    .description('Explain which injection webhook injects a pod (or a pod with the -l labels in -n), and why others do not')
+    .option('-l, --labels <labels>', 'check a pod with these labels (k=v,...) in the namespace, before it exists')
+    .allowExcessArguments(true)
+    .action(lazy(() => import('./commands/check-inject.js')));
 }
 
 function dashboardHelp(name: (typeof DASHBOARDS)[number]): string {

@@ -1,15 +1,18 @@
-/** Pod look-ups shared by version and dashboard: the fields they read, and readiness as kubectl shows it. */
+/** Pod look-ups shared by the cluster commands: the fields they read, and readiness as kubectl shows it. */
 import { builtinResource, type KubeObject, type Resources } from './resources.js';
 
 export interface Container {
   name: string;
   image?: string;
   args?: string[];
+  ports?: { name?: string; containerPort: number; protocol?: string }[];
+  securityContext?: { runAsUser?: number };
 }
 
 interface ContainerStatus {
   name: string;
   ready?: boolean;
+  restartCount?: number;
   state?: {
     waiting?: { reason?: string; message?: string };
     running?: object;
@@ -18,10 +21,12 @@ interface ContainerStatus {
 }
 
 export interface Pod extends KubeObject {
-  spec?: { containers: Container[]; initContainers?: Container[] };
+  spec?: { containers: Container[]; initContainers?: Container[]; nodeName?: string; securityContext?: { runAsUser?: number } };
   status?: {
     phase?: string;
-    conditions?: { type: string; status: string }[];
+    podIP?: string;
+    hostIP?: string;
+    conditions?: { type: string; status: string; lastTransitionTime?: string }[];
     containerStatuses?: ContainerStatus[];
     initContainerStatuses?: ContainerStatus[];
   };
@@ -30,8 +35,8 @@ export interface Pod extends KubeObject {
 export const PODS = builtinResource('v1', 'Pod', 'pods');
 
 /** Pods of one namespace, or of all when namespace is undefined, page by page. */
-export async function listPods(res: Resources, namespace: string | undefined, labelSelector?: string): Promise<Pod[]> {
-  return (await res.listResource(PODS, { namespace, labelSelector })).items as Pod[];
+export async function listPods(res: Resources, namespace: string | undefined, labelSelector?: string, fieldSelector?: string): Promise<Pod[]> {
+  return (await res.listResource(PODS, { namespace, labelSelector, fieldSelector })).items as Pod[];
 }
 
 /** The pod, or undefined when it does not exist. */
