@@ -18,6 +18,25 @@ export interface GlobalOptions {
   color: boolean;
 }
 
+/**
+ * Whether the global `-v/--verbose` (or a non-zero `--vklog`) is on. Some istioctl commands
+ * (`pc listener`, `pc route`) have a `--verbose` of their own; there only the root's counts.
+ */
+export function verboseOf(cmd: Command): boolean {
+  const o = cmd.optsWithGlobals() as Record<string, unknown>;
+  if (!cmd.options.some((opt) => opt.long === '--verbose')) return Boolean(o.verbose) || Number(o.vklog ?? 0) > 0;
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  // commander gives a `--verbose` anywhere to the root; count it only before the command word.
+  return globalVerboseInArgv((root as Command & { rawArgs?: string[] }).rawArgs ?? []) || Number(o.vklog ?? 0) > 0;
+}
+
+/** `-v` anywhere, or `--verbose` before the first command word (after it, it may be the command's own). */
+export function globalVerboseInArgv(argv: readonly string[]): boolean {
+  const firstWord = argv.findIndex((a) => !a.startsWith('-'));
+  return argv.includes('-v') || argv.slice(0, firstWord < 0 ? argv.length : firstWord).includes('--verbose');
+}
+
 /** Reads the global flags from any command in the tree. */
 export function globalsOf(cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals() as Record<string, unknown>;
@@ -27,7 +46,7 @@ export function globalsOf(cmd: Command): GlobalOptions {
     istioNamespace: (o.istioNamespace as string) || process.env.ISTIOCTL_ISTIONAMESPACE || 'istio-system',
     namespace: (o.namespace as string | undefined) || undefined,
     kubeclientTimeout: (o.kubeclientTimeout as string) ?? '15s',
-    verbose: Boolean(o.verbose) || Number(o.vklog ?? 0) > 0,
+    verbose: verboseOf(cmd),
     color: o.color !== false,
   };
 }

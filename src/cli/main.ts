@@ -7,6 +7,7 @@ import { CommanderError, type Command, type OutputConfiguration } from 'commande
 import { ExitCode, UsageError } from '../core/errors.js';
 import { setVerbose } from '../core/verbosity.js';
 import { disableColor } from '../core/terminal.js';
+import { globalVerboseInArgv, verboseOf } from './flags.js';
 import { buildProgram } from './program.js';
 import { reportError } from './run.js';
 import { VERSION } from '../version/build-info.js';
@@ -33,7 +34,7 @@ export function createProgram(output: OutputConfiguration = defaultOutput): Comm
   }
   program.hook('preAction', (_root, actionCommand) => {
     const o = actionCommand.optsWithGlobals();
-    if (o.verbose || Number(o.vklog ?? 0) > 0) setVerbose(true);
+    if (verboseOf(actionCommand)) setVerbose(true);
     if (o.color === false) disableColor();
   });
   return program;
@@ -46,7 +47,8 @@ export function isHelpExit(err: unknown): boolean {
 
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram();
-  if (argv.includes('-v') || argv.includes('--verbose')) setVerbose(true);
+  // Before parsing, so parse errors get stack traces too; the preAction hook decides the rest.
+  if (globalVerboseInArgv(argv)) setVerbose(true);
   if (argv.includes('--no-color')) disableColor();
 
   try {

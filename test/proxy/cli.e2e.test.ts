@@ -128,6 +128,15 @@ describe('errors', () => {
     expect(r.exitCode).toBe(64);
     expect(r.stderr).toMatch(/invalid argument "http" for "--port" flag/);
   });
+
+  it("listener's own --verbose is not sailctl's: no stack trace; the global -v still gives one", async () => {
+    const own = await sailctl(['pc', 'listener', '-f', dump('sidecar-full.json'), '--verbose', '--port', 'http'], { env });
+    expect(own.exitCode).toBe(64);
+    expect(own.stderr.split('\n').filter((l) => l.trim().startsWith('at '))).toEqual([]);
+    const global = await sailctl(['-v', 'pc', 'listener', '-f', dump('sidecar-full.json'), '--port', 'http'], { env });
+    expect(global.exitCode).toBe(64);
+    expect(global.stderr).toMatch(/\n\s+at /);
+  });
 });
 
 describe('offline stays offline', () => {
