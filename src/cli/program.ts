@@ -187,6 +187,49 @@ export function buildProgram(version: string): Command {
     throw new UserError(`unknown dashboard "${name}"`, { hint: `Available dashboards: ${DASHBOARDS.join(', ')}.` });
   });
 
+  // tag set | generate | list | remove (revision tags)
+  {
+    const tag = program
+      .command('tag')
+      .description('Create, list and remove revision tags: stable names (istio.io/rev=<tag>) that point at a control plane revision')
+      .argument('[subcommand]');
+    const setFlags = (cmd: Command) =>
+      cmd
+        .option('-r, --revision <revision>', 'control plane revision to reference from the revision tag (required)')
+        .option('--overwrite', 'allow an existing revision tag to be pointed at another revision')
+        .option('-y, --skip-confirmation', 'do not ask for confirmation; a Yes answer is assumed')
+        .option('--webhook-name <name>', "name for the revision tag's MutatingWebhookConfiguration")
+        .option('--auto-inject-namespaces', 'the default tag injects sidecars into every namespace without injection labels')
+        .option('-d, --manifests <dir>', 'accepted for istioctl compatibility (sailctl renders tags itself)')
+        .allowExcessArguments(true) // checked by the action: istioctl's messages, exit 1
+        .configureHelp({ showGlobalOptions: true });
+    setFlags(tag.command('set').argument('[tag]').description('Create or modify a revision tag'))
+      .action(lazy(async () => ({ run: (await import('./commands/tag.js')).set })));
+    setFlags(tag.command('generate').argument('[tag]').description("Print a revision tag's configuration (YAML) without applying it"))
+      .action(lazy(async () => ({ run: (await import('./commands/tag.js')).generate })));
+    tag
+      .command('list')
+      .alias('show')
+      .description('List the revision tags, the revisions they point at and the namespaces using them')
+      .option('-o, --output <format>', 'table|json|yaml', 'table')
+      .allowExcessArguments(true)
+      .configureHelp({ showGlobalOptions: true })
+      .action(lazy(async () => ({ run: (await import('./commands/tag.js')).list })));
+    tag
+      .command('remove')
+      .alias('delete')
+      .argument('[tag]')
+      .description('Remove a revision tag (asks first when namespaces still use it)')
+      .option('-y, --skip-confirmation', 'do not ask for confirmation; a Yes answer is assumed')
+      .allowExcessArguments(true)
+      .configureHelp({ showGlobalOptions: true })
+      .action(lazy(async () => ({ run: (await import('./commands/tag.js')).remove })));
+    tag.action((sub: string | undefined) => {
+      if (sub === undefined) tag.help();
+      throw new UserError(`unknown subcommand "${sub}"`, { hint: "Run 'sailctl tag --help' for the subcommands." });
+    });
+  }
+
   program
     .command('version')
     .description('Print the client version and, when a cluster is reachable, the control plane version')

@@ -85,13 +85,15 @@ const INJECTOR_SUFFIX = 'sidecar-injector.istio.io';
 export function findWebhookConflicts(existing: readonly KubeObject[], planned: readonly KubeObject[]): string[] {
   const plannedNames = new Set(planned.map((p) => p.metadata.name));
   const key = (w: Webhook) => JSON.stringify([w.namespaceSelector ?? {}, w.objectSelector ?? {}]);
+  // A deactivated webhook (never-match selectors) injects nothing, so it clashes with nothing.
+  const live = (w: Webhook) => w.name.endsWith(INJECTOR_SUFFIX) && !JSON.stringify(w.namespaceSelector ?? {}).includes('istio.io/deactivated');
   const ours = new Map<string, string>();
-  for (const p of planned) for (const w of (p.webhooks ?? []) as Webhook[]) if (w.name.endsWith(INJECTOR_SUFFIX)) ours.set(key(w), `${p.metadata.name}/${w.name}`);
+  for (const p of planned) for (const w of (p.webhooks ?? []) as Webhook[]) if (live(w)) ours.set(key(w), `${p.metadata.name}/${w.name}`);
   const conflicts: string[] = [];
   for (const e of existing) {
     if (plannedNames.has(e.metadata.name)) continue;
     for (const w of (e.webhooks ?? []) as Webhook[]) {
-      const clash = w.name.endsWith(INJECTOR_SUFFIX) ? ours.get(key(w)) : undefined;
+      const clash = live(w) ? ours.get(key(w)) : undefined;
       if (clash) conflicts.push(`MutatingWebhookConfiguration ${e.metadata.name} (revision ${e.metadata.labels?.[LABEL_REV] ?? 'unknown'}) injects the same pods as ${clash}`);
     }
   }
