@@ -5,9 +5,11 @@ import { setVerbose } from '../core/verbosity.js';
 import { disableColor } from '../core/terminal.js';
 import { buildProgram } from './program.js';
 import { reportError } from './run.js';
+import { rewriteArgv } from './argv.js';
 import { VERSION } from '../version/build-info.js';
 
-async function main(argv: string[]): Promise<number> {
+async function main(rawArgv: string[]): Promise<number> {
+  const argv = rewriteArgv(rawArgv);
   const program = buildProgram(VERSION);
   program.exitOverride();
   program.configureOutput({

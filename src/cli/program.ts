@@ -115,6 +115,7 @@ export function buildProgram(version: string): Command {
       .action(lazy(() => import('./commands/precheck.js')));
   const x = program.command('x').alias('experimental').alias('exp').description('Experimental commands');
   precheckOptions(x.command('precheck').description('Check that the cluster is ready for an Istio install or upgrade'));
+  proxyStatusCommand(x.command('proxy-status [pod]').alias('ps').description('Retrieve the synchronization status of each Envoy in the mesh (same as proxy-status)'));
   precheckOptions(program.command('precheck').description('Check that the cluster is ready for an Istio install or upgrade (same as x precheck)'));
 
   program
@@ -230,6 +231,13 @@ export function buildProgram(version: string): Command {
     });
   }
 
+  proxyStatusCommand(
+    program
+      .command('proxy-status [pod]')
+      .alias('ps')
+      .description("Retrieve the synchronization status of each Envoy in the mesh from istiod, or with a pod, diff its Envoy configuration against istiod's"),
+  );
+
   program
     .command('version')
     .description('Print the client version and, when a cluster is reachable, the control plane version')
@@ -246,6 +254,26 @@ export function buildProgram(version: string): Command {
     .action(lazy(() => import('./commands/completion.js')));
 
   return program;
+}
+
+/** proxy-status / ps / x ps: istioctl's flags; -v is the verbosity (cli/argv.ts keeps the global -v off it). */
+function proxyStatusCommand(cmd: Command): Command {
+  return cmd
+    .option('-r, --revision <revision>', 'control plane revision')
+    .option('--xds-label <selector>', 'istiod pod label selector (default app=istiod)')
+    .option('-o, --output <format>', 'table|json|yaml', 'table')
+    .option('-v, --verbosity <level>', 'verbosity: 0 = subscribed types only, 1 = one column per xDS type', '0')
+    .option('--timeout <duration>', 'how long to wait for each istiod', '30s')
+    .option('--file <file>', 'Envoy config dump to diff against istiod instead of the pod\'s (- reads stdin)')
+    .option('--proxy-admin-port <port>', 'Envoy admin port of the pod', '15000')
+    .addOption(new Option('--xds-address <address>', 'not supported: sailctl reads istiod through a port-forward').hideHelp())
+    .addOption(new Option('--xds-port <port>', 'accepted for istioctl compatibility').hideHelp())
+    .addOption(new Option('--cert-dir <dir>', 'accepted for istioctl compatibility').hideHelp())
+    .addOption(new Option('--plaintext', 'accepted for istioctl compatibility').hideHelp())
+    .addOption(new Option('--insecure', 'accepted for istioctl compatibility').hideHelp())
+    .addOption(new Option('--authority <authority>', 'accepted for istioctl compatibility').hideHelp())
+    .allowExcessArguments(true)
+    .action(lazy(() => import('./commands/proxy-status.js')));
 }
 
 function dashboardHelp(name: (typeof DASHBOARDS)[number]): string {

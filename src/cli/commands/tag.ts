@@ -103,7 +103,7 @@ export async function list(opts: { output: string }, args: string[], globals: Gl
   const { TabWriter } = await import('../../proxy/tabwriter.js');
   const w = new TabWriter({ minwidth: 0, padding: 1 }).row('TAG', 'REVISION', 'NAMESPACES');
   for (const t of tags) w.row(t.tag, t.revision, t.namespaces.join(','));
-  writeStdout(`${w.toString()}\n`);
+  writeStdout(w.toString());
 }
 
 export async function remove(opts: { skipConfirmation?: boolean }, args: string[], globals: GlobalOptions): Promise<void> {
