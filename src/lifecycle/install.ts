@@ -14,7 +14,7 @@ import { ISTIO_VERSION } from '../version/build-info.js';
 import type { Check } from '../core/check-report.js';
 import { LABEL_COMPONENT, LABEL_NOT_PRUNED, LABEL_REV, withOwnership } from './labels.js';
 import { objectId, type InstallPlan, type PlannedComponent, WAVES } from './plan.js';
-import { accessRequestsFor, reachableCluster, findControlPlanes, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';
+import { accessRequestsFor, defaultTagExists, reachableCluster, findControlPlanes, needsDefaultTag, permissionCheck, sameRevisionCheck, servingInjectors, webhookConflictCheck } from './preflight.js';
 import { formatElapsed, type Progress } from './progress.js';
 import { PRUNABLE_KINDS, mayPrune, pruneFromCluster, pruneFromRecord } from './prune.js';
 import { newRecord, readRecord, recordToConfigMap, recordedId, recordedObject, type InstallRecord, type RecordedObject } from './record.js';
@@ -60,12 +60,12 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
 
   // 1. Pre-install checks, all before anything changes.
   const pre = await reachableCluster(cluster);
-  const [record, planes, access, webhooks, defaultTagExists] = await Promise.all([
+  const makesDefaultTag = needsDefaultTag(req.iop, plan, await defaultTagExists(res));
+  const [record, planes, access, webhooks] = await Promise.all([
     readRecord(res, plan.namespace, plan.revision),
     findControlPlanes(res),
     accessRequestsFor(plan.objects, res.discovery).then((requests) => permissionCheck(cluster, requests, 'install these objects')),
-    webhookConflictCheck(res, plan.objects),
-    res.list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', { labelSelector: 'app=sidecar-injector,istio.io/tag=default' }).then((l) => l.items.length > 0),
+    webhookConflictCheck(res, servingInjectors(plan, req.iop, makesDefaultTag)),
   ]);
   const sameRev = sameRevisionCheck(planes, plan.revision, plan.namespace);
   // An old Kubernetes and a clashing injector may be overridden with --force; missing permissions cannot.
@@ -139,7 +139,7 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
   const pruned = await prune(cluster, req, record, existed, io);
 
   // 5. The default revision tag, as istioctl makes it (istioctl.md §3 step 6d).
-  if (needsDefaultTag(req.iop, plan, defaultTagExists)) await createDefaultTag(cluster, req, io);
+  if (makesDefaultTag) await createDefaultTag(cluster, req, io);
 
   // 6. Record the finished install, unless nothing changed.
   const changed = plan.objects.filter((o) => {
@@ -222,13 +222,6 @@ async function prune(cluster: Cluster, req: InstallRequest, record: InstallRecor
     io.progress.line(`  Removed ${names[i]}`);
   }
   return names;
-}
-
-/** A default-revision install (re)points the default tag at itself; any install makes one when there is none. */
-function needsDefaultTag(iop: IstioOperator, plan: InstallPlan, exists: boolean): boolean {
-  const global = iop.spec.values?.global as JsonObject | undefined;
-  if (global?.operatorManageWebhooks === true || !plan.components.some((c) => c.component === 'Pilot')) return false;
-  return !exists || plan.revision === 'default';
 }
 
 /**

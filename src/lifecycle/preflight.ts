@@ -12,6 +12,10 @@ import { ISTIO_VERSION, MIN_K8S_MINOR } from '../version/build-info.js';
 import { imageTag as imageTagOf } from '../version/mesh-version.js';
 import { fail, ok, warn, type Check } from '../core/check-report.js';
 import { LABEL_REV } from './labels.js';
+import type { InstallPlan } from './plan.js';
+import type { IstioOperator } from '../operator/types.js';
+import { buildContext } from '../render/context.js';
+import { revisionTagObjects } from '../render/components/pilot.js';
 
 export async function clusterChecks(cluster: Cluster): Promise<{ checks: Check[]; version?: ServerVersion }> {
   let version: ServerVersion;
@@ -98,6 +102,28 @@ export function findWebhookConflicts(existing: readonly KubeObject[], planned: r
     }
   }
   return conflicts;
+}
+
+/** Whether the cluster has a default revision tag (istioctl's PreviousInstallExists). */
+export async function defaultTagExists(res: Resources): Promise<boolean> {
+  const { items } = await res.list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', { labelSelector: 'app=sidecar-injector,istio.io/tag=default' });
+  return items.length > 0;
+}
+
+/** istioctl's detectIfTagWebhookIsNeeded: a default-revision install (re)points the default tag at itself; any install makes one when there is none. */
+export function needsDefaultTag(iop: IstioOperator, plan: InstallPlan, exists: boolean): boolean {
+  const global = iop.spec.values?.global as { operatorManageWebhooks?: unknown } | undefined;
+  if (global?.operatorManageWebhooks === true || !plan.components.some((c) => c.component === 'Pilot')) return false;
+  return !exists || plan.revision === 'default';
+}
+
+/**
+ * The injector webhooks an install leaves serving: the plan's own (the default revision's are
+ * planned deactivated) plus, when it makes the default tag, that tag's webhooks.
+ */
+export function servingInjectors(plan: InstallPlan, iop: IstioOperator, makesDefaultTag: boolean): KubeObject[] {
+  const own = plan.objects.filter((o) => o.kind === 'MutatingWebhookConfiguration');
+  return makesDefaultTag ? [...own, revisionTagObjects(buildContext(iop), 'default')[0] as KubeObject] : own;
 }
 
 export async function webhookConflictCheck(res: Resources, planned: readonly KubeObject[]): Promise<Check> {
