@@ -57,6 +57,16 @@ export function buildProgram(version: string): Command {
     .allowExcessArguments(true)
     .action(lazy(() => import('./commands/install.js')));
 
+  // upgrade: install in place, with the upgrade checks first
+  installInputs(program.command('upgrade').description('Upgrade the control plane of a revision in place to this version (install with upgrade checks first)'))
+    .option('-y, --skip-confirmation', 'do not ask for confirmation')
+    .option('--force', 'turn validation errors and failed upgrade checks into warnings')
+    .option('--readiness-timeout <duration>', 'how long to wait for each component to become ready', '5m')
+    .option('--dry-run', 'check, render and summarise; change nothing')
+    .option('--verify', 'after the upgrade is ready, run the verify-install checks on it')
+    .allowExcessArguments(true)
+    .action(lazy(() => import('./commands/upgrade.js')));
+
   installInputs(program.command('uninstall').description('Remove an Istio revision (or everything, with --purge) from the cluster'))
     .option('--purge', 'remove every Istio resource, including CRDs and the custom resources stored in them')
     .option('-y, --skip-confirmation', 'do not ask for confirmation')

@@ -152,6 +152,13 @@ describe('canary upgrade with revision tags (binary, emulator, real kubectl)', (
     const old = await run(['ps', '-r', 'default']);
     expect(old).toMatchObject({ exitCode: 1, stdout: '' });
     expect(old.stderr).toMatch(/^Error: no proxies found \(checked 1 istiods\)\n/);
+    // version and verify-install see both revisions, the tags, and where the proxies are.
+    const version = await run(['version']);
+    expect(version.stdout).toContain('data plane version: 1.30.0 (4 proxies)\ndata plane revisions: canary (4 proxies)\nrevision tags: prod-stable -> canary, default -> default\n');
+    const verify = await run(['verify-install']);
+    expect(verify.stdout).toContain('✔ revision tag "prod-stable" → revision canary (Istio 1.30.0), used by bookinfo\n');
+    expect(verify.stdout).toContain("✔ every proxy's revision is installed (revision canary: 4 proxies)\n");
+    expect(verify.exitCode).toBe(0);
   });
 
   it('8. tag set default --revision canary --overwrite: default injection and validation move to the canary', async () => {
@@ -181,7 +188,8 @@ describe('canary upgrade with revision tags (binary, emulator, real kubectl)', (
     expect(v.exitCode).toBe(0);
     const version = await run(['version']);
     expect(version.stdout).toContain('control plane version: 1.30.0\n');
-    expect(version.stdout).toContain('data plane version: 1.30.0 (4 proxies)\n');
+    expect(version.stdout).toContain('data plane version: 1.30.0 (4 proxies)\nrevision tags: default -> canary, prod-stable -> canary\n');
+    expect(v.stdout).toContain('✔ revision tag "default" → revision canary (Istio 1.30.0), used by no namespace\n');
   });
 
   it('11. a new workload in an istio-injection=enabled namespace is injected by the canary (the default tag)', async () => {
