@@ -112,7 +112,7 @@ describe('verify-install', () => {
     // -o short lists only the problems; the passing checks are left out.
     const short = formatReport(r.report, 'short', plain);
     expect(short).not.toContain('✔ Deployment istio-system/istio-ingressgateway');
-    expect(short.match(/^✖ /gm)).toHaveLength(5);
+    expect(short.match(/^✖ /gm)).toHaveLength(6);
     expect(short.match(/^⚠ /gm)).toHaveLength(1);
     const json = JSON.parse(formatReport(r.report, 'json', plain));
     const crd = json.categories.find((c: { categoryName: string }) => c.categoryName === 'CRDs').checks[0];
