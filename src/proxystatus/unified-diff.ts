@@ -18,8 +18,9 @@ export function unifiedDiff(a: string, b: string, fromFile: string, toFile: stri
   let j = 0;
   while (i < A.length || j < B.length) {
     if (i < A.length && j < B.length && A[i] === B[j]) ops.push({ tag: ' ', line: A[i]!, ai: i++, bi: j++ });
-    else if (j < B.length && (i >= A.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ tag: '+', line: B[j]!, ai: i, bi: j++ });
-    else ops.push({ tag: '-', line: A[i]!, ai: i++, bi: j });
+    // Deletions before insertions, as difflib writes a replaced block.
+    else if (i < A.length && (j >= B.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) ops.push({ tag: '-', line: A[i]!, ai: i++, bi: j });
+    else ops.push({ tag: '+', line: B[j]!, ai: i, bi: j++ });
   }
   // Hunks: runs of changes with up to 2*context equal lines between them stay together.
   const changed = ops.map((o, k) => (o.tag !== ' ' ? k : -1)).filter((k) => k >= 0);
