@@ -155,7 +155,7 @@ describe('proxy-status <pod>: Envoy’s config against istiod’s', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^Clusters Don't Match\n--- Istiod Clusters\n\+\+\+ Envoy Clusters\n@@ -\d+,\d+ \+\d+,\d+ @@\n/);
     // jsonpb's 4-space indent: the list at 8, each cluster's fields at 16.
-    expect(r.stdout).toMatch(/\n-        \},\n-        \{\n-            "cluster": \{\n-                "@type": "type\.googleapis\.com\/envoy\.config\.cluster\.v3\.Cluster",\n-                "name": "outbound\|9080\|\|reviews",/);
+    expect(r.stdout).toMatch(/\n- {8}\},\n- {8}\{\n- {12}"cluster": \{\n- {16}"@type": "type\.googleapis\.com\/envoy\.config\.cluster\.v3\.Cluster",\n- {16}"name": "outbound\|9080\|\|reviews",/);
     expect(r.stdout).toMatch(/\nListeners Match\nRoutes Match \(RDS last loaded at Sat, 22 Aug 2026 10:00:00 UTC\)\n$/);
   });
 
