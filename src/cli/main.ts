@@ -10,6 +10,7 @@ import { disableColor } from '../core/terminal.js';
 import { globalVerboseInArgv, verboseOf } from './flags.js';
 import { buildProgram } from './program.js';
 import { reportError } from './run.js';
+import { rewriteArgv } from './argv.js';
 import { VERSION } from '../version/build-info.js';
 
 export { VERSION };
@@ -45,7 +46,8 @@ export function isHelpExit(err: unknown): boolean {
   return err instanceof CommanderError && ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code);
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(rawArgv: string[]): Promise<number> {
+  const argv = rewriteArgv(rawArgv);
   const program = createProgram();
   // Before parsing, so parse errors get stack traces too; the preAction hook decides the rest.
   if (globalVerboseInArgv(argv)) setVerbose(true);

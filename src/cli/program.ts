@@ -60,6 +60,16 @@ export function buildProgram(version: string): Command {
     .allowExcessArguments(true)
     .action(lazy(() => import('./commands/install.js')));
 
+  // upgrade: install in place, with the upgrade checks first
+  installInputs(program.command('upgrade').description('Upgrade the control plane of a revision in place to this version (install with upgrade checks first)'))
+    .option('-y, --skip-confirmation', 'do not ask for confirmation')
+    .option('--force', 'turn validation errors and failed upgrade checks into warnings')
+    .option('--readiness-timeout <duration>', 'how long to wait for each component to become ready', '5m')
+    .option('--dry-run', 'check, render and summarise; change nothing')
+    .option('--verify', 'after the upgrade is ready, run the verify-install checks on it')
+    .allowExcessArguments(true)
+    .action(lazy(() => import('./commands/upgrade.js')));
+
   installInputs(program.command('uninstall').description('Remove an Istio revision (or everything, with --purge) from the cluster'))
     .option('--purge', 'remove every Istio resource, including CRDs and the custom resources stored in them')
     .option('-y, --skip-confirmation', 'do not ask for confirmation')
@@ -120,6 +130,7 @@ export function buildProgram(version: string): Command {
   precheckOptions(x.command('precheck').description('Check that the cluster is ready for an Istio install or upgrade'));
   registerDescribe(x);
   registerCheckInject(x);
+  proxyStatusCommand(x.command('proxy-status [pod]').alias('ps').description('Retrieve the synchronization status of each Envoy in the mesh (same as proxy-status)'));
   precheckOptions(program.command('precheck').description('Check that the cluster is ready for an Istio install or upgrade (same as x precheck)'));
 
   program
@@ -191,6 +202,56 @@ export function buildProgram(version: string): Command {
     // istioctl exits 1 here (not a flag-parse error); we keep that.
     throw new UserError(`unknown dashboard "${name}"`, { hint: `Available dashboards: ${DASHBOARDS.join(', ')}.` });
   });
+
+  // tag set | generate | list | remove (revision tags)
+  {
+    const tag = program
+      .command('tag')
+      .description('Create, list and remove revision tags: stable names (istio.io/rev=<tag>) that point at a control plane revision')
+      .argument('[subcommand]');
+    const setFlags = (cmd: Command) =>
+      cmd
+        .option('-r, --revision <revision>', 'control plane revision to reference from the revision tag (required)')
+        .option('--overwrite', 'allow an existing revision tag to be pointed at another revision')
+        .option('-y, --skip-confirmation', 'do not ask for confirmation; a Yes answer is assumed')
+        .option('--webhook-name <name>', "name for the revision tag's MutatingWebhookConfiguration")
+        .option('--auto-inject-namespaces', 'the default tag injects sidecars into every namespace without injection labels')
+        .option('-d, --manifests <dir>', 'accepted for istioctl compatibility (sailctl renders tags itself)')
+        .allowExcessArguments(true) // checked by the action: istioctl's messages, exit 1
+        .configureHelp({ showGlobalOptions: true });
+    setFlags(tag.command('set').argument('[tag]').description('Create or modify a revision tag'))
+      .action(lazy(async () => ({ run: (await import('./commands/tag.js')).set })));
+    setFlags(tag.command('generate').argument('[tag]').description("Print a revision tag's configuration (YAML) without applying it"))
+      .action(lazy(async () => ({ run: (await import('./commands/tag.js')).generate })));
+    tag
+      .command('list')
+      .alias('show')
+      .description('List the revision tags, the revisions they point at and the namespaces using them')
+      .option('-o, --output <format>', 'table|json|yaml', 'table')
+      .allowExcessArguments(true)
+      .configureHelp({ showGlobalOptions: true })
+      .action(lazy(async () => ({ run: (await import('./commands/tag.js')).list })));
+    tag
+      .command('remove')
+      .alias('delete')
+      .argument('[tag]')
+      .description('Remove a revision tag (asks first when namespaces still use it)')
+      .option('-y, --skip-confirmation', 'do not ask for confirmation; a Yes answer is assumed')
+      .allowExcessArguments(true)
+      .configureHelp({ showGlobalOptions: true })
+      .action(lazy(async () => ({ run: (await import('./commands/tag.js')).remove })));
+    tag.action((sub: string | undefined) => {
+      if (sub === undefined) tag.help();
+      throw new UserError(`unknown subcommand "${sub}"`, { hint: "Run 'sailctl tag --help' for the subcommands." });
+    });
+  }
+
+  proxyStatusCommand(
+    program
+      .command('proxy-status [pod]')
+      .alias('ps')
+      .description("Retrieve the synchronization status of each Envoy in the mesh from istiod, or with a pod, diff its Envoy configuration against istiod's"),
+  );
 
   program
     .command('version')
@@ -296,6 +357,26 @@ function registerCheckInject(x: Command): void {
     .option('-l, --labels <labels>', 'check a pod with these labels (k=v,...) in the namespace, before it exists')
     .allowExcessArguments(true)
     .action(lazy(() => import('./commands/check-inject.js')));
+}
+
+/** proxy-status / ps / x ps: istioctl's flags; -v is the verbosity (cli/argv.ts keeps the global -v off it). */
+function proxyStatusCommand(cmd: Command): Command {
+  return cmd
+    .option('-r, --revision <revision>', 'control plane revision')
+    .option('--xds-label <selector>', 'istiod pod label selector (default app=istiod)')
+    .option('-o, --output <format>', 'table|json|yaml', 'table')
+    .option('-v, --verbosity <level>', 'verbosity: 0 = subscribed types only, 1 = one column per xDS type', '0')
+    .option('--timeout <duration>', 'how long to wait for each istiod', '30s')
+    .option('--file <file>', 'Envoy config dump to diff against istiod instead of the pod\'s (- reads stdin)')
+    .option('--proxy-admin-port <port>', 'Envoy admin port of the pod', '15000')
+    .addOption(new Option('--xds-address <address>', 'not supported: sailctl reads istiod through a port-forward').hideHelp())
+    .addOption(new Option('--xds-port <port>', 'accepted for istioctl compatibility').hideHelp())
+    .addOption(new Option('--cert-dir <dir>', 'accepted for istioctl compatibility').hideHelp())
+    .addOption(new Option('--plaintext', 'accepted for istioctl compatibility').hideHelp())
+    .addOption(new Option('--insecure', 'accepted for istioctl compatibility').hideHelp())
+    .addOption(new Option('--authority <authority>', 'accepted for istioctl compatibility').hideHelp())
+    .allowExcessArguments(true)
+    .action(lazy(() => import('./commands/proxy-status.js')));
 }
 
 function dashboardHelp(name: (typeof DASHBOARDS)[number]): string {

@@ -95,6 +95,20 @@ export class Resources {
     });
   }
 
+  /** PUT: replaces the object as read (its resourceVersion guards against a concurrent change). */
+  async update(obj: KubeObject): Promise<KubeObject> {
+    const info = await this.discovery.require(obj.apiVersion, obj.kind);
+    const ns = info.namespaced ? obj.metadata.namespace ?? 'default' : undefined;
+    return this.client.json<KubeObject>({
+      method: 'PUT',
+      path: resourcePath(info, ns, obj.metadata.name),
+      query: { fieldManager: FIELD_MANAGER },
+      body: obj,
+      what: `updating ${describeObject(obj)}`,
+      target: target(info, 'update', ns, obj.metadata.name),
+    });
+  }
+
   /** The object, or undefined when it (or its kind) does not exist. */
   async get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined> {
     const info = await this.discovery.lookup(apiVersion, kind);

@@ -12,9 +12,9 @@ import type { Cluster } from '../kube/cluster.js';
 import { describeObject, mapLimit, type KubeObject } from '../kube/resources.js';
 import { ISTIO_VERSION } from '../version/build-info.js';
 import type { Check } from '../core/check-report.js';
-import { LABEL_COMPONENT, LABEL_REV } from './labels.js';
+import { LABEL_COMPONENT, LABEL_NOT_PRUNED, LABEL_REV, withOwnership } from './labels.js';
 import { objectId, type InstallPlan, type PlannedComponent, WAVES } from './plan.js';
-import { accessRequestsFor, reachableCluster, findControlPlanes, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';
+import { accessRequestsFor, defaultTagExists, reachableCluster, findControlPlanes, needsDefaultTag, permissionCheck, sameRevisionCheck, servingInjectors, webhookConflictCheck } from './preflight.js';
 import { formatElapsed, type Progress } from './progress.js';
 import { PRUNABLE_KINDS, mayPrune, pruneFromCluster, pruneFromRecord } from './prune.js';
 import { newRecord, readRecord, recordToConfigMap, recordedId, recordedObject, type InstallRecord, type RecordedObject } from './record.js';
@@ -60,11 +60,12 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
 
   // 1. Pre-install checks, all before anything changes.
   const pre = await reachableCluster(cluster);
+  const makesDefaultTag = needsDefaultTag(req.iop, plan, await defaultTagExists(res));
   const [record, planes, access, webhooks] = await Promise.all([
     readRecord(res, plan.namespace, plan.revision),
     findControlPlanes(res),
     accessRequestsFor(plan.objects, res.discovery).then((requests) => permissionCheck(cluster, requests, 'install these objects')),
-    webhookConflictCheck(res, plan.objects),
+    webhookConflictCheck(res, servingInjectors(plan, req.iop, makesDefaultTag)),
   ]);
   const sameRev = sameRevisionCheck(planes, plan.revision, plan.namespace);
   // An old Kubernetes and a clashing injector may be overridden with --force; missing permissions cannot.
@@ -137,7 +138,10 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
   // 4. Prune: everything is applied and ready, so removing leftovers causes no downtime.
   const pruned = await prune(cluster, req, record, existed, io);
 
-  // 5. Record the finished install, unless nothing changed.
+  // 5. The default revision tag, as istioctl makes it (istioctl.md §3 step 6d).
+  if (makesDefaultTag) await createDefaultTag(cluster, req, io);
+
+  // 6. Record the finished install, unless nothing changed.
   const changed = plan.objects.filter((o) => {
     const id = objectId(o);
     const rv = applied.get(id)?.metadata.resourceVersion;
@@ -218,6 +222,32 @@ async function prune(cluster: Cluster, req: InstallRequest, record: InstallRecor
     io.progress.line(`  Removed ${names[i]}`);
   }
   return names;
+}
+
+/**
+ * `istio-revision-tag-default`, `istiod-default-validator` and the tag Service for this revision,
+ * with the install's owner labels (so uninstall takes them) and not-pruned (so prune leaves them).
+ */
+async function createDefaultTag(cluster: Cluster, req: InstallRequest, io: InstallIO): Promise<void> {
+  const { planTag, applyTagPlan } = await import('../revisions/tags.js');
+  const owner = withOwnership({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, { component: 'Pilot', revision: req.plan.revision, owner: req.iop.metadata.name || undefined, ownerNamespace: req.plan.namespace }).metadata.labels!;
+  const { [LABEL_COMPONENT]: _component, ...customLabels } = owner;
+  const values = req.iop.spec.values as { sidecarInjectorWebhook?: { enableNamespacesByDefault?: unknown } } | undefined;
+  try {
+    const plan = await planTag(cluster.res, {
+      tag: 'default',
+      revision: req.plan.revision,
+      istioNamespace: req.plan.namespace,
+      overwrite: true,
+      autoInjectNamespaces: values?.sidecarInjectorWebhook?.enableNamespacesByDefault === true,
+      customLabels: { ...customLabels, [LABEL_NOT_PRUNED]: 'true' },
+      userManaged: false,
+    });
+    await applyTagPlan(cluster.res, plan);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    io.note(`❗ could not create the default revision tag: ${err.message}; namespaces labelled istio-injection=enabled are not injected until \`sailctl tag set default --revision ${req.plan.revision}\` succeeds`);
+  }
 }
 
 function namespaceObject(name: string, iop: IstioOperator): KubeObject {

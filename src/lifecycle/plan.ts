@@ -6,6 +6,7 @@
 import type { IstioOperator } from '../operator/types.js';
 import type { KubeObject } from '../kube/resources.js';
 import type { ComponentName, RenderedComponent } from '../render/types.js';
+import { deactivated } from '../render/components/webhooks.js';
 import { revisionLabel, withOwnership } from './labels.js';
 
 export const COMPONENT_DISPLAY: Record<ComponentName, { name: string; icon: string }> = {
@@ -74,7 +75,8 @@ export function planInstall(iop: IstioOperator, profile: string, rendered: reado
   for (const rc of rendered) {
     const entry = byComponent.get(rc.component) ?? { namespace: rc.namespace, objects: [] };
     for (const obj of rc.objects) {
-      entry.objects.push(withOwnership(obj as KubeObject, { component: rc.component, revision, owner, ownerNamespace: namespace }));
+      const owned = withOwnership(obj as KubeObject, { component: rc.component, revision, owner, ownerNamespace: namespace });
+      entry.objects.push(revision === 'default' && isRevisionInjector(owned) ? { ...owned, webhooks: deactivated(owned.webhooks ?? []) } : owned);
     }
     byComponent.set(rc.component, entry);
   }
@@ -96,6 +98,16 @@ export function planInstall(iop: IstioOperator, profile: string, rendered: reado
     for (const image of imagesOf(o)) images.add(image);
   }
   return { profile, revision, namespace, namespaces: [...namespaces].sort(), components, objects, images: [...images].sort(), countsByKind };
+}
+
+/**
+ * The default revision's own injector webhook configuration. istioctl deactivates it right after
+ * the install, because the default revision tag it creates then (lifecycle/install.ts) serves the
+ * same namespaces; sailctl applies it deactivated, so a re-install changes nothing and two
+ * webhooks never both inject.
+ */
+function isRevisionInjector(o: KubeObject): boolean {
+  return o.kind === 'MutatingWebhookConfiguration' && o.metadata.labels?.app === 'sidecar-injector' && o.metadata.labels['istio.io/tag'] === undefined;
 }
 
 /** Container images of a workload's pod template. */

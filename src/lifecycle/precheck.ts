@@ -7,11 +7,14 @@ import type { Cluster } from '../kube/cluster.js';
 import { ISTIO_VERSION } from '../version/build-info.js';
 import { buildReport, ok, warn, type Check, type CheckReport } from '../core/check-report.js';
 import type { InstallPlan } from './plan.js';
-import { accessRequestsFor, findControlPlanes, reachableCluster, permissionCheck, sameRevisionCheck, webhookConflictCheck } from './preflight.js';
+import { accessRequestsFor, defaultTagExists, findControlPlanes, needsDefaultTag, reachableCluster, permissionCheck, sameRevisionCheck, servingInjectors, webhookConflictCheck } from './preflight.js';
+import type { IstioOperator } from '../operator/types.js';
 
 export interface PrecheckInput {
   /** What would be installed (default profile, or the given revision). */
   plan: InstallPlan;
+  /** Its IstioOperator, for the default tag the install would make. */
+  iop: IstioOperator;
   /** --skip-controlplane: leave out the checks of existing control planes. */
   skipControlPlane?: boolean;
   /** --from-version, e.g. "1.21", for upgrade notes. */
@@ -22,9 +25,10 @@ export async function precheck(cluster: Cluster, input: PrecheckInput): Promise<
   const pre = await reachableCluster(cluster);
   const res = cluster.res;
   const requests = await accessRequestsFor(input.plan.objects, res.discovery);
+  const makesDefaultTag = needsDefaultTag(input.iop, input.plan, await defaultTagExists(res));
   const [access, webhooks, planes] = await Promise.all([
     permissionCheck(cluster, requests, 'install Istio'),
-    webhookConflictCheck(res, input.plan.objects),
+    webhookConflictCheck(res, servingInjectors(input.plan, input.iop, makesDefaultTag)),
     input.skipControlPlane ? Promise.resolve([]) : findControlPlanes(res),
   ]);
   const installs: Check[] = [];

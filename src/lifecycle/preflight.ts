@@ -12,6 +12,10 @@ import { ISTIO_VERSION, MIN_K8S_MINOR } from '../version/build-info.js';
 import { imageTag as imageTagOf } from '../version/mesh-version.js';
 import { fail, ok, warn, type Check } from '../core/check-report.js';
 import { LABEL_REV } from './labels.js';
+import type { InstallPlan } from './plan.js';
+import type { IstioOperator } from '../operator/types.js';
+import { buildContext } from '../render/context.js';
+import { revisionTagObjects } from '../render/components/pilot.js';
 
 export async function clusterChecks(cluster: Cluster): Promise<{ checks: Check[]; version?: ServerVersion }> {
   let version: ServerVersion;
@@ -85,17 +89,41 @@ const INJECTOR_SUFFIX = 'sidecar-injector.istio.io';
 export function findWebhookConflicts(existing: readonly KubeObject[], planned: readonly KubeObject[]): string[] {
   const plannedNames = new Set(planned.map((p) => p.metadata.name));
   const key = (w: Webhook) => JSON.stringify([w.namespaceSelector ?? {}, w.objectSelector ?? {}]);
+  // A deactivated webhook (never-match selectors) injects nothing, so it clashes with nothing.
+  const live = (w: Webhook) => w.name.endsWith(INJECTOR_SUFFIX) && !JSON.stringify(w.namespaceSelector ?? {}).includes('istio.io/deactivated');
   const ours = new Map<string, string>();
-  for (const p of planned) for (const w of (p.webhooks ?? []) as Webhook[]) if (w.name.endsWith(INJECTOR_SUFFIX)) ours.set(key(w), `${p.metadata.name}/${w.name}`);
+  for (const p of planned) for (const w of (p.webhooks ?? []) as Webhook[]) if (live(w)) ours.set(key(w), `${p.metadata.name}/${w.name}`);
   const conflicts: string[] = [];
   for (const e of existing) {
     if (plannedNames.has(e.metadata.name)) continue;
     for (const w of (e.webhooks ?? []) as Webhook[]) {
-      const clash = w.name.endsWith(INJECTOR_SUFFIX) ? ours.get(key(w)) : undefined;
+      const clash = live(w) ? ours.get(key(w)) : undefined;
       if (clash) conflicts.push(`MutatingWebhookConfiguration ${e.metadata.name} (revision ${e.metadata.labels?.[LABEL_REV] ?? 'unknown'}) injects the same pods as ${clash}`);
     }
   }
   return conflicts;
+}
+
+/** Whether the cluster has a default revision tag (istioctl's PreviousInstallExists). */
+export async function defaultTagExists(res: Resources): Promise<boolean> {
+  const { items } = await res.list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', { labelSelector: 'app=sidecar-injector,istio.io/tag=default' });
+  return items.length > 0;
+}
+
+/** istioctl's detectIfTagWebhookIsNeeded: a default-revision install (re)points the default tag at itself; any install makes one when there is none. */
+export function needsDefaultTag(iop: IstioOperator, plan: InstallPlan, exists: boolean): boolean {
+  const global = iop.spec.values?.global as { operatorManageWebhooks?: unknown } | undefined;
+  if (global?.operatorManageWebhooks === true || !plan.components.some((c) => c.component === 'Pilot')) return false;
+  return !exists || plan.revision === 'default';
+}
+
+/**
+ * The injector webhooks an install leaves serving: the plan's own (the default revision's are
+ * planned deactivated) plus, when it makes the default tag, that tag's webhooks.
+ */
+export function servingInjectors(plan: InstallPlan, iop: IstioOperator, makesDefaultTag: boolean): KubeObject[] {
+  const own = plan.objects.filter((o) => o.kind === 'MutatingWebhookConfiguration');
+  return makesDefaultTag ? [...own, revisionTagObjects(buildContext(iop), 'default')[0] as KubeObject] : own;
 }
 
 export async function webhookConflictCheck(res: Resources, planned: readonly KubeObject[]): Promise<Check> {

@@ -83,7 +83,7 @@ interface ConditionLike {
 
 /** The fields of a Pod that readiness and verify-install read. */
 export interface PodLike {
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; deletionTimestamp?: string; creationTimestamp?: string };
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; deletionTimestamp?: string; creationTimestamp?: string };
   spec?: { containers?: ContainerLike[]; initContainers?: ContainerLike[] };
   status?: {
     phase?: string;

@@ -59,6 +59,10 @@ export async function uninstall(cluster: Cluster, req: UninstallRequest, io: Ins
     else if (record) targets = record.objects.map(targetFromRecord);
     else targets = await listLabelled(cluster, `${LABEL_REV}=${revision},${LABEL_COMPONENT} in (${NON_BASE.join(',')})`, false);
     targets = targets.filter((t) => NON_BASE.includes(t.component));
+    // The revision's install-made tags (the default tag) go with it, as istioctl's label selection takes them.
+    const ids = new Set(targets.map(idOf));
+    for (const t of await installMadeTags(cluster, req.plan?.namespace ?? req.istioNamespace, revision)) if (!ids.has(idOf(t))) targets.push(t);
+    for (const t of await userTags(cluster, revision)) io.note(`❗ Revision tag "${t}" points at revision "${revision}"; once it is gone, pods in namespaces using the tag are no longer injected (sailctl tag set ${t} --revision <other> --overwrite moves it)`);
     if (record) records = [{ namespace: record.namespace, name: recordName(revision) }];
     if (targets.length === 0 && !record) {
       const known = [...new Set((await listRecords(res)).map((r) => r.revision))];
@@ -124,6 +128,28 @@ export async function uninstall(cluster: Cluster, req: UninstallRequest, io: Ins
   for (const r of records) await res.delete('v1', 'ConfigMap', r.name, r.namespace);
   io.progress.done('uninstall', `Uninstall complete (${removed.length} object${removed.length === 1 ? '' : 's'} removed)`);
   return { removed, refused };
+}
+
+const TAG_KINDS = [
+  { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', namespaced: false },
+  { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', namespaced: false },
+  { apiVersion: 'v1', kind: 'Service', namespaced: true },
+];
+
+/** Tags an install made for this revision: labelled istio.io/tag and with the install's component label. */
+async function installMadeTags(cluster: Cluster, istioNamespace: string, revision: string): Promise<Target[]> {
+  const out: Target[] = [];
+  for (const k of TAG_KINDS) {
+    const { items } = await cluster.res.list(k.apiVersion, k.kind, { labelSelector: `istio.io/tag,${LABEL_REV}=${revision},${LABEL_COMPONENT}`, namespace: k.namespaced ? istioNamespace : undefined });
+    out.push(...items.map(targetOf));
+  }
+  return out;
+}
+
+/** Tags a user pointed at this revision (no install labels): they stay, and dangle. */
+async function userTags(cluster: Cluster, revision: string): Promise<string[]> {
+  const { items } = await cluster.res.list(TAG_KINDS[0]!.apiVersion, TAG_KINDS[0]!.kind, { labelSelector: `istio.io/tag,${LABEL_REV}=${revision},!${LABEL_COMPONENT}` });
+  return items.map((o) => o.metadata.labels!['istio.io/tag']!);
 }
 
 function targetOf(o: KubeObject): Target {

@@ -10,7 +10,7 @@ import { imageTag } from '../version/mesh-version.js';
 import { buildReport, fail, ok, warn, type Check, type CheckCategory, type CheckReport } from '../core/check-report.js';
 import { LABEL_COMPONENT, LABEL_REV } from './labels.js';
 import { objectId, type InstallPlan } from './plan.js';
-import { findControlPlanes, reachableCluster } from './preflight.js';
+import { findControlPlanes, reachableCluster, type ControlPlane } from './preflight.js';
 import { planFromIop } from './prepare.js';
 import { explainNotReady, readinessOf, selects, type EventLike, type PodLike } from './readiness.js';
 import { listRecords, readRecord, type InstallRecord } from './record.js';
@@ -92,17 +92,43 @@ export async function verifyInstall(cluster: Cluster, input: VerifyInput): Promi
       gateways.push(...workloadChecks(gw, live, pods, events));
     }
   }
-  const dataPlane = dataPlaneChecks(pods, live, plans);
+  const planes = (await findControlPlanes(res)).filter((p) => p.namespace === input.istioNamespace);
+  const tags = await tagChecks(cluster, input.istioNamespace, planes, live, pods);
+  const dataPlane = dataPlaneChecks(pods, live, plans, planes);
   return {
     report: buildReport([
       clusterCat,
       { categoryName: 'CRDs', checks: crds },
       { categoryName: 'control plane', checks: control },
       { categoryName: 'webhooks', checks: hooks },
+      { categoryName: 'revision tags', checks: tags },
       { categoryName: 'gateways', checks: gateways },
       { categoryName: 'data plane', checks: dataPlane },
     ]),
   };
+}
+
+/**
+ * Every revision tag points at a revision that runs here, and its webhook at a live istiod: a tag
+ * left on a removed revision fails every pod create in the namespaces that use it.
+ */
+async function tagChecks(cluster: Cluster, istioNamespace: string, planes: ControlPlane[], live: Map<string, KubeObject>, pods: PodLike[]): Promise<Check[]> {
+  const { listTags, tagWebhooks } = await import('../revisions/tags.js');
+  const tags = ((await listTags(cluster.res, istioNamespace)) ?? []).filter((t) => t.tag !== '');
+  const checks: Check[] = [];
+  for (const t of tags) {
+    const used = t.namespaces.length > 0 ? `used by ${t.namespaces.join(', ')}` : 'used by no namespace';
+    const plane = planes.find((p) => p.revision === t.revision);
+    if (!plane) {
+      checks.push(fail(`revision tag "${t.tag}" points at an installed revision`, `revision "${t.revision}" is not installed in ${istioNamespace} (${used})`, `Point it at a running revision (sailctl tag set ${t.tag} --revision <revision> --overwrite) or remove it (sailctl tag remove ${t.tag}).`));
+      continue;
+    }
+    checks.push(ok(`revision tag "${t.tag}" → revision ${t.revision} (Istio ${plane.version}), ${used}`));
+    const hooks = await tagWebhooks(cluster.res, t.tag);
+    for (const h of hooks) live.set(objectId(h), h);
+    checks.push(...webhookChecks(hooks, live, pods));
+  }
+  return checks;
 }
 
 function isWebhook(o: KubeObject): boolean {
@@ -180,7 +206,20 @@ function isReady(p: PodLike): boolean {
   return !p.metadata.deletionTimestamp && p.status?.phase === 'Running' && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
-function dataPlaneChecks(pods: PodLike[], live: Map<string, KubeObject>, plans: InstallPlan[]): Check[] {
+/** The revision that injected a pod: its sidecar status annotation, else its istio.io/rev label. */
+function injectedBy(p: PodLike): string {
+  const status = p.metadata.annotations?.['sidecar.istio.io/status'];
+  if (status) {
+    try {
+      return (JSON.parse(status) as { revision?: string }).revision || 'default';
+    } catch {
+      // fall through to the label
+    }
+  }
+  return p.metadata.labels?.[LABEL_REV] ?? 'default';
+}
+
+function dataPlaneChecks(pods: PodLike[], live: Map<string, KubeObject>, plans: InstallPlan[], planes: ControlPlane[]): Check[] {
   const revisions = new Map<string, string>();
   for (const plan of plans) {
     const istiod = plan.objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.[LABEL_COMPONENT] === 'Pilot');
@@ -192,15 +231,26 @@ function dataPlaneChecks(pods: PodLike[], live: Map<string, KubeObject>, plans: 
   for (const p of pods) {
     const proxy = [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])].find((c) => c.name === 'istio-proxy');
     if (!proxy || (proxy.args ?? []).includes('router')) continue; // gateways are checked above
-    injected.push({ pod: `${p.metadata.namespace}/${p.metadata.name}`, version: imageTag(proxy.image), revision: p.metadata.labels?.[LABEL_REV] ?? 'default' });
+    injected.push({ pod: `${p.metadata.namespace}/${p.metadata.name}`, version: imageTag(proxy.image), revision: injectedBy(p) });
   }
   if (injected.length === 0) return [ok('no injected workloads yet (label a namespace istio-injection=enabled to add some)')];
+  const checks: Check[] = [];
+  // Per revision: how many proxies it injected, and whether it still runs.
+  const byRevision = new Map<string, number>();
+  for (const i of injected) byRevision.set(i.revision, (byRevision.get(i.revision) ?? 0) + 1);
+  const revisionNames = [...byRevision.keys()].sort();
+  const orphaned = revisionNames.filter((r) => !planes.some((p) => p.revision === r));
+  const perRevision = revisionNames.map((r) => `revision ${r}: ${byRevision.get(r)} prox${byRevision.get(r) === 1 ? 'y' : 'ies'}`).join(', ');
+  if (orphaned.length === 0) checks.push(ok(`every proxy's revision is installed (${perRevision})`));
+  else {
+    checks.push(warn("every proxy's revision is installed", `${orphaned.map((r) => `${byRevision.get(r)} prox${byRevision.get(r) === 1 ? 'y' : 'ies'} on revision ${r}`).join(', ')}, which is no longer installed (${perRevision})`, 'Restart those workloads (kubectl rollout restart) so a running revision injects them; sailctl proxy-status shows what each istiod serves.', injected.filter((i) => orphaned.includes(i.revision)).slice(0, 10).map((i) => `${i.pod}: revision ${i.revision}`)));
+  }
   const counts = new Map<string, number>();
   for (const i of injected) counts.set(i.version, (counts.get(i.version) ?? 0) + 1);
   const summary = [...counts.entries()].sort().map(([v, n]) => `${v} (${n} proxies)`).join(', ');
   const cpVersions = new Set(revisions.values());
   const stale = injected.filter((i) => !cpVersions.has(i.version));
   const description = `${injected.length} injected pod${injected.length === 1 ? '' : 's'} run proxies matching the control plane`;
-  if (stale.length === 0) return [ok(`${description}: ${summary}`)];
-  return [warn(description, `${stale.length} run another proxy version than the control plane (${[...cpVersions].join(', ')}): ${summary}`, 'Restart those workloads (kubectl rollout restart) to pick up the current proxy.', stale.slice(0, 10).map((s) => `${s.pod}: ${s.version}`).concat(stale.length > 10 ? [`… and ${stale.length - 10} more`] : []))];
+  if (stale.length === 0) return [...checks, ok(`${description}: ${summary}`)];
+  return [...checks, warn(description, `${stale.length} run another proxy version than the control plane (${[...cpVersions].join(', ')}): ${summary}`, 'Restart those workloads (kubectl rollout restart) to pick up the current proxy.', stale.slice(0, 10).map((s) => `${s.pod}: ${s.version}`).concat(stale.length > 10 ? [`… and ${stale.length - 10} more`] : []))];
 }

@@ -16,6 +16,8 @@ export interface ProxyVersion {
   ID: string;
   IstioVersion: string;
   Type: 'sidecar' | 'gateway';
+  /** The control plane revision that injected it (sidecar status), or its istio.io/rev label; not in istioctl's JSON. */
+  Revision?: string;
 }
 
 export function imageTag(image: string | undefined): string {
@@ -56,9 +58,31 @@ export async function dataPlaneVersions(res: Resources): Promise<ProxyVersion[]>
     const proxy = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === 'istio-proxy');
     if (!proxy) continue;
     const isGateway = (proxy.args ?? []).includes('router');
-    proxies.push({ ID: `${pod.metadata?.name}.${pod.metadata?.namespace}`, IstioVersion: imageTag(proxy.image), Type: isGateway ? 'gateway' : 'sidecar' });
+    proxies.push({ ID: `${pod.metadata?.name}.${pod.metadata?.namespace}`, IstioVersion: imageTag(proxy.image), Type: isGateway ? 'gateway' : 'sidecar', Revision: revisionOf(pod) });
   }
   return proxies.sort((a, b) => a.ID.localeCompare(b.ID));
+}
+
+function revisionOf(pod: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } }): string {
+  const status = pod.metadata?.annotations?.['sidecar.istio.io/status'];
+  if (status) {
+    try {
+      return (JSON.parse(status) as { revision?: string }).revision || 'default';
+    } catch {
+      // fall back to the label
+    }
+  }
+  return pod.metadata?.labels?.['istio.io/rev'] ?? 'default';
+}
+
+/** "canary (4 proxies), default (1 proxy)": proxies per injecting revision. */
+export function summariseRevisions(proxies: ProxyVersion[]): string {
+  const counts = new Map<string, number>();
+  for (const p of proxies) counts.set(p.Revision ?? 'default', (counts.get(p.Revision ?? 'default') ?? 0) + 1);
+  return [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([r, n]) => `${r} (${n} ${n === 1 ? 'proxy' : 'proxies'})`)
+    .join(', ');
 }
 
 /** "1.30.0 (12 proxies), 1.29.1 (1 proxies)", as istioctl's short form groups them. */

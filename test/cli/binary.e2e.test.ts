@@ -72,7 +72,7 @@ describe('the built sailctl binary', () => {
     const script = join(mkdtempSync(join(tmpdir(), 'sailctl-comp-')), 'c.bash');
     await import('node:fs').then((fs) => fs.writeFileSync(script, r.stdout));
     const out = await execa('bash', ['-c', `source ${script}; COMP_WORDS=(sailctl dashboard ki); COMP_CWORD=2; _sailctl; echo "\${COMPREPLY[@]}"; COMP_WORDS=(sailctl x p); COMP_CWORD=2; _sailctl; echo "\${COMPREPLY[@]}"`]);
-    expect(out.stdout.split('\n')).toEqual(['kiali', 'precheck']);
+    expect(out.stdout.split('\n')).toEqual(['kiali', 'precheck proxy-status ps']);
   });
 
   it('completion for zsh, fish and powershell, and a clear error for other shells', async () => {

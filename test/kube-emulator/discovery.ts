@@ -49,6 +49,7 @@ function subresourcesOf(t: ResourceType): Subresource[] {
     out.push({ name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] });
   }
   if (t.group === '' && t.plural === 'namespaces') out.push({ name: 'finalize', kind: 'Namespace', verbs: ['update'] });
+  if (t.group === '' && t.plural === 'serviceaccounts') out.push({ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] });
   return out;
 }
 

@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import type stream from 'node:stream';
 import { stringify } from 'yaml';
 import { AccessPolicy, type AccessRule } from './access.js';
+import { MutatingAdmission } from './admission.js';
 import { Api, nowTimestamp, type WriteContext } from './api.js';
 import { ApiError, type Obj } from './errors.js';
 import { clone } from './patch/json-patches.js';
@@ -24,6 +25,7 @@ import { Registry, type ResourceType } from './registry.js';
 import { createRequestHandler, createUpgradeHandler, type ServerCore } from './server.js';
 import { Store } from './store.js';
 import { tlsMaterial } from './tls.js';
+import { TokenIssuer, type TokenReview } from './tokens.js';
 
 export interface EmulatorOptions {
   /** HTTPS with a generated CA (default true). */
@@ -46,6 +48,12 @@ export interface EmulatorOptions {
   eventLogSize?: number;
   /** Simulated nodes at start (default 1). */
   nodes?: number;
+  /**
+   * Call MutatingWebhookConfigurations on CREATE, as kube-apiserver does (default false: tests
+   * that install Istio without running an istiod would otherwise fail every pod create, exactly
+   * as a real cluster with a dead injector does).
+   */
+  admissionWebhooks?: boolean;
 }
 
 export interface PortTarget {
@@ -61,6 +69,9 @@ export class Emulator {
   readonly api: Api;
   readonly access = new AccessPolicy();
   readonly requests: RequestRecord[] = [];
+  readonly tokens = new TokenIssuer();
+  private readonly admission: MutatingAdmission;
+  private admissionOn: boolean;
   private readonly counts = new Map<string, number>();
   private readonly faults = new Faults();
   private readonly controllers: ControllerContext;
@@ -92,6 +103,9 @@ export class Emulator {
       caPem: this.caPem ?? '-----BEGIN CERTIFICATE-----\n(plain-http emulator)\n-----END CERTIFICATE-----\n',
     };
     this.controllers = new ControllerContext(this.api, this.registry, this.store, this.settings);
+    this.admission = new MutatingAdmission(this.api, this.registry, (ns, pod, port) => this.resolvePortTarget(ns, pod, port));
+    this.admissionOn = options.admissionWebhooks ?? false;
+    this.controllers.admission = () => (this.admissionOn ? this.admission : undefined);
     const listeners = [
       garbageCollector(this.controllers),
       crdController(this.controllers),
@@ -146,6 +160,8 @@ export class Emulator {
       portForwardResolver: (ns, pod) => (port) => this.resolvePortTarget(ns, pod, port),
       activeWatches: this.activeWatches,
       activeSockets: this.activeSockets,
+      tokens: this.tokens,
+      admission: () => (this.admissionOn ? this.admission : undefined),
     };
     const handler = createRequestHandler(core);
     if (this.tls) {
@@ -255,6 +271,18 @@ export class Emulator {
   /** Forget the event log: watches from any earlier resourceVersion now get 410 Gone. */
   compactEvents(): void {
     this.store.compact();
+  }
+
+  // ---- authentication and admission ----------------------------------------------------------
+
+  /** What a TokenReview says about a token from .../serviceaccounts/<sa>/token (for test stand-ins). */
+  reviewToken(token: string, audience?: string): TokenReview {
+    return this.tokens.review(token, audience);
+  }
+
+  /** Turns calling mutating admission webhooks on or off (see EmulatorOptions.admissionWebhooks). */
+  set admissionWebhooks(on: boolean) {
+    this.admissionOn = on;
   }
 
   // ---- authorization -------------------------------------------------------------------------

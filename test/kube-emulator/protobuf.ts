@@ -1,8 +1,8 @@
 /**
  * Just enough of Kubernetes' protobuf request encoding for the typed clients kubectl uses without a
- * JSON fallback: `kubectl auth can-i` (SelfSubjectAccessReview, SelfSubjectRulesReview with --list)
- * and `kubectl create namespace`. A body is the `k8s\0` magic, then a runtime.Unknown message whose
- * `raw` field holds the object in the field numbers of k8s.io/api's generated.proto. Other kinds are
+ * JSON fallback: `kubectl auth can-i` (SelfSubjectAccessReview, SelfSubjectRulesReview with --list),
+ * `kubectl create namespace` and `kubectl create token` (TokenRequest). A body is the `k8s\0` magic,
+ * then a runtime.Unknown message whose `raw` field holds the object in the field numbers of k8s.io/api's generated.proto. Other kinds are
  * answered 415 by the caller (protobuf bodies are otherwise out of scope).
  */
 import { badRequest, type Obj } from './errors.js';
@@ -42,6 +42,11 @@ const kinds: Record<string, Schema> = {
   },
   'authorization.k8s.io/v1/SelfSubjectRulesReview': { 1: ['metadata', objectMeta], 2: ['spec', { 1: ['namespace', 'string'] }] },
   'v1/Namespace': { 1: ['metadata', objectMeta], 2: ['spec', { 1: ['finalizers', 'string'] }] },
+  // kubectl create token
+  'authentication.k8s.io/v1/TokenRequest': {
+    1: ['metadata', objectMeta],
+    2: ['spec', { 1: ['audiences', 'string'], 3: ['boundObjectRef', { 1: ['kind', 'string'], 2: ['apiVersion', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'] }], 4: ['expirationSeconds', 'int'] }],
+  },
 };
 
 class Reader {
@@ -77,7 +82,7 @@ class Reader {
   }
 }
 
-const REPEATED = new Set(['finalizers']);
+const REPEATED = new Set(['finalizers', 'audiences']);
 
 function decodeMessage(buf: Buffer, schema: Schema): Obj {
   const out: Obj = {};

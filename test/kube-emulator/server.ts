@@ -5,6 +5,7 @@
 import type http from 'node:http';
 import type stream from 'node:stream';
 import type { AccessPolicy } from './access.js';
+import type { MutatingAdmission } from './admission.js';
 import type { Api, DeleteOptions, WriteContext } from './api.js';
 import type { FieldValidation } from './crds.js';
 import {
@@ -25,6 +26,7 @@ import { isPlainObject, jsonPatch, mergePatch } from './patch/json-patches.js';
 import { apiVersionOf, type Registry, type ResourceType } from './registry.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { toTable, wantsTable } from './table.js';
+import type { TokenIssuer } from './tokens.js';
 import { startWatch } from './watch.js';
 
 export interface ServerCore {
@@ -42,6 +44,9 @@ export interface ServerCore {
   portForwardResolver(namespace: string, pod: string): (port: number) => { host: string; port: number } | { error: string };
   activeWatches: Set<{ end(): void; destroy(): void }>;
   activeSockets: Set<stream.Duplex>;
+  tokens: TokenIssuer;
+  /** Mutating webhooks, when the emulator calls them (startEmulator({ admissionWebhooks: true })). */
+  admission(): MutatingAdmission | undefined;
 }
 
 interface Route {
@@ -320,11 +325,13 @@ async function handleResource(core: ServerCore, req: http.IncomingMessage, res: 
       throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the emulator does not decode ${contentType} for ${type.plural})`);
     }
   }
-  if (subresource && !['status', 'scale', 'log', 'finalize'].includes(subresource)) throw unknownPath();
+  if (subresource && !['status', 'scale', 'log', 'finalize', 'token'].includes(subresource)) throw unknownPath();
   if (subresource === 'status' && !type.statusSubresource) throw unknownPath();
   if (subresource === 'scale' && !type.scale) throw unknownPath();
   if (subresource === 'log' && type.plural !== 'pods') throw unknownPath();
   if (subresource === 'finalize' && type.plural !== 'namespaces') throw unknownPath();
+  if (subresource === 'token' && type.plural !== 'serviceaccounts') throw unknownPath();
+  if (subresource === 'token' && verb !== 'create') throw methodNotAllowed();
 
   switch (verb) {
     case 'get': {
@@ -355,10 +362,13 @@ async function handleResource(core: ServerCore, req: http.IncomingMessage, res: 
     case 'watch':
       return serveWatch(core, req, res, route, q);
     case 'create': {
-      const body = protobufBody ?? parseJson(await readBody(req));
+      let body = protobufBody ?? parseJson(await readBody(req));
       if (type.virtual) return send(res, 201, accessReview(core, type, body));
+      if (subresource === 'token') return send(res, 201, core.tokens.request(namespace!, name!, api.tryGet(type, namespace, name!), body));
       if (name) throw methodNotAllowed();
       const ctx = writeContext(req, q);
+      const admission = core.admission();
+      if (admission && isPlainObject(body)) body = await admission.admit(type, version, namespace, body);
       const created = api.create(type, version, namespace, body, ctx);
       return send(res, 201, created, warningHeaders(ctx));
     }

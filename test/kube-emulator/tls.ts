@@ -1,6 +1,7 @@
 /**
- * A throw-away CA and a serving certificate for 127.0.0.1/localhost, made once per process (RSA key
- * generation costs ~100 ms). Keys come from node:crypto; node-forge (selfsigned's dependency) signs.
+ * Throw-away CAs and serving certificates: the API server's for 127.0.0.1/localhost, made once per
+ * process (RSA key generation costs ~100 ms), and fresh ones for test stand-ins such as webhook
+ * servers. Keys come from node:crypto; node-forge (selfsigned's dependency) signs.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
@@ -28,8 +29,8 @@ function serial(): string {
   return bytes.toString('hex');
 }
 
-export function tlsMaterial(): TlsMaterial {
-  if (cached) return cached;
+/** A fresh CA and a serving certificate it signed for these DNS names and IPs. */
+export function issueServingCertificate(dnsNames: string[], ips: string[] = [], commonName = dnsNames[0] ?? 'localhost'): TlsMaterial {
   const notBefore = new Date(Date.now() - 60 * 60 * 1000);
   const notAfter = new Date(Date.now() + 365 * 24 * 60 * 60 * 1000);
 
@@ -39,7 +40,7 @@ export function tlsMaterial(): TlsMaterial {
   caCert.serialNumber = serial();
   caCert.validity.notBefore = notBefore;
   caCert.validity.notAfter = notAfter;
-  const caSubject = [{ name: 'commonName', value: 'kube-emulator-ca' }];
+  const caSubject = [{ name: 'commonName', value: `${commonName}-ca` }];
   caCert.setSubject(caSubject);
   caCert.setIssuer(caSubject);
   caCert.setExtensions([
@@ -55,23 +56,20 @@ export function tlsMaterial(): TlsMaterial {
   cert.serialNumber = serial();
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
-  cert.setSubject([{ name: 'commonName', value: 'kube-apiserver' }]);
+  cert.setSubject([{ name: 'commonName', value: commonName }]);
   cert.setIssuer(caSubject);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    {
-      name: 'subjectAltName',
-      altNames: [
-        { type: 7, ip: '127.0.0.1' },
-        { type: 2, value: 'localhost' },
-        { type: 2, value: 'kubernetes.default.svc' },
-      ],
-    },
+    { name: 'subjectAltName', altNames: [...ips.map((ip) => ({ type: 7, ip })), ...dnsNames.map((value) => ({ type: 2, value }))] },
   ]);
   cert.sign(ca.forgePrivate, forge.md.sha256.create());
+  return { caPem: forge.pki.certificateToPem(caCert), certPem: forge.pki.certificateToPem(cert), keyPem: leaf.pem };
+}
 
-  cached = { caPem: forge.pki.certificateToPem(caCert), certPem: forge.pki.certificateToPem(cert), keyPem: leaf.pem };
+/** The API server's own CA and certificate, made once per process. */
+export function tlsMaterial(): TlsMaterial {
+  cached ??= issueServingCertificate(['localhost', 'kubernetes.default.svc'], ['127.0.0.1'], 'kube-apiserver');
   return cached;
 }

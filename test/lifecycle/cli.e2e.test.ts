@@ -121,7 +121,7 @@ describe('sailctl install / verify-install / precheck / uninstall (binary, emula
     expect(short.stdout).toMatch(/^Status check results are ✔ \(\d+ passed\)\n$/);
     const json = await run(['verify-install', '-o', 'json']);
     expect(json.exitCode).toBe(0);
-    expect(JSON.parse(json.stdout).categories.map((c: { categoryName: string }) => c.categoryName)).toEqual(['cluster', 'CRDs', 'control plane', 'webhooks', 'data plane']);
+    expect(JSON.parse(json.stdout).categories.map((c: { categoryName: string }) => c.categoryName)).toEqual(['cluster', 'CRDs', 'control plane', 'webhooks', 'revision tags', 'data plane']);
   });
 
   it('--readiness-timeout: the error names the resource and the pod\'s reason, exit 1, no stack', async () => {

@@ -29,6 +29,9 @@ async function kubectlJson(harness: Harness, args: string[]): Promise<any> {
   return JSON.parse(r.stdout);
 }
 
+/** The default revision tag is made after the prune (istioctl.md §3 step 6d), so its writes come last. */
+const isDefaultTag = (name: string | undefined) => ['istio-revision-tag-default', 'istiod-default-validator', 'istiod-revision-tag-default'].includes(name ?? '');
+
 describe('install', () => {
   it('installs the demo profile: exactly what manifest generate prints, labelled, ready and recorded', async () => {
     h = await startHarness();
@@ -45,7 +48,9 @@ describe('install', () => {
     const printed = parseAllDocuments(serializeManifests(allObjects(renderManifests(iop)))).map((d) => d.toJS()).filter(Boolean);
     expect(new Set(plan.objects.map(objectId))).toEqual(new Set(printed.map(objectId)));
     const labelled = await kubectlJson(h, ['get', 'deploy,svc,cm,sa,role,rolebinding,clusterrole,clusterrolebinding,mutatingwebhookconfiguration,validatingwebhookconfiguration,crd', '-A', '-l', 'operator.istio.io/component', '--show-managed-fields']);
-    expect(new Set(labelled.items.map(objectId))).toEqual(new Set(printed.map(objectId)));
+    // Plus the default revision tag istioctl makes after an install (istioctl.md §3 step 6d), labelled with the install's owner labels.
+    const defaultTag = ['admissionregistration.k8s.io/MutatingWebhookConfiguration::istio-revision-tag-default', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration::istiod-default-validator', '/Service:istio-system:istiod-revision-tag-default'];
+    expect(new Set(labelled.items.map(objectId))).toEqual(new Set([...printed.map(objectId), ...defaultTag]));
     for (const p of printed.filter((o: any) => o.kind === 'Deployment')) {
       const live = labelled.items.find((o: any) => objectId(o) === objectId(p));
       expect(live.spec.template.spec.containers.map((c: any) => c.image)).toEqual(p.spec.template.spec.containers.map((c: any) => c.image));
@@ -80,7 +85,7 @@ describe('install', () => {
     expect(outcome.pruned).toContain('Deployment istio-system/istio-egressgateway');
     expect(io.text()).toContain('Removed Deployment istio-system/istio-egressgateway');
     const deletes = h.emu.requests.filter((r) => r.verb === 'delete');
-    const lastPatch = Math.max(...h.emu.requests.filter((r) => r.verb === 'patch' && r.resource !== 'configmaps').map((r) => h!.emu.requests.indexOf(r)));
+    const lastPatch = Math.max(...h.emu.requests.filter((r) => r.verb === 'patch' && r.resource !== 'configmaps' && !isDefaultTag(r.name)).map((r) => h!.emu.requests.indexOf(r)));
     expect(deletes.length).toBeGreaterThan(0);
     for (const d of deletes) expect(h.emu.requests.indexOf(d)).toBeGreaterThan(lastPatch);
     expect(deletes.map((d) => d.name)).not.toContain('istio-ingressgateway');
@@ -103,7 +108,7 @@ describe('install', () => {
     expect(removing).toBeGreaterThan(text.indexOf('✔ Ingress gateways installed'));
     // The whole list comes before the first removal.
     expect(text.slice(removing)).toMatch(/^- Removing \d+ objects this install no longer has \(everything new is ready\):\n( {4}\S.*\n)+ {2}Removed /);
-    const patches = h.emu.requests.filter((r) => r.verb === 'patch' && r.resource !== 'configmaps');
+    const patches = h.emu.requests.filter((r) => r.verb === 'patch' && r.resource !== 'configmaps' && !isDefaultTag(r.name));
     const deletes = h.emu.requests.filter((r) => r.verb === 'delete');
     expect(deletes.length).toBeGreaterThan(0);
     for (const d of deletes) expect(h.emu.requests.indexOf(d)).toBeGreaterThan(h.emu.requests.indexOf(patches.at(-1)!));
@@ -218,11 +223,12 @@ describe('install', () => {
   it('refuses to install next to a clashing injector webhook unless --force', async () => {
     h = await startHarness();
     await install(h, ['profile=minimal']);
-    const mwc = h.emu.get('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', undefined, 'istio-sidecar-injector')!;
+    // Serving the default revision's pods is its default tag's job (its own injector is deactivated).
+    const mwc = h.emu.get('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', undefined, 'istio-revision-tag-default')!;
     h.emu.create({ apiVersion: mwc.apiVersion, kind: mwc.kind, metadata: { name: 'legacy-injector', labels: { 'istio.io/rev': '1-22' } }, webhooks: mwc.webhooks });
     h.emu.resetRequestLog();
     const err = await install(h, ['profile=minimal', 'values.pilot.env.X=1']).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/pre-install checks failed on context "kube-emulator" .*:\n {2}no other sidecar injector selects the same pods: two injectors would both inject new pods:\n {4}MutatingWebhookConfiguration legacy-injector \(revision 1-22\) injects the same pods as istio-sidecar-injector\//);
+    expect((err as Error).message).toMatch(/pre-install checks failed on context "kube-emulator" .*:\n {2}no other sidecar injector selects the same pods: two injectors would both inject new pods:\n {4}MutatingWebhookConfiguration legacy-injector \(revision 1-22\) injects the same pods as istio-revision-tag-default\//);
     expect((err as { hint?: string }).hint).toMatch(/--force/);
     expect(h.emu.countRequests({ verb: 'patch' })).toBe(0);
     const forced = await install(h, ['profile=minimal', 'values.pilot.env.X=1'], { force: true });

@@ -94,6 +94,8 @@ describe('verify-install', () => {
       'CRDs: all 15 Istio CRDs exist',
       'control plane: Deployment istio-system/istiod is available',
       'gateways: gateway objects exist (10)',
+      // The default tag (install-made) is served by the same broken istiod.
+      'revision tags: MutatingWebhookConfiguration istio-revision-tag-default points at a live service',
       'webhooks: MutatingWebhookConfiguration istio-sidecar-injector points at a live service',
       'webhooks: ValidatingWebhookConfiguration istio-validator-istio-system points at a live service',
     ]);
@@ -105,12 +107,12 @@ describe('verify-install', () => {
     // An old proxy is a warning: it does not fail the run on its own.
     expect(text).toMatch(/⚠ 1 injected pod run proxies matching the control plane\n {4}1 run another proxy version than the control plane \(1\.30\.0\)/);
     expect(text).toContain('      shop/legacy: 1.28.1');
-    expect(text).toMatch(/Status check results are ✖ \(5 failed, \d+ passed, 1 warning\)\n$/);
+    expect(text).toMatch(/Status check results are ✖ \(6 failed, \d+ passed, 1 warning\)\n$/);
 
     // -o short lists only the problems; the passing checks are left out.
     const short = formatReport(r.report, 'short', plain);
     expect(short).not.toContain('✔ Deployment istio-system/istio-ingressgateway');
-    expect(short.match(/^✖ /gm)).toHaveLength(5);
+    expect(short.match(/^✖ /gm)).toHaveLength(6);
     expect(short.match(/^⚠ /gm)).toHaveLength(1);
     const json = JSON.parse(formatReport(r.report, 'json', plain));
     const crd = json.categories.find((c: { categoryName: string }) => c.categoryName === 'CRDs').checks[0];
@@ -154,8 +156,8 @@ describe('verify-install', () => {
 describe('precheck', () => {
   it('a fresh cluster is safe to install into', async () => {
     h = await startHarness();
-    const { plan } = await prepareInstall({});
-    const report = await precheck(h.cluster, { plan });
+    const { plan, iop } = await prepareInstall({});
+    const report = await precheck(h.cluster, { plan, iop });
     expect(report.success).toBe(true);
     const text = formatReport(report, 'text', plain);
     expect(text).toContain('✔ no Istio control plane installed yet');
@@ -165,12 +167,12 @@ describe('precheck', () => {
   it('names missing permissions, existing revisions and a clashing injector', async () => {
     h = await startHarness();
     await install(h, ['profile=minimal']);
-    // Another injector that selects the same pods as the default revision's, under another name.
-    const mwc = h.emu.get('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', undefined, 'istio-sidecar-injector')!;
+    // Another injector that selects the same pods as the default revision's (served by its default tag), under another name.
+    const mwc = h.emu.get('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', undefined, 'istio-revision-tag-default')!;
     h.emu.create({ apiVersion: mwc.apiVersion, kind: mwc.kind, metadata: { name: 'other-injector', labels: { 'istio.io/rev': 'old' } }, webhooks: mwc.webhooks });
     h.emu.setAccessRules([{ allowed: false, verb: ['create'], group: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations' }]);
-    const { plan } = await prepareInstall({});
-    const report = await precheck(h.cluster, { plan, fromVersion: '1.26' });
+    const { plan, iop } = await prepareInstall({});
+    const report = await precheck(h.cluster, { plan, iop, fromVersion: '1.26' });
     expect(report.success).toBe(false);
     const text = formatReport(report, 'text', plain);
     expect(text).toMatch(/✖ you have the permissions to install Istio\n {4}missing 1 of \d+ permissions:\n {6}create mutatingwebhookconfigurations\.admissionregistration\.k8s\.io \(cluster-wide\)/);
@@ -191,8 +193,8 @@ describe('precheck', () => {
       metadata: { name: 'cart', namespace: 'shop' },
       spec: { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' } }], mirror: { host: 'cart-v2' }, mirrorPercent: 10 }] },
     });
-    const { plan } = await prepareInstall({});
-    const report = await precheck(h.cluster, { plan });
+    const { plan, iop } = await prepareInstall({});
+    const report = await precheck(h.cluster, { plan, iop });
     expect(report.success).toBe(true); // a warning does not fail
     const text = formatReport(report, 'text', plain);
     expect(text).toMatch(/⚠ no deprecated Istio fields in use \(1 resource checked\)\n {4}1 use of deprecated fields:\n {6}IST0002 \(VirtualService shop\/cart\) Deprecated: spec\.http\[0\]\.mirrorPercent is deprecated; use mirrorPercentage instead\./);

@@ -11,9 +11,11 @@ import { note, writeStdout } from '../../core/output.js';
 import { effectiveOverrides, resolveIstioOperator } from '../../operator/resolve.js';
 import { renderManifests } from '../../render/index.js';
 import { clusterSession, type ClusterSession } from '../cluster-session.js';
+import type { Cluster } from '../../kube/cluster.js';
+import type { InstallPlan } from '../../lifecycle/plan.js';
 import { parseDuration, renderInput, type GlobalOptions, type RenderFlags } from '../flags.js';
 
-interface Options extends RenderFlags {
+export interface Options extends RenderFlags {
   force?: boolean;
   dryRun?: boolean;
   skipConfirmation?: boolean;
@@ -36,7 +38,10 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   writeStdout(formatRenderSummary(components));
 }
 
-async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], session: ClusterSession): Promise<void> {
+/** Something to check or say once the cluster is open, before the install's own checks (upgrade's). */
+export type BeforeInstall = (cluster: Cluster, prepared: { plan: InstallPlan }) => Promise<void>;
+
+export async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], session: ClusterSession, before?: BeforeInstall): Promise<void> {
   const readinessTimeoutMs = parseDuration(opts.readinessTimeout ?? '5m', '--readiness-timeout');
   const { prepareInstall } = await import('../../lifecycle/prepare.js');
   const prepared = await prepareInstall(resolveInput);
@@ -44,6 +49,12 @@ async function applyToCluster(opts: Options, resolveInput: Parameters<typeof res
   const { createProgress } = await import('../progress.js');
   const { terminalConfirm } = await import('../prompt.js');
   const cluster = await session.open();
+  try {
+    await before?.(cluster, prepared);
+  } catch (err) {
+    cluster.close();
+    throw err;
+  }
   const progress = await createProgress();
   const abort = new AbortController();
   // Ctrl+C: stop starting new work; what was applied is complete, and a re-run finishes the rest.

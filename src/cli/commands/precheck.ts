@@ -22,12 +22,12 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   const { parseLevel } = await import('../../analyze/messages.js');
   const threshold = parseLevel(opts.outputThreshold ?? 'Warning', '--output-threshold');
   const { prepareInstall } = await import('../../lifecycle/prepare.js');
-  const { plan } = await prepareInstall({ revision: opts.revision });
+  const { plan, iop } = await prepareInstall({ revision: opts.revision });
   const { precheck } = await import('../../lifecycle/precheck.js');
   const { countResults, formatReport } = await import('../../core/check-report.js');
   const cluster = await clusterSession(globals).open();
   try {
-    const report = await precheck(cluster, { plan, skipControlPlane: opts.skipControlplane, fromVersion: opts.fromVersion });
+    const report = await precheck(cluster, { plan, iop, skipControlPlane: opts.skipControlplane, fromVersion: opts.fromVersion });
     // --output-threshold Error hides warnings from the printed report (they never fail the run).
     const shown = threshold === 'Error' ? { ...report, categories: report.categories.map((c) => ({ ...c, checks: c.checks.filter((k) => k.result !== 'warning') })) } : report;
     writeStdout(formatReport(shown, format === 'log' ? 'text' : format, palette(process.stdout)));

@@ -214,9 +214,13 @@ export function pilotObjects(ctx: RenderContext): K8sObject[] {
   if (wantsPdb(truthy(v.global.defaultPodDisruptionBudget?.enabled), autoscale, p.autoscaleMin, p.replicaCount)) {
     out.push(pdb(name, ns, { ...labels, app: 'istiod' }, { app: 'istiod', ...istiodSelector(ctx) }, isMap(v.pdb) ? v.pdb : {}));
   }
-  for (const tag of Array.isArray(v.revisionTags) ? v.revisionTags.map(str) : []) {
-    out.push(revisionTagWebhookConfig(ctx, labels, tag));
-    out.push(istiodService(ctx, { ...labels, 'istio.io/tag': tag }, `istiod-revision-tag-${tag}`, { app: 'istiod', ...istiodSelector(ctx) }));
-  }
+  for (const tag of Array.isArray(v.revisionTags) ? v.revisionTags.map(str) : []) out.push(...revisionTagObjects(ctx, tag));
   return out;
+}
+
+/** A revision tag's webhook and its Service `istiod-revision-tag-<t>` (selecting this revision's istiod). */
+export function revisionTagObjects(ctx: RenderContext, tag: string): [K8sObject, K8sObject] {
+  const labels = standardLabels(ctx, 'Pilot', 'istiod');
+  const service = istiodService(ctx, { ...labels, 'app.kubernetes.io/name': 'istiod', 'istio.io/tag': tag }, `istiod-revision-tag-${tag}`, { app: 'istiod', ...istiodSelector(ctx) });
+  return [revisionTagWebhookConfig(ctx, labels, tag), service];
 }

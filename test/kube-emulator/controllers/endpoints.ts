@@ -7,7 +7,7 @@ import { isPodReady } from './workloads.js';
 
 const MANAGER = 'endpoint-controller';
 
-function resolveTargetPort(svcPort: Obj, pod: Obj): number | undefined {
+export function resolveTargetPort(svcPort: Obj, pod: Obj): number | undefined {
   const target = svcPort.targetPort ?? svcPort.port;
   if (typeof target === 'number') return target;
   if (/^\d+$/.test(String(target))) return Number(target);

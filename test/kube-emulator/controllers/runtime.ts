@@ -4,6 +4,7 @@
  * through the Api like any client, so their effects show up in watches and managedFields.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { MutatingAdmission } from '../admission.js';
 import type { Api } from '../api.js';
 import { nowTimestamp } from '../api.js';
 import type { Obj } from '../errors.js';
@@ -110,6 +111,8 @@ export class ControllerContext {
   readonly owners = new OwnerIndex();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  /** The admission webhooks controller-made pods go through, when the emulator calls them. */
+  admission: () => MutatingAdmission | undefined = () => undefined;
 
   constructor(
     readonly api: Api,

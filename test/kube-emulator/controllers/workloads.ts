@@ -70,23 +70,53 @@ export function workloadControllers(ctx: ControllerContext): (e: StoreEvent) => 
       .map((r) => ctx.store.get(keys.pod, r.namespace, r.name))
       .filter((p): p is Obj => !!p && !p.metadata.deletionTimestamp);
 
+  /** Pods being created through admission webhooks, by owner uid (kube's "expectations"). */
+  const inflight = new Map<string, Obj[]>();
+  const pendingOf = (owner: Obj): Obj[] => inflight.get(owner.metadata.uid) ?? [];
+  const CONTROLLER: Record<string, string> = { ReplicaSet: 'replicaset-controller', StatefulSet: 'statefulset-controller', DaemonSet: 'daemonset-controller', Job: 'job-controller' };
+
   const podFromTemplate = (ownerKind: () => ReturnType<typeof T.rs>, owner: Obj, name: string, extraLabels: Obj = {}, nodeName?: string): void => {
     const template = owner.spec.template ?? {};
+    const ns: string = owner.metadata.namespace;
     const body: Obj = {
       metadata: {
         name,
-        namespace: owner.metadata.namespace,
+        namespace: ns,
         labels: { ...(template.metadata?.labels ?? {}), ...extraLabels },
         ...(template.metadata?.annotations ? { annotations: clone(template.metadata.annotations) } : {}),
         ownerReferences: [ctx.ownerRef(ownerKind(), owner)],
       },
       spec: { ...clone(template.spec ?? {}), ...(nodeName ? { nodeName } : {}) },
     };
-    try {
-      ctx.api.create(T.pod(), 'v1', owner.metadata.namespace, body, { fieldManager: MANAGER });
-    } catch {
-      // Name clash or namespace going away: the next reconcile decides again.
-    }
+    const create = (pod: Obj) => {
+      try {
+        ctx.api.create(T.pod(), 'v1', ns, pod, { fieldManager: MANAGER });
+      } catch {
+        // Name clash or namespace going away: the next reconcile decides again.
+      }
+    };
+    const admission = ctx.admission();
+    if (!admission || admission.matching(T.pod(), 'v1', ns, body).length === 0) return create(body);
+    // Webhooks answer asynchronously: count the pod as on its way so the next reconcile does not make another.
+    const uid: string = owner.metadata.uid;
+    inflight.set(uid, [...pendingOf(owner), body]);
+    const kind = ownerKind();
+    const requeue = () => {
+      const entry = byKind[kind.kind];
+      if (entry) enqueue(entry[0], ns, owner.metadata.name, entry[1]);
+    };
+    void admission
+      .admit(T.pod(), 'v1', ns, body)
+      .then(create, (err: Error) => {
+        ctx.recordEvent(kind, owner, 'Warning', 'FailedCreate', `Error creating: ${err.message}`, CONTROLLER[kind.kind] ?? MANAGER);
+        ctx.after(500, requeue);
+      })
+      .finally(() => {
+        const rest = pendingOf(owner).filter((p) => p !== body);
+        if (rest.length) inflight.set(uid, rest);
+        else inflight.delete(uid);
+        requeue();
+      });
   };
 
   // ---- Deployment -------------------------------------------------------------------------
@@ -243,8 +273,9 @@ export function workloadControllers(ctx: ControllerContext): (e: StoreEvent) => 
     if (!rs || rs.metadata.deletionTimestamp) return;
     const pods = ownedPods(rs);
     const want: number = rs.spec.replicas ?? 1;
-    if (pods.length < want) {
-      for (let i = pods.length; i < want; i++) podFromTemplate(T.rs, rs, `${name}-${randomSuffix()}`);
+    const coming = pendingOf(rs).length;
+    if (pods.length + coming < want) {
+      for (let i = pods.length + coming; i < want; i++) podFromTemplate(T.rs, rs, `${name}-${randomSuffix()}`);
     } else if (pods.length > want) {
       const victims = [...pods].sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b))).slice(0, pods.length - want);
       for (const p of victims) ctx.api.delete(T.pod(), 'v1', ns, p.metadata.name);
@@ -272,7 +303,12 @@ export function workloadControllers(ctx: ControllerContext): (e: StoreEvent) => 
     const pods = ownedPods(sts);
     const byOrdinal = new Map<number, Obj>();
     for (const p of pods) byOrdinal.set(Number(p.metadata.name.slice(name.length + 1)), p);
+    const comingNames = new Set(pendingOf(sts).map((p) => p.metadata.name));
     for (let i = 0; i < want; i++) {
+      if (comingNames.has(`${name}-${i}`)) {
+        if (ordered) break;
+        continue;
+      }
       if (byOrdinal.has(i)) {
         if (ordered && !isPodReady(byOrdinal.get(i)!)) break;
         continue;
@@ -314,7 +350,7 @@ export function workloadControllers(ctx: ControllerContext): (e: StoreEvent) => 
     const pods = ownedPods(ds);
     const nodeNames = new Set(nodes.map((n) => n.metadata.name));
     for (const node of nodes) {
-      if (!pods.some((p) => p.spec.nodeName === node.metadata.name)) {
+      if (!pods.some((p) => p.spec.nodeName === node.metadata.name) && !pendingOf(ds).some((p) => p.spec.nodeName === node.metadata.name)) {
         podFromTemplate(T.ds, ds, `${name}-${randomSuffix()}`, { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) }, node.metadata.name);
       }
     }
@@ -353,7 +389,7 @@ export function workloadControllers(ctx: ControllerContext): (e: StoreEvent) => 
     const active = pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
     const done = succeeded >= completions;
     if (!done && !job.spec.suspend) {
-      const want = Math.min(parallelism, completions - succeeded) - active.length;
+      const want = Math.min(parallelism, completions - succeeded) - active.length - pendingOf(job).length;
       for (let i = 0; i < want; i++) podFromTemplate(T.job, job, `${name}-${randomSuffix()}`, { 'batch.kubernetes.io/job-name': name, 'job-name': name });
     }
     const current = ownedPods(job).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
