@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseYaml } from '../yaml/values.js';
+import { readTextFileSync } from '../yaml/documents.js';
 import { UserError } from '../core/errors.js';
 
 export interface NamedEntry {
@@ -161,8 +162,9 @@ function inClusterConfig(host: string, port: string, saDir: string): ResolvedKub
 function readKubeconfig(file: string): Kubeconfig {
   let data: unknown;
   try {
-    data = parseYaml(readFileSync(file, 'utf8'));
+    data = parseYaml(readTextFileSync(file), { source: file });
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const linePos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
     const where = linePos ? `${file}:${linePos.line}:${linePos.col}` : file;
     throw new UserError(`invalid kubeconfig ${where}: ${String((err as Error).message).split('\n')[0]}`, {

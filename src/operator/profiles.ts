@@ -2,11 +2,11 @@
  * Installation profiles: IstioOperator YAML files in the package's profiles/ directory, or
  * in a --manifests directory (DIR/profiles/*.yaml, else DIR/*.yaml).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, UserError } from '../core/errors.js';
 import { isObject, type JsonObject } from '../core/json.js';
-import { parseYamlDocuments, type SourceDoc } from '../yaml/documents.js';
+import { parseYamlDocuments, readTextFileSync, type SourceDoc } from '../yaml/documents.js';
 import { parseFastYaml } from '../yaml/fast-parse.js';
 import { packageRoot } from '../core/package-root.js';
 import { IOP_API_VERSION, IOP_KIND } from './types.js';
@@ -49,7 +49,7 @@ export function loadProfile(name: string, manifestsDir?: string): LoadedProfile 
       hint: known.length ? `Known profiles: ${known.join(', ')}.` : `No profiles in ${dir}.`,
     });
   }
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFileSync(file);
   // Plain profile files take the fast reader; the positioned parse (for error locations) only
   // happens if something asks for `doc`. Anything unusual goes the full way at once.
   const fast = parseFastYaml(text);

@@ -1,0 +1,215 @@
+/**
+ * The limits and strictness rules every YAML/JSON input goes through on the library path
+ * (documents.ts, values.ts): strict UTF-8, nesting depth, document size, alias expansion and
+ * duplicate keys. Each breach is a DataError (exit 65) that names where and which limit, so no
+ * JavaScript error text (call stack, string length, out of memory) reaches the user.
+ */
+import { isUtf8 } from 'node:buffer';
+import { Composer, isAlias, isMap, isScalar, isSeq, Parser, type CST, type Document, type LineCounter, type Node } from 'yaml';
+import { DataError } from '../core/errors.js';
+
+/**
+ * Deepest nesting of maps and lists accepted. Real manifests stay under ~40 levels (CRD schemas
+ * included); the parser and our own tree walks recurse, so the limit sits well below where the
+ * JavaScript stack would run out. Not configurable: the stack, not policy, sets it.
+ */
+export const MAX_DEPTH = 256;
+
+/** Environment variable that raises the per-document size limit, in MiB. */
+export const DOCUMENT_LIMIT_ENV = 'SAILCTL_MAX_DOCUMENT_MB';
+const DEFAULT_DOCUMENT_MB = 32;
+
+/**
+ * Largest document accepted, in bytes of text, counted with its aliases expanded. Kubernetes
+ * stores at most ~1.5 MiB per object, so 32 MiB leaves room for Lists while keeping memory bounded.
+ */
+export function maxDocumentBytes(): number {
+  const raw = process.env[DOCUMENT_LIMIT_ENV];
+  const mb = raw !== undefined && /^\d+$/.test(raw.trim()) && Number(raw) > 0 ? Number(raw) : DEFAULT_DOCUMENT_MB;
+  return mb * 1024 * 1024;
+}
+
+function sizeText(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MiB`;
+}
+
+const RAISE_HINT = `Split the input, or raise the limit with ${DOCUMENT_LIMIT_ENV}=<MiB> if the document is meant to be this large.`;
+
+/**
+ * Bytes as UTF-8 text: a leading byte-order mark is dropped, invalid UTF-8 is refused with the
+ * byte offset of the first bad byte (the API server accepts only UTF-8), and so are NUL bytes.
+ */
+export function decodeText(bytes: Uint8Array, file: string): string {
+  if (!isUtf8(bytes)) {
+    const offset = firstInvalidUtf8(bytes);
+    const line = lineAtByte(bytes, offset);
+    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    throw new DataError(`${file}:${line}: invalid UTF-8 at byte offset ${offset} (byte 0x${bytes[offset]!.toString(16).padStart(2, '0')})`, {
+      hint: utf16 ? 'The file looks like UTF-16; save it as UTF-8.' : 'Save the file as UTF-8; YAML and Kubernetes accept only UTF-8 text.',
+    });
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    throw new DataError(`${file}:${lineAtByte(bytes, nul)}: binary data (a NUL byte at byte offset ${nul}) is not YAML or JSON`, {
+      hint: 'Pass a text file holding Kubernetes resources.',
+    });
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function lineAtByte(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let need: number;
+    let min = 0x80;
+    let max = 0xbf;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) min = 0xa0; // overlong
+      if (b === 0xed) max = 0x9f; // surrogates
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) min = 0x90;
+      if (b === 0xf4) max = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined) return i;
+      const lo = k === 1 ? min : 0x80;
+      const hi = k === 1 ? max : 0xbf;
+      if (c < lo || c > hi) return i + k;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+/** Where a rule was broken, for messages: `file` and the line base of the text within it. */
+export interface Origin {
+  file: string;
+  /** Added to a line in the text to get the line in the file (0 for a whole file). */
+  lineBase: number;
+  lineCounter: LineCounter;
+}
+
+function lineAt(origin: Origin, offset: number): number {
+  return origin.lineBase + origin.lineCounter.linePos(offset).line;
+}
+
+/**
+ * Parses `text` document by document like the library's parseAllDocuments, checking each
+ * document's depth and size on the cheap syntax tree before building it (which is where deep
+ * nesting would overflow the stack and huge documents would exhaust memory).
+ */
+export function* composeDocuments(text: string, origin: Origin, options: { forceDoc?: boolean } = {}): Generator<Document.Parsed> {
+  const parser = new Parser(origin.lineCounter.addNewLine);
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
+  let index = 0;
+  for (const token of parser.parse(text)) {
+    if (token.type === 'document') checkSyntaxTree(token, origin, index++);
+    yield* composer.next(token);
+  }
+  yield* composer.end(options.forceDoc ?? false, text.length);
+}
+
+/** Depth and size of one document's syntax tree, without recursion. */
+function checkSyntaxTree(document: CST.Document, origin: Origin, index: number): void {
+  const limit = maxDocumentBytes();
+  let end = document.offset;
+  const stack: { token: CST.Token; depth: number }[] = [];
+  if (document.value) stack.push({ token: document.value, depth: 0 });
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    const tokenEnd = token.offset + ('source' in token && typeof token.source === 'string' ? token.source.length : 0);
+    if (tokenEnd > end) end = tokenEnd;
+    if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
+    if (depth + 1 > MAX_DEPTH) {
+      throw new DataError(`${origin.file}:${lineAt(origin, token.offset)}: document ${index + 1} nests maps and lists deeper than ${MAX_DEPTH} levels (the limit)`, {
+        hint: 'Kubernetes resources never nest this deep; check the file was generated correctly.',
+      });
+    }
+    for (const item of token.items) {
+      if (item.key) stack.push({ token: item.key, depth: depth + 1 });
+      if (item.value) stack.push({ token: item.value, depth: depth + 1 });
+    }
+    if (token.type === 'flow-collection') for (const t of token.end) if (t.offset + t.source.length > end) end = t.offset + t.source.length;
+  }
+  if (end - document.offset > limit) {
+    throw new DataError(`${origin.file}:${lineAt(origin, document.offset)}: document ${index + 1} is larger than ${sizeText(limit)} (the per-document limit)`, { hint: RAISE_HINT });
+  }
+}
+
+export interface CheckOptions {
+  /** Refuse a key that appears twice in one map (as Kubernetes' strict decoding does); default true. */
+  uniqueKeys?: boolean;
+}
+
+/**
+ * Rules that need the built document: duplicate keys (both lines named) and the size of the
+ * document with every alias expanded, which bounds what any later copy or writer produces
+ * (a count of aliases alone does not: one large anchor used a few thousand times is enough).
+ */
+export function checkDocument(doc: Document.Parsed, origin: Origin, index: number, options: CheckOptions = {}): void {
+  const uniqueKeys = options.uniqueKeys ?? true;
+  const limit = maxDocumentBytes();
+  const base = doc.range[1] - doc.range[0];
+  const anchors = new Map<string, number>();
+  let extra = 0;
+  const visit = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target === undefined) return 0;
+      const add = Math.max(0, target - ((node.range?.[1] ?? 0) - (node.range?.[0] ?? 0)));
+      extra += add;
+      if (base + extra > limit) {
+        throw new DataError(`${origin.file}:${lineAt(origin, node.range?.[0] ?? 0)}: document ${index + 1} expands to more than ${sizeText(limit)} through its aliases (the per-document limit)`, {
+          hint: `An alias (*${node.source}) repeats its anchor's content each time it is used. ${RAISE_HINT}`,
+        });
+      }
+      return add;
+    }
+    let inner = 0;
+    if (isMap(node)) {
+      const seen = uniqueKeys ? new Map<string, Node>() : undefined;
+      for (const pair of node.items) {
+        if (seen && isScalar(pair.key) && pair.key.value !== null) {
+          const name = String(pair.key.value);
+          const first = seen.get(name);
+          if (first) {
+            throw new DataError(
+              `${origin.file}:${lineAt(origin, pair.key.range?.[0] ?? 0)}: duplicate key "${name}" in document ${index + 1} (first at line ${lineAt(origin, first.range?.[0] ?? 0)})`,
+              { hint: 'Kubernetes refuses a key given twice in one object; keep one of them.' },
+            );
+          }
+          seen.set(name, pair.key);
+        }
+        inner += visit(pair.key) + visit(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) inner += visit(item);
+    }
+    const n = node as Node | null;
+    if (n && typeof n === 'object' && 'anchor' in n && typeof n.anchor === 'string' && n.range) anchors.set(n.anchor, n.range[1] - n.range[0] + inner);
+    return inner;
+  };
+  visit(doc.contents);
+}
+
+/**
+ * The library's own toJS guard counts aliases, not bytes, and would refuse documents that are
+ * small when expanded; checkDocument bounds the expansion, so this turns the count off.
+ */
+export const TO_JS_OPTIONS = { maxAliasCount: -1 } as const;
