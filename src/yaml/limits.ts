@@ -50,7 +50,7 @@ export function decodeText(bytes: Uint8Array, file: string): string {
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
-    throw new DataError(`${file}:${lineAtByte(bytes, nul)}: binary data (a NUL byte at byte offset ${nul}) is not YAML or JSON`, {
+    throw new DataError(`${file}:${lineAtByte(bytes, nul)}: binary data is not YAML or JSON (a NUL byte at byte offset ${nul})`, {
       hint: 'Pass a text file holding Kubernetes resources.',
     });
   }
@@ -185,6 +185,11 @@ export function checkDocument(doc: Document.Parsed, origin: Origin, index: numbe
     if (isMap(node)) {
       const seen = uniqueKeys ? new Map<string, Node>() : undefined;
       for (const pair of node.items) {
+        if (isScalar(pair.key) && pair.key.value === '__proto__') {
+          throw new DataError(`${origin.file}:${lineAt(origin, pair.key.range?.[0] ?? 0)}: key "__proto__" in document ${index + 1} is not allowed`, {
+            hint: 'No Kubernetes or Istio field has this name; it would reach JavaScript object internals.',
+          });
+        }
         if (seen && isScalar(pair.key) && pair.key.value !== null) {
           const name = String(pair.key.value);
           const first = seen.get(name);
