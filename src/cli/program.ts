@@ -4,8 +4,8 @@
  * only when that command runs, so `--help` and `--version` stay cheap.
  */
 import { Command, Option } from 'commander';
-import { UserError } from '../core/errors.js';
-import { collect, collectFiles, globalsOf, parseBool, type GlobalOptions } from './flags.js';
+import { UsageError } from '../core/errors.js';
+import { collect, collectFiles, durationFlag, globalsOf, levelFlag, parseBool, type GlobalOptions } from './flags.js';
 
 export const DASHBOARDS = ['kiali', 'grafana', 'jaeger', 'prometheus', 'zipkin', 'skywalking', 'proxy', 'envoy', 'controlz', 'istiod-debug'] as const;
 
@@ -38,9 +38,9 @@ export function buildProgram(version: string): Command {
     .option('--context <name>', 'kubeconfig context to use')
     .option('-i, --istioNamespace <namespace>', 'Istio system namespace', process.env.ISTIOCTL_ISTIONAMESPACE || 'istio-system')
     .option('-n, --namespace <namespace>', 'Kubernetes namespace')
-    .option('--kubeclient-timeout <duration>', 'timeout for each Kubernetes API call', '15s')
+    .addOption(new Option('--kubeclient-timeout <duration>', 'timeout for each Kubernetes API call').default('15s').argParser(durationFlag('--kubeclient-timeout')))
     .option('-v, --verbose', 'verbose diagnostics on stderr, and stack traces for errors')
-    .addOption(new Option('--vklog <level>', 'klog-style verbosity; non-zero turns on --verbose').default('0'))
+    .addOption(new Option('--vklog <level>', 'klog-style verbosity; non-zero turns on --verbose').default('0').argParser(levelFlag('--vklog')))
     .addOption(new Option('--log_output_level <levels>', 'accepted for istioctl compatibility').hideHelp())
     .addOption(new Option('--log_target <targets>', 'accepted for istioctl compatibility').hideHelp())
     .addOption(new Option('--log_as_json', 'accepted for istioctl compatibility').hideHelp())
@@ -51,7 +51,7 @@ export function buildProgram(version: string): Command {
   installInputs(program.command('install').alias('apply').description('Apply an Istio control plane to the cluster, wait until it is ready, and prune what is no longer rendered'))
     .option('-y, --skip-confirmation', 'do not ask for confirmation')
     .option('--force', 'turn validation errors into warnings')
-    .option('--readiness-timeout <duration>', 'how long to wait for each component to become ready', '5m')
+    .addOption(new Option('--readiness-timeout <duration>', 'how long to wait for each component to become ready').default('5m').argParser(durationFlag('--readiness-timeout')))
     .option('--dry-run', 'render, validate and summarise; change nothing')
     .option('--verify', 'after the install is ready, run the verify-install checks on it')
     .allowExcessArguments(true)
@@ -150,7 +150,7 @@ export function buildProgram(version: string): Command {
     .option('-r, --revision <revision>', 'control plane revision', 'default')
     .option('--analyzer <name>', 'run only these analyzers (repeatable)', collect)
     .addOption(new Option('--color [bool]', 'colour the output (default: when stdout is a terminal)').argParser(parseBool('--color')))
-    .addOption(new Option('--timeout <duration>', 'accepted for istioctl compatibility').hideHelp())
+    .addOption(new Option('--timeout <duration>', 'accepted for istioctl compatibility').hideHelp().argParser(durationFlag('--timeout')))
     .action(lazy(() => import('./commands/analyze.js')));
 
   program
@@ -183,8 +183,8 @@ export function buildProgram(version: string): Command {
   }
   dashboard.argument('[dashboard]').action((name: string | undefined) => {
     if (name === undefined) dashboard.help();
-    // istioctl exits 1 here (not a flag-parse error); we keep that.
-    throw new UserError(`unknown dashboard "${name}"`, { hint: `Available dashboards: ${DASHBOARDS.join(', ')}.` });
+    // istioctl exits 1 here; an unknown subcommand is a usage error (64) like any unknown command
+    throw new UsageError(`unknown dashboard "${name}"`, `Available dashboards: ${DASHBOARDS.join(', ')}.`);
   });
 
   program

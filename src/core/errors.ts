@@ -30,8 +30,8 @@ export class UserError extends Error {
 
 /** Bad flags, arguments or command names: exit 64. */
 export class UsageError extends UserError {
-  constructor(message: string, hint?: string) {
-    super(message, { exitCode: ExitCode.Usage, hint });
+  constructor(message: string, hint?: string | { hint?: string }) {
+    super(message, { exitCode: ExitCode.Usage, hint: typeof hint === 'string' ? hint : hint?.hint });
     this.name = 'UsageError';
   }
 }

@@ -74,8 +74,8 @@ export async function findDashboardPod(res: Resources, d: Dashboard, q: PodQuery
   // istioctl's istiod-debug always has a revision ("default" unless -r), so it needs no argument.
   if (d.name === 'istiod-debug' && !q.podArg && !q.selector && !q.revision) q = { ...q, revision: 'default' };
   const given = [q.podArg, q.selector, istiod ? q.revision : undefined].filter((v) => v !== undefined && v !== '').length;
-  if (given === 0) throw new UserError(istiod ? 'specify a pod, --selector, or --revision' : 'specify a pod or --selector');
-  if (given > 1) throw new UserError(istiod ? 'only one of name, --selector, or --revision can be specified' : 'name cannot be provided when a selector is specified');
+  if (given === 0) throw new UsageError(istiod ? 'specify a pod, --selector, or --revision' : 'specify a pod or --selector');
+  if (given > 1) throw new UsageError(istiod ? 'only one of name, --selector, or --revision can be specified' : 'name cannot be provided when a selector is specified');
   const defaultNs = istiod ? q.istioNamespace : q.namespace;
 
   if (q.podArg) {

@@ -5,7 +5,7 @@
  * with no cluster configured at all it summarises the render per component, offline.
  */
 import type { Command } from 'commander';
-import { SilentExit, UserError } from '../../core/errors.js';
+import { SilentExit, UsageError } from '../../core/errors.js';
 import { palette } from '../../core/terminal.js';
 import { note, writeStdout } from '../../core/output.js';
 import { effectiveOverrides, resolveIstioOperator } from '../../operator/resolve.js';
@@ -22,7 +22,7 @@ interface Options extends RenderFlags {
 }
 
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
-  if (args.length > 0) throw new UserError(`accepts 0 arg(s), received ${args.length}`);
+  if (args.length > 0) throw new UsageError(`accepts 0 arg(s), received ${args.length}`);
   const resolveInput = { ...renderInput(opts), force: opts.force };
   const session = clusterSession(globals);
   if (!opts.dryRun || (await session.configured())) return applyToCluster(opts, resolveInput, session);

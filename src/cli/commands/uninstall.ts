@@ -1,6 +1,6 @@
 /** `uninstall`: remove a revision, or everything with --purge (src/lifecycle/uninstall.ts). */
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { note, writeStdout } from '../../core/output.js';
 import type { GlobalOptions } from '../flags.js';
 import { renderInput, selectsInstall, type RenderFlags } from '../flags.js';
@@ -13,10 +13,10 @@ interface Options extends RenderFlags {
 }
 
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
-  if (args.length > 0) throw new UserError('sailctl uninstall does not take arguments', { hint: 'Select what to remove with --revision, -f or --purge.' });
+  if (args.length > 0) throw new UsageError('sailctl uninstall does not take arguments', { hint: 'Select what to remove with --revision, -f or --purge.' });
   const selects = selectsInstall(opts);
   if (!opts.purge && !opts.revision && !selects) {
-    throw new UserError('at least one of the --revision (or --set revision=<revision>), --filename or --purge flags must be set', {
+    throw new UsageError('at least one of the --revision (or --set revision=<revision>), --filename or --purge flags must be set', {
       hint: 'e.g. sailctl uninstall --revision canary, or sailctl uninstall --purge to remove every Istio resource.',
     });
   }
