@@ -12,6 +12,7 @@ import { effectiveOverrides, resolveIstioOperator } from '../../operator/resolve
 import { renderManifests } from '../../render/index.js';
 import { clusterSession, type ClusterSession } from '../cluster-session.js';
 import { parseDuration, renderInput, type GlobalOptions, type RenderFlags } from '../flags.js';
+import { trapSignals } from '../interrupt.js';
 
 interface Options extends RenderFlags {
   force?: boolean;
@@ -25,7 +26,16 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   if (args.length > 0) throw new UsageError(`accepts 0 arg(s), received ${args.length}`);
   const resolveInput = { ...renderInput(opts), force: opts.force };
   const session = clusterSession(globals);
-  if (!opts.dryRun || (await session.configured())) return applyToCluster(opts, resolveInput, session);
+  if (!opts.dryRun || (await session.configured())) {
+    const trap = trapSignals();
+    try {
+      return await applyToCluster(opts, resolveInput, session, trap.signal);
+    } catch (err) {
+      throw trap.translate(err, 'interrupted before anything was applied', 'Objects already applied are complete; run the same command again to finish the install (it applies what is missing, then prunes).');
+    } finally {
+      trap.dispose();
+    }
+  }
   // --dry-run with no kubeconfig at all: show what would be installed, offline.
   note('No cluster is configured (no kubeconfig): showing what would be installed without checking a cluster.');
   const { iop, profile, warnings } = await resolveIstioOperator(resolveInput);
@@ -36,7 +46,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   writeStdout(formatRenderSummary(components));
 }
 
-async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], session: ClusterSession): Promise<void> {
+async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], session: ClusterSession, signal: AbortSignal): Promise<void> {
   const readinessTimeoutMs = parseDuration(opts.readinessTimeout ?? '5m', '--readiness-timeout');
   const { prepareInstall } = await import('../../lifecycle/prepare.js');
   const prepared = await prepareInstall(resolveInput);
@@ -45,17 +55,11 @@ async function applyToCluster(opts: Options, resolveInput: Parameters<typeof res
   const { terminalConfirm } = await import('../prompt.js');
   const cluster = await session.open();
   const progress = await createProgress();
-  const abort = new AbortController();
-  // Ctrl+C: stop starting new work; what was applied is complete, and a re-run finishes the rest.
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
+  // Ctrl+C / SIGTERM (trapSignals): stop starting new work; what was applied is complete, and a re-run finishes the rest.
   try {
     await installToCluster(
       cluster,
-      { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, overrides: effectiveOverrides(prepared.iop, resolveInput.manifestsDir), skipConfirmation: opts.skipConfirmation, dryRun: opts.dryRun, force: opts.force, readinessTimeoutMs, signal: abort.signal },
+      { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, overrides: effectiveOverrides(prepared.iop, resolveInput.manifestsDir), skipConfirmation: opts.skipConfirmation, dryRun: opts.dryRun, force: opts.force, readinessTimeoutMs, signal },
       { note, progress, confirm: terminalConfirm() },
     );
     // --verify: the verify-install checks of what was just installed (after the readiness wait).
@@ -68,7 +72,6 @@ async function applyToCluster(opts: Options, resolveInput: Parameters<typeof res
     }
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
     cluster.close();
   }
 }

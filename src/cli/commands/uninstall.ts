@@ -5,6 +5,7 @@ import { note, writeStdout } from '../../core/output.js';
 import type { GlobalOptions } from '../flags.js';
 import { renderInput, selectsInstall, type RenderFlags } from '../flags.js';
 import { clusterSession } from '../cluster-session.js';
+import { trapSignals } from '../interrupt.js';
 
 interface Options extends RenderFlags {
   purge?: boolean;
@@ -29,16 +30,23 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   const { uninstall } = await import('../../lifecycle/uninstall.js');
   const { createProgress } = await import('../progress.js');
   const { terminalConfirm } = await import('../prompt.js');
-  const cluster = await clusterSession(globals).open();
-  const progress = await createProgress();
+  const trap = trapSignals();
   try {
-    await uninstall(
-      cluster,
-      { istioNamespace: globals.istioNamespace, revision: opts.revision === '' ? undefined : opts.revision, plan, purge: opts.purge, dryRun: opts.dryRun, skipConfirmation: opts.skipConfirmation },
-      { note, out: writeStdout, progress, confirm: terminalConfirm() },
-    );
+    const cluster = await clusterSession(globals).open();
+    const progress = await createProgress();
+    try {
+      await uninstall(
+        cluster,
+        { istioNamespace: globals.istioNamespace, revision: opts.revision === '' ? undefined : opts.revision, plan, purge: opts.purge, dryRun: opts.dryRun, skipConfirmation: opts.skipConfirmation, signal: trap.signal },
+        { note, out: writeStdout, progress, confirm: terminalConfirm() },
+      );
+    } finally {
+      progress.stop();
+      cluster.close();
+    }
+  } catch (err) {
+    throw trap.translate(err, 'interrupted before anything was removed', 'Removed objects are gone for good; run the same command again to remove what is left.');
   } finally {
-    progress.stop();
-    cluster.close();
+    trap.dispose();
   }
 }
