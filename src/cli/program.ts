@@ -20,6 +20,16 @@ function lazy<O>(load: () => Promise<{ run: Action<O> }>): (...args: unknown[]) 
   };
 }
 
+/** An `Examples:` section after a command's help: the commands people look for first. */
+function examples(cmd: Command, lines: [string, string][]): Command {
+  return cmd.addHelpText('after', examplesText(lines));
+}
+
+function examplesText(lines: [string, string][]): string {
+  const width = Math.max(...lines.map(([c]) => c.length));
+  return `\nExamples:\n${lines.map(([c, what]) => `  ${c.padEnd(width)}  # ${what}`).join('\n')}\n`;
+}
+
 function installInputs(cmd: Command, opts: { fileHelp?: string } = {}): Command {
   return cmd
     .option('-f, --filename <files>', opts.fileHelp ?? 'IstioOperator overlay files, merged left to right; - reads stdin (repeatable, comma-separated)', collectFiles)
@@ -56,6 +66,11 @@ export function buildProgram(version: string): Command {
     .option('--verify', 'after the install is ready, run the verify-install checks on it')
     .allowExcessArguments(true)
     .action(lazy(() => import('./commands/install.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl install --set profile=demo -y', 'install the demo profile without asking'],
+    ['sailctl install -f my-operator.yaml --dry-run', 'check the cluster and show what would change'],
+    ['sailctl install --set revision=canary -y', 'install a second control plane as revision canary'],
+  ]);
 
   installInputs(program.command('uninstall').description('Remove an Istio revision (or everything, with --purge) from the cluster'))
     .option('--purge', 'remove every Istio resource, including CRDs and the custom resources stored in them')
@@ -63,6 +78,11 @@ export function buildProgram(version: string): Command {
     .option('--dry-run', 'list what would be removed; change nothing')
     .addOption(new Option('--force', 'accepted for istioctl compatibility').hideHelp())
     .action(lazy(() => import('./commands/uninstall.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl uninstall --revision canary', 'remove revision canary (asks first)'],
+    ['sailctl uninstall --purge --dry-run', 'list everything a purge would remove'],
+    ['sailctl uninstall --purge -y', 'remove every Istio resource, CRDs included'],
+  ]);
 
   const manifest = program.command('manifest').description('Render Istio manifests');
   installInputs(manifest.command('generate').description('Print the Kubernetes manifests of an Istio install, without a cluster'))
@@ -74,6 +94,11 @@ export function buildProgram(version: string): Command {
     // Positional arguments are rejected by the command itself, with istioctl's message and exit 1.
     .allowExcessArguments(true)
     .action(lazy(() => import('./commands/manifest-generate.js')));
+  examples(manifest.commands.at(-1)!, [
+    ['sailctl manifest generate --set profile=minimal', 'print the manifests of the minimal profile'],
+    ['sailctl manifest generate -f my-operator.yaml -o out/', 'one file per component in out/'],
+    ['sailctl manifest generate --set values.global.hub=my.registry/istio', 'use your own image registry'],
+  ]);
 
   const profile = program.command('profile').description('List, dump and compare installation profiles');
   profile
@@ -82,6 +107,7 @@ export function buildProgram(version: string): Command {
     .option('-d, --manifests <dir>', 'a directory of profiles to use instead of the built-in ones')
     .option('-o, --output <format>', 'text|json', 'text')
     .action(lazy(() => import('./commands/profile-list.js')));
+  examples(profile.commands.at(-1)!, [['sailctl profile list', 'the built-in profiles, one per line']]);
   profile
     .command('dump [profile]')
     .description('Print the merged IstioOperator of a profile and overlays')
@@ -92,18 +118,32 @@ export function buildProgram(version: string): Command {
     .option('-o, --output <format>', 'yaml|json|flags', 'yaml')
     .option('-d, --manifests <dir>', 'a directory of profiles to use instead of the built-in ones')
     .action(lazy(() => import('./commands/profile-dump.js')));
+  examples(profile.commands.at(-1)!, [
+    ['sailctl profile dump demo', 'the demo profile as an IstioOperator'],
+    ['sailctl profile dump -p values.global demo', 'only one subtree'],
+    ['sailctl profile dump -f my-operator.yaml -o flags', 'your overlay as --set flags'],
+  ]);
   profile
     .command('diff [a] [b]')
     .description('Show the differences between two profiles (names or files)')
-    .allowExcessArguments(true) // checked by the action: istioctl's "diff requires two profiles", exit 1
+    .allowExcessArguments(true) // checked by the action: "diff requires two profiles", exit 64
     .option('-d, --manifests <dir>', 'a directory of profiles to use instead of the built-in ones')
     .action(lazy(() => import('./commands/profile-diff.js')));
+  examples(profile.commands.at(-1)!, [
+    ['sailctl profile diff default demo', 'what demo changes from default'],
+    ['sailctl profile diff default my-operator.yaml', 'what your file changes'],
+  ]);
 
   installInputs(program.command('verify-install').description('Check that the installed control plane is complete and healthy'), {
     fileHelp: 'verify the objects in these files (or rendered from these IstioOperator files) instead of the recorded install',
   })
     .option('-o, --output <format>', 'text|json|short', 'text')
     .action(lazy(() => import('./commands/verify-install.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl verify-install', 'check the recorded install'],
+    ['sailctl verify-install -r canary -o short', 'one line for revision canary'],
+    ['sailctl verify-install -f my-operator.yaml', 'check against what this file renders'],
+  ]);
 
   const precheckOptions = (cmd: Command) =>
     cmd
@@ -112,7 +152,11 @@ export function buildProgram(version: string): Command {
       .option('-r, --revision <revision>', 'control plane revision')
       .option('--output-threshold <level>', 'lowest level printed: Info|Warning|Error', 'Warning')
       .option('-o, --output <format>', 'log|json|yaml', 'log')
-      .action(lazy(() => import('./commands/precheck.js')));
+      .action(lazy(() => import('./commands/precheck.js')))
+      .addHelpText('after', () => examplesText([
+        [`sailctl ${cmd.parent?.name() === 'x' ? 'x ' : ''}precheck`, 'can this cluster take an install?'],
+        [`sailctl ${cmd.parent?.name() === 'x' ? 'x ' : ''}precheck -f 1.22 -o json`, 'before an upgrade from 1.22, as JSON'],
+      ]));
   const x = program.command('x').alias('experimental').alias('exp').description('Experimental commands');
   precheckOptions(x.command('precheck').description('Check that the cluster is ready for an Istio install or upgrade'));
   precheckOptions(program.command('precheck').description('Check that the cluster is ready for an Istio install or upgrade (same as x precheck)'));
@@ -131,6 +175,11 @@ export function buildProgram(version: string): Command {
     .option('--webhookConfig <name>', 'name of the injector MutatingWebhookConfiguration', 'istio-sidecar-injector')
     .option('-r, --revision <revision>', 'control plane revision')
     .action(lazy(() => import('./commands/kube-inject.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl kube-inject -f app.yaml | kubectl apply -f -', "inject with the cluster's injector settings"],
+    ['kubectl get deploy web -o yaml | sailctl kube-inject -f -', 'inject a running Deployment'],
+    ['sailctl kube-inject -f app.yaml --injectConfigFile inject-config.yaml --valuesFile values.json --meshConfigFile mesh.yaml', 'offline, from saved ConfigMaps'],
+  ]);
 
   program
     .command('analyze [files...]')
@@ -152,6 +201,12 @@ export function buildProgram(version: string): Command {
     .addOption(new Option('--color [bool]', 'colour the output (default: when stdout is a terminal)').argParser(parseBool('--color')))
     .addOption(new Option('--timeout <duration>', 'accepted for istioctl compatibility').hideHelp().argParser(durationFlag('--timeout')))
     .action(lazy(() => import('./commands/analyze.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl analyze', 'the live cluster, current namespace'],
+    ['sailctl analyze -A', 'every namespace'],
+    ['sailctl analyze --use-kube=false k8s/', 'files only, for CI'],
+    ['sailctl analyze k8s/ -S "IST0102=Namespace default"', 'files with the cluster, one finding suppressed'],
+  ]);
 
   program
     .command('validate')
@@ -161,6 +216,10 @@ export function buildProgram(version: string): Command {
     .option('-o, --output <format>', 'log|json|yaml', 'log')
     .addOption(new Option('-x, --referential', 'accepted for istioctl compatibility').hideHelp())
     .action(lazy(() => import('./commands/validate.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl validate -f samples/bookinfo/networking/', 'every file in a directory'],
+    ['kustomize build . | sailctl validate -f -', 'from standard input'],
+  ]);
 
   const dashboard = program
     .command('dashboard')
@@ -172,6 +231,11 @@ export function buildProgram(version: string): Command {
     .addOption(new Option('--browser [bool]', 'open a browser (--browser=false only prints the URL)').default(true).argParser(parseBool('--browser')))
     .option('-l, --selector <selector>', 'label selector for the pod')
     .option('-o, --output <format>', 'json: print {url, pod, localPort} once the tunnel is up');
+  examples(dashboard, [
+    ['sailctl dashboard kiali', 'open Kiali in a browser'],
+    ['sailctl dashboard grafana --browser=false -p 3000', 'only print the URL, on local port 3000'],
+    ['sailctl dashboard proxy deploy/productpage -n bookinfo', "a workload's Envoy admin page"],
+  ]);
   for (const name of DASHBOARDS) {
     const takesPod = ['proxy', 'envoy', 'controlz', 'istiod-debug'].includes(name);
     const sub = dashboard.command(takesPod ? `${name} [pod]` : name).description(dashboardHelp(name));
@@ -180,6 +244,18 @@ export function buildProgram(version: string): Command {
     if (name === 'controlz') sub.option('--ctrlz_port <port>', 'ControlZ port of istiod', '9876');
     else sub.option('--ui-port <port>', 'the remote port of the dashboard');
     sub.action(lazy(() => import('./commands/dashboard.js')));
+    examples(
+      sub,
+      takesPod
+        ? [
+            [`sailctl dashboard ${name} ${name === 'proxy' || name === 'envoy' ? 'productpage-v1-5d9b4c9849-2nsxm -n bookinfo' : 'istiod-7d4f9c8b6-x2k4q'}`, 'a pod by name'],
+            [`sailctl dashboard ${name} -l ${name === 'proxy' || name === 'envoy' ? 'app=productpage -n bookinfo' : 'app=istiod'}`, 'the first pod a selector matches'],
+          ]
+        : [
+            [`sailctl dashboard ${name}`, 'port-forward and open a browser'],
+            [`sailctl dashboard ${name} --browser=false`, 'only print the URL'],
+          ],
+    );
   }
   dashboard.argument('[dashboard]').action((name: string | undefined) => {
     if (name === undefined) dashboard.help();
@@ -195,12 +271,29 @@ export function buildProgram(version: string): Command {
     .addOption(new Option('--remote [bool]', 'also read the control plane version from the cluster').default(true).argParser(parseBool('--remote')))
     .option('-r, --revision <revision>', 'control plane revision')
     .action(lazy(() => import('./commands/version.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl version', 'client, control plane and data plane versions'],
+    ['sailctl version --remote=false', 'the client only, no cluster'],
+    ['sailctl version -o json', 'as JSON'],
+  ]);
 
   program
     .command('completion <shell>')
     .description('Print a shell completion script: bash, zsh, fish or powershell')
     .option('--no-descriptions', 'leave out command descriptions')
     .action(lazy(() => import('./commands/completion.js')));
+  examples(program.commands.at(-1)!, [
+    ['source <(sailctl completion bash)', 'bash, this shell only'],
+    ['sailctl completion zsh > "${fpath[1]}/_sailctl"', 'zsh, every new shell'],
+    ['sailctl completion fish | source', 'fish'],
+  ]);
+  examples(program, [
+    ['sailctl install --set profile=demo -y', 'install the demo profile'],
+    ['sailctl manifest generate --set profile=minimal', 'print manifests, no cluster needed'],
+    ['sailctl kube-inject -f app.yaml | kubectl apply -f -', 'add the sidecar to a workload'],
+    ['sailctl analyze --use-kube=false k8s/', 'lint configuration files'],
+    ['sailctl <command> --help', 'flags and examples of a command'],
+  ]);
 
   return program;
 }
