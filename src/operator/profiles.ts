@@ -25,7 +25,7 @@ const TOP_LEVEL_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
 export function profilesDir(manifestsDir?: string): string {
   if (!manifestsDir) return join(packageRoot(), 'profiles');
   if (!existsSync(manifestsDir) || !statSync(manifestsDir).isDirectory()) {
-    throw new UserError(`--manifests ${manifestsDir}: no such directory`, { hint: 'Pass a directory that holds profiles/*.yaml (or *.yaml profile files).' });
+    throw new DataError(`--manifests ${manifestsDir}: no such directory`, { hint: 'Pass a directory that holds profiles/*.yaml (or *.yaml profile files).' });
   }
   const nested = join(manifestsDir, 'profiles');
   return existsSync(nested) && statSync(nested).isDirectory() ? nested : manifestsDir;

@@ -64,7 +64,7 @@ function lineAtByte(bytes: Uint8Array, offset: number): number {
   return line;
 }
 
-/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */
+/** Offset where the first ill-formed UTF-8 sequence starts (a stray byte, or a lead byte whose sequence is broken or cut off). */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
@@ -87,10 +87,9 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     } else return i;
     for (let k = 1; k <= need; k++) {
       const c = bytes[i + k];
-      if (c === undefined) return i;
       const lo = k === 1 ? min : 0x80;
       const hi = k === 1 ? max : 0xbf;
-      if (c < lo || c > hi) return i + k;
+      if (c === undefined || c < lo || c > hi) return i;
     }
     i += need + 1;
   }
