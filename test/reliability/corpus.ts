@@ -82,7 +82,7 @@ function withExtra(shape: Shape, extra: string[]): { lines: string[]; firstExtra
 const extraDepth = (shape: Shape) => (shape === 'workload' ? 1 : 3);
 
 const DEPTH_RULE = 'document 1 nests maps and lists deeper than 256 levels \\(the limit\\)';
-const ALIAS_RULE = 'document 1 expands to more than 32 MiB through its aliases \\(the per-document limit\\)';
+const ALIAS_RULE = 'document 1 expands to more than 32 MiB through its aliases \\(the per-document limit, raised with SAILCTL_MAX_DOCUMENT_MB=<MiB>\\)';
 const MALFORMED = (line: number) => new RegExp(`FILE:${line}:\\d+: malformed YAML in document 1`);
 
 function utf8Case(id: string, bad: Buffer): InputCase {

@@ -78,7 +78,7 @@ const HOSTILE: { id: string; make(base: string[]): { bytes: Buffer; line: number
     make: (base) => ({
       bytes: Buffer.from([...base, `big: &big "${'x'.repeat(1 << 20)}"`, `uses: [${Array.from({ length: 64 }, () => '*big').join(', ')}]`].join('\n') + '\n'),
       line: base.length + 2,
-      rule: 'document 1 expands to more than 32 MiB through its aliases \\(the per-document limit\\)',
+      rule: 'document 1 expands to more than 32 MiB through its aliases \\(the per-document limit, raised with SAILCTL_MAX_DOCUMENT_MB=<MiB>\\)',
     }),
   },
   {
