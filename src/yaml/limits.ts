@@ -115,6 +115,7 @@ function lineAt(origin: Origin, offset: number): number {
  * nesting would overflow the stack and huge documents would exhaust memory).
  */
 export function* composeDocuments(text: string, origin: Origin, options: { forceDoc?: boolean } = {}): Generator<Document.Parsed> {
+  checkDocumentSizes(text, origin);
   const parser = new Parser(origin.lineCounter.addNewLine);
   const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
   let index = 0;
@@ -125,16 +126,40 @@ export function* composeDocuments(text: string, origin: Origin, options: { force
   yield* composer.end(options.forceDoc ?? false, text.length);
 }
 
-/** Depth and size of one document's syntax tree, without recursion. */
-function checkSyntaxTree(document: CST.Document, origin: Origin, index: number): void {
+/**
+ * Each document's size, from its `---`/`...` marker lines alone (at column 0 they always end a
+ * document, even inside a block or quoted scalar), before any parsing: a huge document is refused
+ * before the parser builds anything for it. Free for inputs smaller than the limit.
+ */
+function checkDocumentSizes(text: string, origin: Origin): void {
   const limit = maxDocumentBytes();
-  let end = document.offset;
+  if (text.length <= limit) return;
+  const marker = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+  let start = 0;
+  let index = 0;
+  const check = (end: number) => {
+    if (end - start > limit) {
+      const line = origin.lineBase + (text.slice(0, start).match(/\n/g)?.length ?? 0) + 1;
+      throw new DataError(`${origin.file}:${line}: document ${index + 1} is larger than ${sizeText(limit)} (${LIMIT_NAME})`, {
+        hint: 'Split the input into smaller documents if it is not meant to be this large.',
+      });
+    }
+  };
+  for (let m = marker.exec(text); m !== null; m = marker.exec(text)) {
+    check(m.index);
+    // the chunk before this marker held a document (not just its own marker line): count it
+    if (/\S/.test(text.slice(start, m.index).replace(/^(?:---|\.\.\.)[^\n]*/, ''))) index++;
+    start = m.index;
+  }
+  check(text.length);
+}
+
+/** Depth of one document's syntax tree, without recursion. */
+function checkSyntaxTree(document: CST.Document, origin: Origin, index: number): void {
   const stack: { token: CST.Token; depth: number }[] = [];
   if (document.value) stack.push({ token: document.value, depth: 0 });
   while (stack.length > 0) {
     const { token, depth } = stack.pop()!;
-    const tokenEnd = token.offset + ('source' in token && typeof token.source === 'string' ? token.source.length : 0);
-    if (tokenEnd > end) end = tokenEnd;
     if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
     if (depth + 1 > MAX_DEPTH) {
       throw new DataError(`${origin.file}:${lineAt(origin, token.offset)}: document ${index + 1} nests maps and lists deeper than ${MAX_DEPTH} levels (the limit)`, {
@@ -145,12 +170,6 @@ function checkSyntaxTree(document: CST.Document, origin: Origin, index: number):
       if (item.key) stack.push({ token: item.key, depth: depth + 1 });
       if (item.value) stack.push({ token: item.value, depth: depth + 1 });
     }
-    if (token.type === 'flow-collection') for (const t of token.end) if (t.offset + t.source.length > end) end = t.offset + t.source.length;
-  }
-  if (end - document.offset > limit) {
-    throw new DataError(`${origin.file}:${lineAt(origin, document.offset)}: document ${index + 1} is larger than ${sizeText(limit)} (${LIMIT_NAME})`, {
-      hint: 'Split the input into smaller documents if it is not meant to be this large.',
-    });
   }
 }
 
