@@ -189,7 +189,20 @@ export function checkDocument(doc: Document.Parsed, origin: Origin, index: numbe
   const base = doc.range[1] - doc.range[0];
   const anchors = new Map<string, number>();
   let extra = 0;
+  const keyName = (key: unknown): string | undefined => {
+    if (!isScalar(key) || key.value === null) return undefined;
+    return typeof key.value === 'string' ? key.value : String(key.value);
+  };
+  const duplicate = (name: string, key: unknown, first: unknown) =>
+    new DataError(
+      `${origin.file}:${lineAt(origin, (key as Node).range?.[0] ?? 0)}: duplicate key "${name}" in document ${index + 1} (first at line ${lineAt(origin, (first as Node).range?.[0] ?? 0)})`,
+      { hint: 'Kubernetes refuses a key given twice in one object; keep one of them.' },
+    );
   const visit = (node: unknown): number => {
+    if (isScalar(node)) {
+      if (node.anchor && node.range) anchors.set(node.anchor, node.range[1] - node.range[0]);
+      return 0;
+    }
     if (isAlias(node)) {
       const target = anchors.get(node.source);
       if (target === undefined) return 0;
@@ -204,31 +217,37 @@ export function checkDocument(doc: Document.Parsed, origin: Origin, index: numbe
     }
     let inner = 0;
     if (isMap(node)) {
-      const seen = uniqueKeys ? new Map<string, Node>() : undefined;
-      for (const pair of node.items) {
-        if (isScalar(pair.key) && pair.key.value === '__proto__') {
-          throw new DataError(`${origin.file}:${lineAt(origin, pair.key.range?.[0] ?? 0)}: key "__proto__" in document ${index + 1} is not allowed`, {
+      const items = node.items;
+      // small maps (nearly all) compare names directly; large ones use a Map: linear either way
+      const names: (string | undefined)[] | undefined = uniqueKeys && items.length > 1 ? [] : undefined;
+      let byName: Map<string, number> | undefined;
+      for (let i = 0; i < items.length; i++) {
+        const key = items[i]!.key;
+        const name = keyName(key);
+        if (name === '__proto__') {
+          throw new DataError(`${origin.file}:${lineAt(origin, (key as Node).range?.[0] ?? 0)}: key "__proto__" in document ${index + 1} is not allowed`, {
             hint: 'No Kubernetes or Istio field has this name; it would reach JavaScript object internals.',
           });
         }
-        if (seen && isScalar(pair.key) && pair.key.value !== null) {
-          const name = String(pair.key.value);
-          const first = seen.get(name);
-          if (first) {
-            throw new DataError(
-              `${origin.file}:${lineAt(origin, pair.key.range?.[0] ?? 0)}: duplicate key "${name}" in document ${index + 1} (first at line ${lineAt(origin, first.range?.[0] ?? 0)})`,
-              { hint: 'Kubernetes refuses a key given twice in one object; keep one of them.' },
-            );
+        if (names && name !== undefined) {
+          if (items.length <= 16) {
+            for (let j = 0; j < i; j++) if (names[j] === name) throw duplicate(name, key, items[j]!.key);
+          } else {
+            byName ??= new Map();
+            const j = byName.get(name);
+            if (j !== undefined) throw duplicate(name, key, items[j]!.key);
+            byName.set(name, i);
           }
-          seen.set(name, pair.key);
         }
-        inner += visit(pair.key) + visit(pair.value);
+        if (names) names[i] = name;
+        if (!isScalar(key) || key.anchor) inner += visit(key);
+        inner += visit(items[i]!.value);
       }
     } else if (isSeq(node)) {
       for (const item of node.items) inner += visit(item);
     }
     const n = node as Node | null;
-    if (n && typeof n === 'object' && 'anchor' in n && typeof n.anchor === 'string' && n.range) anchors.set(n.anchor, n.range[1] - n.range[0] + inner);
+    if (n && typeof n === 'object' && n.anchor && n.range) anchors.set(n.anchor, n.range[1] - n.range[0] + inner);
     return inner;
   };
   visit(doc.contents);
