@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DataError, UserError } from '../core/errors.js';
 import { isObject, UNSAFE_KEYS, type JsonObject } from '../core/json.js';
 import { parseYamlDocuments, readTextFileSync, type SourceDoc } from '../yaml/documents.js';
-import { parseFastYaml } from '../yaml/fast-parse.js';
+import { tryFastYaml } from '../yaml/values.js';
 import { packageRoot } from '../core/package-root.js';
 import { IOP_API_VERSION, IOP_KIND } from './types.js';
 
@@ -52,7 +52,7 @@ export function loadProfile(name: string, manifestsDir?: string): LoadedProfile 
   const text = readTextFileSync(file);
   // Plain profile files take the fast reader; the positioned parse (for error locations) only
   // happens if something asks for `doc`. Anything unusual goes the full way at once.
-  const fast = parseFastYaml(text);
+  const fast = tryFastYaml(text);
   if (isPlainIstioOperator(fast)) {
     let doc: SourceDoc | undefined;
     return {

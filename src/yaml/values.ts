@@ -22,7 +22,7 @@ export interface ParseYamlOptions {
  * (with `linePos`), and a DataError for a broken limit or a duplicate key.
  */
 export function parseYaml(text: string, options: ParseYamlOptions = {}): unknown {
-  const fast = parseFastYaml(text);
+  const fast = tryFastYaml(text);
   if (fast !== undefined) return fast;
   const lineCounter = new LineCounter();
   const origin = { file: options.source ?? '<yaml>', lineBase: 0, lineCounter };
@@ -41,6 +41,19 @@ export function parseYaml(text: string, options: ParseYamlOptions = {}): unknown
   }
   checkDocument(doc, origin, 0, { uniqueKeys: options.source !== undefined });
   return doc.toJS(TO_JS_OPTIONS);
+}
+
+/**
+ * The fast reader's value, or undefined when it declines, and also when the input nests deeper
+ * than it can recurse: the library path then judges the input against the limits.
+ */
+export function tryFastYaml(text: string): ReturnType<typeof parseFastYaml> {
+  try {
+    return parseFastYaml(text);
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
 }
 
 /**
