@@ -95,7 +95,8 @@ export async function loadFiles(paths: readonly string[], options: FileLoadOptio
           });
           continue;
         }
-        if (!isObject(body.metadata) || !body.metadata.name) {
+        // an IstioOperator needs no name (Istio's own samples have none); istioctl validates it all the same
+        if ((!isObject(body.metadata) || !body.metadata.name) && body.kind !== 'IstioOperator') {
           fileProblems.push(`${name}:${doc.line}: ${body.kind} in document ${doc.index + 1} has no metadata.name`);
           continue;
         }

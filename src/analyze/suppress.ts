@@ -3,7 +3,7 @@
  * `Kind ns/name` (what istioctl matches) and the `Kind name.ns` form its help shows are
  * accepted (a deliberate fix of istioctl quirk §7.2).
  */
-import { UserError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { MESSAGE_TYPES } from './messages.js';
 
 export interface Suppression {
@@ -19,7 +19,7 @@ export function parseSuppressions(values: readonly string[], warn: (line: string
   return values.map((value) => {
     const parts = value.split('=');
     if (parts.length !== 2) {
-      throw new UserError(`invalid --suppress value ${JSON.stringify(value)}: expected <code>=<Kind> <name pattern>, e.g. "IST0102=Namespace frod"`);
+      throw new UsageError(`invalid --suppress value ${JSON.stringify(value)}: expected <code>=<Kind> <name pattern>, e.g. "IST0102=Namespace frod"`);
     }
     const code = parts[0]!.trim().toUpperCase();
     const target = parts[1]!.trim();

@@ -83,18 +83,38 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /** A Go duration (`30s`, `5m`, `1h30m`, `250ms`) in milliseconds; anything else is a usage error naming the flag. */
 export function parseDuration(value: string, flag: string): number {
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+  // Go's time.ParseDuration: an optional sign, then number+unit pairs; a bare 0 is allowed
+  const sign = value.startsWith('-') ? -1 : 1;
+  const body = value.replace(/^[-+]/, '');
+  if (body === '0') return 0;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|h|m|s)/gy;
+  const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   let total = 0;
   let matched = 0;
-  for (const m of value.matchAll(re)) {
-    const n = Number(m[1]);
-    total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
+  for (const m of body.matchAll(re)) {
+    total += Number(m[1]) * unitMs[m[2]!]!;
     matched += m[0].length;
   }
-  if (value === '' || matched !== value.length) {
+  if (body === '' || matched !== body.length || !Number.isFinite(total)) {
     throw new UsageError(`invalid duration "${value}" for ${flag}: use Go's form, e.g. 30s, 5m or 1h30m`);
   }
-  return total;
+  return sign * total;
+}
+
+/** An argParser that checks a Go duration when the flag is parsed (exit 64 naming the flag) and keeps the text. */
+export function durationFlag(flag: string): (value: string) => string {
+  return (value) => {
+    parseDuration(value, flag);
+    return value;
+  };
+}
+
+/** An argParser for a non-negative integer such as klog's level (pflag's int: decimal digits). */
+export function levelFlag(flag: string): (value: string) => string {
+  return (value) => {
+    if (!/^\d{1,9}$/.test(value.trim())) throw new UsageError(`invalid argument "${value}" for "${flag}" flag: must be a non-negative integer, e.g. ${flag} 4`);
+    return value.trim();
+  };
 }
 
 /** A pflag boolean: bare flag, true/false or 1/0. */

@@ -4,8 +4,8 @@
  * only when that command runs, so `--help` and `--version` stay cheap.
  */
 import { Command, Option } from 'commander';
-import { UserError } from '../core/errors.js';
-import { collect, collectFiles, globalsOf, parseBool, type GlobalOptions } from './flags.js';
+import { UsageError } from '../core/errors.js';
+import { collect, collectFiles, durationFlag, globalsOf, levelFlag, parseBool, type GlobalOptions } from './flags.js';
 
 /** Environment variables whose values show in help (as flag defaults): while one is set, help is not served from the build's copy. */
 export const HELP_ENV = ['ISTIOCTL_ISTIONAMESPACE'];
@@ -21,6 +21,16 @@ function lazy<O>(load: () => Promise<{ run: Action<O> }>): (...args: unknown[]) 
     const mod = await load();
     await mod.run(cmd.opts() as O, cmd.args, globalsOf(cmd), cmd);
   };
+}
+
+/** An `Examples:` section after a command's help: the commands people look for first. */
+function examples(cmd: Command, lines: [string, string][]): Command {
+  return cmd.addHelpText('after', examplesText(lines));
+}
+
+function examplesText(lines: [string, string][]): string {
+  const width = Math.max(...lines.map(([c]) => c.length));
+  return `\nExamples:\n${lines.map(([c, what]) => `  ${c.padEnd(width)}  # ${what}`).join('\n')}\n`;
 }
 
 function installInputs(cmd: Command, opts: { fileHelp?: string } = {}): Command {
@@ -41,9 +51,9 @@ export function buildProgram(version: string): Command {
     .option('--context <name>', 'kubeconfig context to use')
     .option('-i, --istioNamespace <namespace>', 'Istio system namespace', process.env.ISTIOCTL_ISTIONAMESPACE || 'istio-system')
     .option('-n, --namespace <namespace>', 'Kubernetes namespace')
-    .option('--kubeclient-timeout <duration>', 'timeout for each Kubernetes API call', '15s')
+    .addOption(new Option('--kubeclient-timeout <duration>', 'timeout for each Kubernetes API call').default('15s').argParser(durationFlag('--kubeclient-timeout')))
     .option('-v, --verbose', 'verbose diagnostics on stderr, and stack traces for errors')
-    .addOption(new Option('--vklog <level>', 'klog-style verbosity; non-zero turns on --verbose').default('0'))
+    .addOption(new Option('--vklog <level>', 'klog-style verbosity; non-zero turns on --verbose').default('0').argParser(levelFlag('--vklog')))
     .addOption(new Option('--log_output_level <levels>', 'accepted for istioctl compatibility').hideHelp())
     .addOption(new Option('--log_target <targets>', 'accepted for istioctl compatibility').hideHelp())
     .addOption(new Option('--log_as_json', 'accepted for istioctl compatibility').hideHelp())
@@ -54,21 +64,31 @@ export function buildProgram(version: string): Command {
   installInputs(program.command('install').alias('apply').description('Apply an Istio control plane to the cluster, wait until it is ready, and prune what is no longer rendered'))
     .option('-y, --skip-confirmation', 'do not ask for confirmation')
     .option('--force', 'turn validation errors into warnings')
-    .option('--readiness-timeout <duration>', 'how long to wait for each component to become ready', '5m')
+    .addOption(new Option('--readiness-timeout <duration>', 'how long to wait for each component to become ready').default('5m').argParser(durationFlag('--readiness-timeout')))
     .option('--dry-run', 'render, validate and summarise; change nothing')
     .option('--verify', 'after the install is ready, run the verify-install checks on it')
     .allowExcessArguments(true)
     .action(lazy(() => import('./commands/install.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl install --set profile=demo -y', 'install the demo profile without asking'],
+    ['sailctl install -f my-operator.yaml --dry-run', 'check the cluster and show what would change'],
+    ['sailctl install --set revision=canary -y', 'install a second control plane as revision canary'],
+  ]);
 
   // upgrade: install in place, with the upgrade checks first
   installInputs(program.command('upgrade').description('Upgrade the control plane of a revision in place to this version (install with upgrade checks first)'))
     .option('-y, --skip-confirmation', 'do not ask for confirmation')
     .option('--force', 'turn validation errors and failed upgrade checks into warnings')
-    .option('--readiness-timeout <duration>', 'how long to wait for each component to become ready', '5m')
     .option('--dry-run', 'check, render and summarise; change nothing')
     .option('--verify', 'after the upgrade is ready, run the verify-install checks on it')
+    .addOption(new Option('--readiness-timeout <duration>', 'how long to wait for each component to become ready').default('5m').argParser(durationFlag('--readiness-timeout')))
     .allowExcessArguments(true)
     .action(lazy(() => import('./commands/upgrade.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl upgrade --dry-run', 'what the upgrade would change, after its checks'],
+    ['sailctl upgrade -y', 'upgrade the default revision in place'],
+    ['sailctl upgrade -f my-operator.yaml -y', 'upgrade with the settings of an IstioOperator file'],
+  ]);
 
   installInputs(program.command('uninstall').description('Remove an Istio revision (or everything, with --purge) from the cluster'))
     .option('--purge', 'remove every Istio resource, including CRDs and the custom resources stored in them')
@@ -76,6 +96,11 @@ export function buildProgram(version: string): Command {
     .option('--dry-run', 'list what would be removed; change nothing')
     .addOption(new Option('--force', 'accepted for istioctl compatibility').hideHelp())
     .action(lazy(() => import('./commands/uninstall.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl uninstall --revision canary', 'remove revision canary (asks first)'],
+    ['sailctl uninstall --purge --dry-run', 'list everything a purge would remove'],
+    ['sailctl uninstall --purge -y', 'remove every Istio resource, CRDs included'],
+  ]);
 
   const manifest = program.command('manifest').description('Render Istio manifests');
   installInputs(manifest.command('generate').description('Print the Kubernetes manifests of an Istio install, without a cluster'))
@@ -87,6 +112,11 @@ export function buildProgram(version: string): Command {
     // Positional arguments are rejected by the command itself, with istioctl's message and exit 1.
     .allowExcessArguments(true)
     .action(lazy(() => import('./commands/manifest-generate.js')));
+  examples(manifest.commands.at(-1)!, [
+    ['sailctl manifest generate --set profile=minimal', 'print the manifests of the minimal profile'],
+    ['sailctl manifest generate -f my-operator.yaml -o out/', 'one file per component in out/'],
+    ['sailctl manifest generate --set values.global.hub=my.registry/istio', 'use your own image registry'],
+  ]);
 
   const profile = program.command('profile').description('List, dump and compare installation profiles');
   profile
@@ -95,6 +125,7 @@ export function buildProgram(version: string): Command {
     .option('-d, --manifests <dir>', 'a directory of profiles to use instead of the built-in ones')
     .option('-o, --output <format>', 'text|json', 'text')
     .action(lazy(() => import('./commands/profile-list.js')));
+  examples(profile.commands.at(-1)!, [['sailctl profile list', 'the built-in profiles, one per line']]);
   profile
     .command('dump [profile]')
     .description('Print the merged IstioOperator of a profile and overlays')
@@ -105,18 +136,32 @@ export function buildProgram(version: string): Command {
     .option('-o, --output <format>', 'yaml|json|flags', 'yaml')
     .option('-d, --manifests <dir>', 'a directory of profiles to use instead of the built-in ones')
     .action(lazy(() => import('./commands/profile-dump.js')));
+  examples(profile.commands.at(-1)!, [
+    ['sailctl profile dump demo', 'the demo profile as an IstioOperator'],
+    ['sailctl profile dump -p values.global demo', 'only one subtree'],
+    ['sailctl profile dump -f my-operator.yaml -o flags', 'your overlay as --set flags'],
+  ]);
   profile
     .command('diff [a] [b]')
     .description('Show the differences between two profiles (names or files)')
-    .allowExcessArguments(true) // checked by the action: istioctl's "diff requires two profiles", exit 1
+    .allowExcessArguments(true) // checked by the action: "diff requires two profiles", exit 64
     .option('-d, --manifests <dir>', 'a directory of profiles to use instead of the built-in ones')
     .action(lazy(() => import('./commands/profile-diff.js')));
+  examples(profile.commands.at(-1)!, [
+    ['sailctl profile diff default demo', 'what demo changes from default'],
+    ['sailctl profile diff default my-operator.yaml', 'what your file changes'],
+  ]);
 
   installInputs(program.command('verify-install').description('Check that the installed control plane is complete and healthy'), {
     fileHelp: 'verify the objects in these files (or rendered from these IstioOperator files) instead of the recorded install',
   })
     .option('-o, --output <format>', 'text|json|short', 'text')
     .action(lazy(() => import('./commands/verify-install.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl verify-install', 'check the recorded install'],
+    ['sailctl verify-install -r canary -o short', 'one line for revision canary'],
+    ['sailctl verify-install -f my-operator.yaml', 'check against what this file renders'],
+  ]);
 
   const precheckOptions = (cmd: Command) =>
     cmd
@@ -125,7 +170,11 @@ export function buildProgram(version: string): Command {
       .option('-r, --revision <revision>', 'control plane revision')
       .option('--output-threshold <level>', 'lowest level printed: Info|Warning|Error', 'Warning')
       .option('-o, --output <format>', 'log|json|yaml', 'log')
-      .action(lazy(() => import('./commands/precheck.js')));
+      .action(lazy(() => import('./commands/precheck.js')))
+      .addHelpText('after', () => examplesText([
+        [`sailctl ${cmd.parent?.name() === 'x' ? 'x ' : ''}precheck`, 'can this cluster take an install?'],
+        [`sailctl ${cmd.parent?.name() === 'x' ? 'x ' : ''}precheck -f 1.22 -o json`, 'before an upgrade from 1.22, as JSON'],
+      ]));
   const x = program.command('x').alias('experimental').alias('exp').description('Experimental commands');
   precheckOptions(x.command('precheck').description('Check that the cluster is ready for an Istio install or upgrade'));
   registerDescribe(x);
@@ -147,6 +196,11 @@ export function buildProgram(version: string): Command {
     .option('--webhookConfig <name>', 'name of the injector MutatingWebhookConfiguration', 'istio-sidecar-injector')
     .option('-r, --revision <revision>', 'control plane revision')
     .action(lazy(() => import('./commands/kube-inject.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl kube-inject -f app.yaml | kubectl apply -f -', "inject with the cluster's injector settings"],
+    ['kubectl get deploy web -o yaml | sailctl kube-inject -f -', 'inject a running Deployment'],
+    ['sailctl kube-inject -f app.yaml --injectConfigFile inject-config.yaml --valuesFile values.json --meshConfigFile mesh.yaml', 'offline, from saved ConfigMaps'],
+  ]);
 
   program
     .command('analyze [files...]')
@@ -166,8 +220,14 @@ export function buildProgram(version: string): Command {
     .option('-r, --revision <revision>', 'control plane revision', 'default')
     .option('--analyzer <name>', 'run only these analyzers (repeatable)', collect)
     .addOption(new Option('--color [bool]', 'colour the output (default: when stdout is a terminal)').argParser(parseBool('--color')))
-    .addOption(new Option('--timeout <duration>', 'accepted for istioctl compatibility').hideHelp())
+    .addOption(new Option('--timeout <duration>', 'accepted for istioctl compatibility').hideHelp().argParser(durationFlag('--timeout')))
     .action(lazy(() => import('./commands/analyze.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl analyze', 'the live cluster, current namespace'],
+    ['sailctl analyze -A', 'every namespace'],
+    ['sailctl analyze --use-kube=false k8s/', 'files only, for CI'],
+    ['sailctl analyze k8s/ -S "IST0102=Namespace default"', 'files with the cluster, one finding suppressed'],
+  ]);
 
   program
     .command('validate')
@@ -177,6 +237,10 @@ export function buildProgram(version: string): Command {
     .option('-o, --output <format>', 'log|json|yaml', 'log')
     .addOption(new Option('-x, --referential', 'accepted for istioctl compatibility').hideHelp())
     .action(lazy(() => import('./commands/validate.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl validate -f samples/bookinfo/networking/', 'every file in a directory'],
+    ['kustomize build . | sailctl validate -f -', 'from standard input'],
+  ]);
 
   const dashboard = program
     .command('dashboard')
@@ -188,6 +252,11 @@ export function buildProgram(version: string): Command {
     .addOption(new Option('--browser [bool]', 'open a browser (--browser=false only prints the URL)').default(true).argParser(parseBool('--browser')))
     .option('-l, --selector <selector>', 'label selector for the pod')
     .option('-o, --output <format>', 'json: print {url, pod, localPort} once the tunnel is up');
+  examples(dashboard, [
+    ['sailctl dashboard kiali', 'open Kiali in a browser'],
+    ['sailctl dashboard grafana --browser=false -p 3000', 'only print the URL, on local port 3000'],
+    ['sailctl dashboard proxy deploy/productpage -n bookinfo', "a workload's Envoy admin page"],
+  ]);
   for (const name of DASHBOARDS) {
     const takesPod = ['proxy', 'envoy', 'controlz', 'istiod-debug'].includes(name);
     const sub = dashboard.command(takesPod ? `${name} [pod]` : name).description(dashboardHelp(name));
@@ -196,11 +265,23 @@ export function buildProgram(version: string): Command {
     if (name === 'controlz') sub.option('--ctrlz_port <port>', 'ControlZ port of istiod', '9876');
     else sub.option('--ui-port <port>', 'the remote port of the dashboard');
     sub.action(lazy(() => import('./commands/dashboard.js')));
+    examples(
+      sub,
+      takesPod
+        ? [
+            [`sailctl dashboard ${name} ${name === 'proxy' || name === 'envoy' ? 'productpage-v1-5d9b4c9849-2nsxm -n bookinfo' : 'istiod-7d4f9c8b6-x2k4q'}`, 'a pod by name'],
+            [`sailctl dashboard ${name} -l ${name === 'proxy' || name === 'envoy' ? 'app=productpage -n bookinfo' : 'app=istiod'}`, 'the first pod a selector matches'],
+          ]
+        : [
+            [`sailctl dashboard ${name}`, 'port-forward and open a browser'],
+            [`sailctl dashboard ${name} --browser=false`, 'only print the URL'],
+          ],
+    );
   }
   dashboard.argument('[dashboard]').action((name: string | undefined) => {
     if (name === undefined) dashboard.help();
-    // istioctl exits 1 here (not a flag-parse error); we keep that.
-    throw new UserError(`unknown dashboard "${name}"`, { hint: `Available dashboards: ${DASHBOARDS.join(', ')}.` });
+    // istioctl exits 1 here; an unknown subcommand is a usage error (64) like any unknown command
+    throw new UsageError(`unknown dashboard "${name}"`, `Available dashboards: ${DASHBOARDS.join(', ')}.`);
   });
 
   // tag set | generate | list | remove (revision tags)
@@ -219,10 +300,19 @@ export function buildProgram(version: string): Command {
         .option('-d, --manifests <dir>', 'accepted for istioctl compatibility (sailctl renders tags itself)')
         .allowExcessArguments(true) // checked by the action: istioctl's messages, exit 1
         .configureHelp({ showGlobalOptions: true });
-    setFlags(tag.command('set').argument('[tag]').description('Create or modify a revision tag'))
-      .action(lazy(async () => ({ run: (await import('./commands/tag.js')).set })));
-    setFlags(tag.command('generate').argument('[tag]').description("Print a revision tag's configuration (YAML) without applying it"))
-      .action(lazy(async () => ({ run: (await import('./commands/tag.js')).generate })));
+    examples(tag, [
+      ['sailctl tag set prod-stable --revision 1-30', 'point the prod-stable tag at revision 1-30'],
+      ['sailctl tag list', 'every tag, its revision and the namespaces using it'],
+    ]);
+    examples(setFlags(tag.command('set').argument('[tag]').description('Create or modify a revision tag')), [
+      ['sailctl tag set prod-stable --revision canary', 'create the tag, pointing at the canary revision'],
+      ['sailctl tag set default --revision canary --overwrite', 'move the default tag to the canary revision'],
+      ['kubectl label namespace bookinfo istio.io/rev=prod-stable', 'then move a namespace onto the tag'],
+    ]).action(lazy(async () => ({ run: (await import('./commands/tag.js')).set })));
+    examples(setFlags(tag.command('generate').argument('[tag]').description("Print a revision tag's configuration (YAML) without applying it")), [
+      ['sailctl tag generate prod-stable --revision canary > tag.yaml', 'the webhook and Service, to review or apply yourself'],
+      ['sailctl tag generate prod-stable -r canary | kubectl apply -f -', 'apply it with kubectl'],
+    ]).action(lazy(async () => ({ run: (await import('./commands/tag.js')).generate })));
     tag
       .command('list')
       .alias('show')
@@ -231,6 +321,10 @@ export function buildProgram(version: string): Command {
       .allowExcessArguments(true)
       .configureHelp({ showGlobalOptions: true })
       .action(lazy(async () => ({ run: (await import('./commands/tag.js')).list })));
+    examples(tag.commands.at(-1)!, [
+      ['sailctl tag list', 'TAG, REVISION and NAMESPACES'],
+      ['sailctl tag list -o json', 'the same as JSON'],
+    ]);
     tag
       .command('remove')
       .alias('delete')
@@ -240,9 +334,13 @@ export function buildProgram(version: string): Command {
       .allowExcessArguments(true)
       .configureHelp({ showGlobalOptions: true })
       .action(lazy(async () => ({ run: (await import('./commands/tag.js')).remove })));
+    examples(tag.commands.at(-1)!, [
+      ['sailctl tag remove prod-stable', 'remove the tag (asks first if namespaces still use it)'],
+      ['sailctl tag remove prod-stable -y', 'remove it without asking'],
+    ]);
     tag.action((sub: string | undefined) => {
       if (sub === undefined) tag.help();
-      throw new UserError(`unknown subcommand "${sub}"`, { hint: "Run 'sailctl tag --help' for the subcommands." });
+      throw new UsageError(`unknown subcommand "${sub}"`, { hint: "Run 'sailctl tag --help' for the subcommands." });
     });
   }
 
@@ -261,6 +359,11 @@ export function buildProgram(version: string): Command {
     .addOption(new Option('--remote [bool]', 'also read the control plane version from the cluster').default(true).argParser(parseBool('--remote')))
     .option('-r, --revision <revision>', 'control plane revision')
     .action(lazy(() => import('./commands/version.js')));
+  examples(program.commands.at(-1)!, [
+    ['sailctl version', 'client, control plane and data plane versions'],
+    ['sailctl version --remote=false', 'the client only, no cluster'],
+    ['sailctl version -o json', 'as JSON'],
+  ]);
 
   registerProxyConfig(program);
 
@@ -269,9 +372,42 @@ export function buildProgram(version: string): Command {
     .description('Print a shell completion script: bash, zsh, fish or powershell')
     .option('--no-descriptions', 'leave out command descriptions')
     .action(lazy(() => import('./commands/completion.js')));
+  examples(program.commands.at(-1)!, [
+    ['source <(sailctl completion bash)', 'bash, this shell only'],
+    ['sailctl completion zsh > "${fpath[1]}/_sailctl"', 'zsh, every new shell'],
+    ['sailctl completion fish | source', 'fish'],
+  ]);
+  examples(program, [
+    ['sailctl install --set profile=demo -y', 'install the demo profile'],
+    ['sailctl manifest generate --set profile=minimal', 'print manifests, no cluster needed'],
+    ['sailctl kube-inject -f app.yaml | kubectl apply -f -', 'add the sidecar to a workload'],
+    ['sailctl analyze --use-kube=false k8s/', 'lint configuration files'],
+    ['sailctl <command> --help', 'flags and examples of a command'],
+  ]);
 
   return program;
 }
+
+/** Examples for `pc` subcommands beyond the plain "this pod" line. */
+const PC_EXAMPLES: Record<string, [string, string][]> = {
+  cluster: [
+    ['sailctl pc cluster productpage-v1-6b746f74dc-9stvs.bookinfo', "the pod's Envoy clusters"],
+    ['sailctl pc cluster deploy/reviews-v1 --fqdn reviews.bookinfo.svc.cluster.local --direction outbound', 'only the outbound reviews clusters'],
+  ],
+  listener: [
+    ['sailctl pc listener productpage-v1-6b746f74dc-9stvs.bookinfo --port 9080', 'the listeners on port 9080'],
+    ['sailctl pc listener productpage-v1-6b746f74dc-9stvs.bookinfo --verbose=false', 'one line per listener'],
+  ],
+  route: [['sailctl pc route istio-ingressgateway-7d9d6d6f5c-abcde.istio-system --name http.8080', 'one route configuration of a gateway']],
+  endpoint: [['sailctl pc endpoint productpage-v1-6b746f74dc-9stvs.bookinfo --cluster "outbound|9080||reviews.bookinfo.svc.cluster.local"', 'the endpoints Envoy has for one cluster']],
+  secret: [['sailctl pc secret productpage-v1-6b746f74dc-9stvs.bookinfo', "the pod's certificates, their serials and validity"]],
+  bootstrap: [['sailctl pc bootstrap productpage-v1-6b746f74dc-9stvs.bookinfo -o short', 'the Istio and Envoy versions of the proxy']],
+  log: [
+    ['sailctl pc log productpage-v1-6b746f74dc-9stvs.bookinfo', "the pod's Envoy logging levels"],
+    ['sailctl pc log -l app=reviews -n bookinfo --level http:debug,redis:info', 'change levels on every matching pod'],
+  ],
+  'rootca-compare': [['sailctl pc rootca-compare productpage-v1-6b746f74dc-9stvs.bookinfo ratings-v1-5dc79b6bcd-7xkgq.bookinfo', 'do the two pods trust the same root CA?']],
+};
 
 /** `proxy-config` (`pc`) and its subcommands, with istioctl's flags and aliases. */
 function registerProxyConfig(program: Command): void {
@@ -281,9 +417,16 @@ function registerProxyConfig(program: Command): void {
     .alias('pc')
     .description("Retrieve a pod's Envoy configuration (clusters, listeners, routes, endpoints, secrets, ...) through its admin port, or from a saved config dump")
     .option('--proxy-admin-port <port>', 'Envoy proxy admin port', '15000');
+  examples(pc, [
+    ['sailctl pc cluster productpage-v1-6b746f74dc-9stvs -n bookinfo', "the pod's Envoy clusters"],
+    ['sailctl pc all deployment/productpage-v1.bookinfo', 'everything, from the first pod of a Deployment'],
+    ['sailctl pc listener -f config_dump.json', 'offline, from a saved /config_dump'],
+  ]);
   const sub = (name: string, aliases: string[], description: string, opts: { output?: string; file?: boolean; hidden?: boolean } = {}) => {
     const c = pc.command(`${name} [pod...]`, { hidden: opts.hidden }).description(description);
     for (const a of aliases) c.alias(a);
+    const what = opts.file === false ? [] : [[`sailctl pc ${name} -f config_dump.json`, 'offline, from a saved /config_dump'] as [string, string]];
+    examples(c, [...(PC_EXAMPLES[name] ?? [[`sailctl pc ${name} productpage-v1-6b746f74dc-9stvs.bookinfo`, `the ${name} configuration of that pod's Envoy`]]), ...what]);
     c.option('-o, --output <format>', 'json|yaml|short', opts.output ?? 'short');
     if (opts.file !== false) c.option('-f, --file <file>', 'Envoy config dump JSON file to read instead of asking a pod (- reads stdin)');
     return c.allowExcessArguments(true).action(action);
@@ -331,6 +474,10 @@ function registerProxyConfig(program: Command): void {
 function registerDescribe(x: Command): void {
   const action = lazy(() => import('./commands/describe.js'));
   const describe = x.command('describe').alias('des').description('Describe a pod or Service and the Istio configuration that affects it');
+  examples(describe, [
+    ['sailctl x describe pod productpage-v1-6b746f74dc-9stvs -n bookinfo', 'what affects this pod'],
+    ['sailctl x describe svc productpage -n bookinfo', 'what affects this Service'],
+  ]);
   const flags = (c: Command) =>
     c
       .option('--ignoreUnmeshed', 'suppress warnings for pods outside the mesh')
@@ -343,10 +490,15 @@ function registerDescribe(x: Command): void {
       .alias('po')
       .description("A pod's Services, DestinationRules, VirtualServices, RBAC and PeerAuthentication policies, and ingress gateways"),
   );
+  examples(describe.commands.at(-1)!, [
+    ['sailctl x describe pod productpage-v1-6b746f74dc-9stvs -n bookinfo', 'Services, routing, mTLS and ingress for this pod'],
+    ['sailctl x describe pod productpage-v1-6b746f74dc-9stvs.bookinfo --ignoreUnmeshed', 'no warning if it has no sidecar'],
+  ]);
   flags(describe.command('service [service...]').alias('svc').description("A Service's DestinationRules, VirtualServices and ingress gateways, seen from its first ready pod"));
+  examples(describe.commands.at(-1)!, [['sailctl x describe svc productpage -n bookinfo', 'routing, mTLS and ingress for this Service']]);
   describe.argument('[type]').action((type: string | undefined) => {
     if (type === undefined) describe.help();
-    throw new UserError(`unknown resource type "${type}"`, { hint: 'Use sailctl x describe pod <name> or sailctl x describe service <name>.' });
+    throw new UsageError(`unknown resource type "${type}"`, { hint: 'Use sailctl x describe pod <name> or sailctl x describe service <name>.' });
   });
 }
 
@@ -357,16 +509,27 @@ function registerCheckInject(x: Command): void {
     .option('-l, --labels <labels>', 'check a pod with these labels (k=v,...) in the namespace, before it exists')
     .allowExcessArguments(true)
     .action(lazy(() => import('./commands/check-inject.js')));
+  examples(x.commands.at(-1)!, [
+    ['sailctl x check-inject productpage-v1-6b746f74dc-9stvs -n bookinfo', 'which webhook injects this pod, and why'],
+    ['sailctl x check-inject deployment/reviews-v1.bookinfo', 'the same for the first pod of a Deployment'],
+    ['sailctl x check-inject -l app=ratings -n bookinfo', 'would a new pod with these labels be injected?'],
+  ]);
 }
 
 /** proxy-status / ps / x ps: istioctl's flags; -v is the verbosity (cli/argv.ts keeps the global -v off it). */
 function proxyStatusCommand(cmd: Command): Command {
+  const ps = cmd.parent?.name() === 'x' ? 'sailctl x ps' : 'sailctl ps';
+  examples(cmd, [
+    [ps, 'every proxy: its istiod, version and which xDS types are synced'],
+    [`${ps} -v 1`, 'one column per xDS type (SYNCED, NOT SENT, STALE, IGNORED)'],
+    [`${ps} productpage-v1-6b746f74dc-9stvs.bookinfo`, "diff that pod's Envoy configuration against istiod's"],
+  ]);
   return cmd
     .option('-r, --revision <revision>', 'control plane revision')
     .option('--xds-label <selector>', 'istiod pod label selector (default app=istiod)')
     .option('-o, --output <format>', 'table|json|yaml', 'table')
     .option('-v, --verbosity <level>', 'verbosity: 0 = subscribed types only, 1 = one column per xDS type', '0')
-    .option('--timeout <duration>', 'how long to wait for each istiod', '30s')
+    .addOption(new Option('--timeout <duration>', 'how long to wait for each istiod').default('30s').argParser(durationFlag('--timeout')))
     .option('--file <file>', 'Envoy config dump to diff against istiod instead of the pod\'s (- reads stdin)')
     .option('--proxy-admin-port <port>', 'Envoy admin port of the pod', '15000')
     .addOption(new Option('--xds-address <address>', 'not supported: sailctl reads istiod through a port-forward').hideHelp())

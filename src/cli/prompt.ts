@@ -10,6 +10,13 @@ export function terminalConfirm(input: NodeJS.ReadStream = process.stdin, output
         const answer = await new Promise<string | undefined>((resolve) => {
           rl.question(question, resolve);
           rl.once('close', () => resolve(undefined));
+          // the terminal is in raw mode, so Ctrl+C reaches readline, not the process: answer
+          // no, and raise a real SIGINT for the command's handler (exit 130)
+          rl.once('SIGINT', () => {
+            output.write('\n');
+            resolve(undefined);
+            process.kill(process.pid, 'SIGINT');
+          });
         });
         const a = (answer ?? '').trim().toLowerCase();
         if (a === 'y' || a === 'yes') return true;

@@ -5,6 +5,7 @@
 import { ExitCode, SilentExit, UserError } from '../core/errors.js';
 import { isVerbose } from '../core/verbosity.js';
 import { palette } from '../core/terminal.js';
+import { redact } from '../core/redact.js';
 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof SilentExit) return err.exitCode;
@@ -14,15 +15,26 @@ export function exitCodeFor(err: unknown): number {
   return ExitCode.Failure;
 }
 
+/**
+ * JavaScript's own texts for exhausted resources say nothing about the input; every input limit
+ * is checked before it (yaml/limits.ts), so reaching one here is a bug, said plainly.
+ */
+function internalText(err: Error): string {
+  if (err instanceof RangeError && /call stack|string length|array length/i.test(err.message)) {
+    return 'the input is too large or too deeply nested for sailctl to process';
+  }
+  return err.message;
+}
+
 export function reportError(err: unknown): number {
   const code = exitCodeFor(err);
   if (err instanceof SilentExit) return code;
   const p = palette(process.stderr);
-  const message = err instanceof Error ? err.message : String(err);
+  const message = redact(err instanceof Error ? internalText(err) : String(err));
   process.stderr.write(`${p.red('Error:')} ${message}\n`);
-  if (err instanceof UserError && err.hint) process.stderr.write(`${p.dim(err.hint)}\n`);
+  if (err instanceof UserError && err.hint) process.stderr.write(`${p.dim(redact(err.hint))}\n`);
   if (isVerbose() && err instanceof Error && err.stack) {
-    process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`${redact(err.stack)}\n`);
   } else if (!(err instanceof UserError)) {
     // An unexpected failure: still no stack by default, but say how to see one.
     process.stderr.write(p.dim('(an internal error; run again with --verbose for details)\n'));

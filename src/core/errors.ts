@@ -8,6 +8,10 @@ export const ExitCode = {
   Usage: 64,
   DataError: 65,
   AnalyzerFoundIssues: 79,
+  /** Stopped by SIGINT (Ctrl+C): 128 + 2, as a shell reports it. */
+  Interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -30,8 +34,8 @@ export class UserError extends Error {
 
 /** Bad flags, arguments or command names: exit 64. */
 export class UsageError extends UserError {
-  constructor(message: string, hint?: string) {
-    super(message, { exitCode: ExitCode.Usage, hint });
+  constructor(message: string, hint?: string | { hint?: string }) {
+    super(message, { exitCode: ExitCode.Usage, hint: typeof hint === 'string' ? hint : hint?.hint });
     this.name = 'UsageError';
   }
 }
@@ -41,6 +45,14 @@ export class DataError extends UserError {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
     super(message, { ...options, exitCode: ExitCode.DataError });
     this.name = 'DataError';
+  }
+}
+
+/** A run stopped by SIGINT or SIGTERM: what was done and what a re-run does, exit 130 or 143. */
+export class Interrupted extends UserError {
+  constructor(signal: 'SIGINT' | 'SIGTERM', message: string, hint?: string) {
+    super(message, { exitCode: signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted, hint });
+    this.name = 'Interrupted';
   }
 }
 

@@ -1,11 +1,28 @@
 /**
  * JSON trees (parsed YAML or JSON, rendered objects): the one type, guard, copy and merges.
  * Each operation below writes keys in exactly one loop (clone: copyInto; overlay: overlayInto;
- * withDefaults; setPath), so a key check such as refusing `__proto__` has one place per operation.
+ * withDefaults; setPath; stableJson: sortedKeys), and every one reads with getOwn and writes with
+ * setOwn: a key such as `__proto__`, `constructor` or `prototype` is plain data here and can
+ * never reach Object.prototype (prototype pollution). Inputs refuse such keys earlier, with a
+ * location (yaml/limits.ts for `__proto__` everywhere, operator/ for IstioOperator paths).
  */
 export type Json = null | boolean | number | string | Json[] | JsonObject;
 export interface JsonObject {
   [key: string]: Json;
+}
+
+/** Keys that name JavaScript object machinery; refused in IstioOperator paths and keys. */
+export const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** `obj[key]` if it is the object's own entry (never an inherited `constructor`/`__proto__`). */
+export function getOwn<T>(obj: { [key: string]: T } | T[], key: string | number): T | undefined {
+  return Object.hasOwn(obj, key) ? (obj as Record<string | number, T>)[key] : undefined;
+}
+
+/** `obj[key] = value` as a plain data entry, also for `__proto__` (which assignment would treat as the prototype). */
+export function setOwn<T>(obj: { [key: string]: T } | T[], key: string | number, value: T): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else (obj as Record<string | number, T>)[key] = value;
 }
 
 /** A map (not null, not a list). */
@@ -39,12 +56,7 @@ function copy<T extends Json | undefined>(value: T, seen: Map<object, Json>): T 
 }
 
 function copyInto(out: JsonObject, from: JsonObject, seen: Map<object, Json>): void {
-  for (const key of Object.keys(from)) {
-    const child = copy(from[key], seen);
-    // a `__proto__` key is data here; plain assignment would set the prototype instead
-    if (key === '__proto__') Object.defineProperty(out, key, { value: child, enumerable: true, writable: true, configurable: true });
-    else out[key] = child;
-  }
+  for (const key of Object.keys(from)) setOwn(out, key, copy(from[key], seen));
 }
 
 /**
@@ -64,9 +76,10 @@ export function overlayInto(target: JsonObject, layer: JsonObject): void {
   for (const key of Object.keys(layer)) {
     const value = layer[key];
     if (value === undefined) continue;
+    const current = getOwn(target, key);
     if (value === null) delete target[key];
-    else if (isObject(value) && isObject(target[key])) overlayInto(target[key] as JsonObject, value);
-    else target[key] = fresh(value);
+    else if (isObject(value) && isObject(current)) overlayInto(current, value);
+    else setOwn(target, key, fresh(value));
   }
 }
 
@@ -91,7 +104,8 @@ export function withDefaults(defaults: JsonObject, over: JsonObject): JsonObject
   for (const key of Object.keys(over)) {
     const value = over[key];
     if (value === null || value === undefined) continue;
-    out[key] = isObject(value) && isObject(out[key]) ? withDefaults(out[key] as JsonObject, value) : value;
+    const current = getOwn(out, key);
+    setOwn(out, key, isObject(value) && isObject(current) ? withDefaults(current, value) : value);
   }
   return out;
 }
@@ -101,7 +115,7 @@ export function getPath(root: unknown, path: readonly (string | number)[]): unkn
   let cur = root;
   for (const key of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[key];
+    cur = getOwn(cur as Record<string | number, unknown>, key);
   }
   return cur;
 }
@@ -109,14 +123,14 @@ export function getPath(root: unknown, path: readonly (string | number)[]): unkn
 /** Replaces the value at `path`, whose parent must exist (as found by getPath). */
 export function setPath(root: JsonObject, path: readonly (string | number)[], value: Json): void {
   let cur: Record<string | number, unknown> = root;
-  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
-  cur[path[path.length - 1]!] = value;
+  for (const key of path.slice(0, -1)) cur = getOwn(cur, key) as Record<string | number, unknown>;
+  setOwn(cur, path[path.length - 1]!, value as unknown);
 }
 
 /** A map's entries as strings (labels, annotations); null and missing values become ''. */
 export function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (isObject(value)) for (const [k, v] of Object.entries(value)) out[k] = v === null || v === undefined ? '' : String(v);
+  if (isObject(value)) for (const [k, v] of Object.entries(value)) setOwn(out, k, v === null || v === undefined ? '' : String(v));
   return out;
 }
 
@@ -129,6 +143,6 @@ function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
   if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) out[key] = sortedKeys(value[key]);
+  for (const key of Object.keys(value).sort()) setOwn(out, key, sortedKeys(value[key]));
   return out;
 }

@@ -17,8 +17,13 @@ export function colorEnabled(stream: NodeJS.WriteStream = process.stderr): boole
   return stream.isTTY === true;
 }
 
-/** Spinners redraw a line in place, so they need an interactive terminal on stderr. */
+/**
+ * Spinners redraw a line in place, so they need an interactive terminal on stderr; NO_COLOR and
+ * --no-color also turn them off (whoever asks for plain output wants plain lines, not animation).
+ */
 export function interactiveStderr(): boolean {
+  const noColor = process.env.NO_COLOR;
+  if (colorDisabledByFlag || (noColor !== undefined && noColor !== '')) return false;
   return process.stderr.isTTY === true && process.env.TERM !== 'dumb' && process.env.CI === undefined;
 }
 

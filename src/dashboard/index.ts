@@ -29,7 +29,7 @@ export function parsePort(value: string | undefined, flag: string, allowZero: bo
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n)) throw new UsageError(`invalid argument "${value}" for "${flag}" flag: not a port number`);
-  if (n < (allowZero ? 0 : 1) || n > 65535) throw new UserError(`port number ${n} must be in the range ${allowZero ? 0 : 1}..65535`, { hint: `Check ${flag}.` });
+  if (n < (allowZero ? 0 : 1) || n > 65535) throw new UsageError(`port number ${n} must be in the range ${allowZero ? 0 : 1}..65535`, `Check ${flag}.`);
   return n;
 }
 

@@ -59,6 +59,22 @@ function pickReady(pods: Pod[], what: string): Pod {
   });
 }
 
+/**
+ * The pod argument, -l and -r of a proxy/envoy/controlz/istiod-debug dashboard: exactly one
+ * (usage error, 64, before any cluster call). Returns the query with istiod-debug's implied
+ * revision filled in.
+ */
+export function checkPodQuery<Q extends Pick<PodQuery, 'podArg' | 'selector' | 'revision'>>(d: Dashboard, q: Q): Q {
+  if (d.scope === 'addon') return q;
+  const istiod = d.scope === 'istiod';
+  // istioctl's istiod-debug always has a revision ("default" unless -r), so it needs no argument.
+  if (d.name === 'istiod-debug' && !q.podArg && !q.selector && !q.revision) q = { ...q, revision: 'default' };
+  const given = [q.podArg, q.selector, istiod ? q.revision : undefined].filter((v) => v !== undefined && v !== '').length;
+  if (given === 0) throw new UsageError(istiod ? 'specify a pod, --selector, or --revision' : 'specify a pod or --selector');
+  if (given > 1) throw new UsageError(istiod ? 'only one of name, --selector, or --revision can be specified' : 'name cannot be provided when a selector is specified');
+  return q;
+}
+
 export async function findDashboardPod(res: Resources, d: Dashboard, q: PodQuery): Promise<PodTarget> {
   if (d.scope === 'addon') {
     const selector = q.selector ?? d.selector!;
@@ -71,11 +87,7 @@ export async function findDashboardPod(res: Resources, d: Dashboard, q: PodQuery
   }
 
   const istiod = d.scope === 'istiod';
-  // istioctl's istiod-debug always has a revision ("default" unless -r), so it needs no argument.
-  if (d.name === 'istiod-debug' && !q.podArg && !q.selector && !q.revision) q = { ...q, revision: 'default' };
-  const given = [q.podArg, q.selector, istiod ? q.revision : undefined].filter((v) => v !== undefined && v !== '').length;
-  if (given === 0) throw new UserError(istiod ? 'specify a pod, --selector, or --revision' : 'specify a pod or --selector');
-  if (given > 1) throw new UserError(istiod ? 'only one of name, --selector, or --revision can be specified' : 'name cannot be provided when a selector is specified');
+  q = checkPodQuery(d, q);
   const defaultNs = istiod ? q.istioNamespace : q.namespace;
 
   if (q.podArg) {

@@ -2,6 +2,7 @@
  * Istio's injection template helpers (pkg/kube/inject), re-implemented from their documented
  * behaviour. Where a name clashes with Sprig (indent, contains, omit, toYaml...), this wins.
  */
+import { setOwn } from '../core/json.js';
 import { defn, int, map, str, strval } from './args.js';
 import { marshalJSON, marshalYAML } from './encode.js';
 import type { Fn } from './exec.js';
@@ -189,6 +190,11 @@ function appendMultusNetwork(existing: string, network: string): string {
   return `${existing}, ${network}`;
 }
 
+/** Object.assign for Go maps: keys are data, so a `__proto__` key stays an entry (prototype pollution). */
+function assignOwn(out: Record<string, unknown>, from: Record<string, unknown>): void {
+  for (const k of Object.keys(from)) setOwn(out, k, from[k]);
+}
+
 function omitNil(v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (Array.isArray(v)) {
@@ -199,7 +205,7 @@ function omitNil(v: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v)) {
       const e = omitNil(v[k]);
-      if (e !== null) out[k] = e;
+      if (e !== null) setOwn(out, k, e);
     }
     return Object.keys(out).length === 0 && Object.keys(v).length > 0 ? null : out;
   }
@@ -291,22 +297,22 @@ export const istioFuncs: Record<string, Fn> = {
     const skip = new Set(keys.map(str));
     const src = map(m);
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(src)) if (!skip.has(k)) out[k] = src[k];
+    for (const k of Object.keys(src)) if (!skip.has(k)) setOwn(out, k, src[k]);
     return out;
   }),
   strdict: defn(0, Infinity, (...kv: unknown[]) => {
     const out: Record<string, string> = {};
-    for (let i = 0; i < kv.length; i += 2) out[str(kv[i])] = i + 1 < kv.length ? str(kv[i + 1]) : '';
+    for (let i = 0; i < kv.length; i += 2) setOwn(out, str(kv[i]), i + 1 < kv.length ? str(kv[i + 1]) : '');
     return out;
   }),
   toJsonMap: defn(0, Infinity, (...ms: unknown[]) => {
     const out: Record<string, unknown> = {};
-    for (const m of ms) Object.assign(out, map(m));
+    for (const m of ms) assignOwn(out, map(m));
     return marshalJSON(out);
   }),
   mergeMaps: defn(0, Infinity, (...ms: unknown[]) => {
     const out: Record<string, unknown> = {};
-    for (const m of ms) Object.assign(out, map(m));
+    for (const m of ms) assignOwn(out, map(m));
     return out;
   }),
   omitNil: defn(1, 1, omitNil),

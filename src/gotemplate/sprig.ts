@@ -7,37 +7,14 @@ import { defn, int, list, map, str, strval, toFloat64, toInt64 } from './args.js
 import { marshalJSON } from './encode.js';
 import type { Fn } from './exec.js';
 import { quoteGo } from './format.js';
+import { getOwn, setOwn } from '../core/json.js';
+import { findAllString, findString, matchString, replaceAllString, split } from './regex.js';
 import { GoFloat, goTypeName, isMapLike, isStruct, isTrue, mapGet, mapHas, sortedKeys } from './values.js';
 
 /** Sprig's `empty`: nil, false, 0, "" and empty collections. */
 export function empty(v: unknown): boolean {
   return !isTrue(v);
 }
-
-function goRegex(re: string): RegExp {
-  // RE2 and JS agree on the common syntax; translate Go-only inline flags and named groups.
-  let src = re.replace(/\(\?P</g, '(?<');
-  let flags = '';
-  const m = /^\(\?([imsU]+)\)/.exec(src);
-  if (m) {
-    src = src.slice(m[0].length);
-    flags = m[1].replace('U', '');
-  }
-  try {
-    return new RegExp(src, flags + 'u');
-  } catch {
-    try {
-      return new RegExp(src, flags);
-    } catch (e) {
-      throw new Error(`error parsing regexp: ${(e as Error).message}`);
-    }
-  }
-}
-
-const global = (re: RegExp): RegExp => new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
-
-/** Go's regexp ReplaceAllString expansion: $1, ${1}, ${name}. */
-const goReplacement = (repl: string): string => repl.replace(/\$\{(\w+)\}/g, (_m, n: string) => (/^\d+$/.test(n) ? `$${n}` : `$<${n}>`)).replace(/\$([A-Za-z_]\w*)/g, '$<$1>');
 
 function strslice(v: unknown): string[] {
   if (Array.isArray(v)) return v.filter((e) => e !== null && e !== undefined).map(strval);
@@ -49,7 +26,7 @@ function deepCopy(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(deepCopy);
   if (isMapLike(v)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) out[k] = deepCopy(v[k]);
+    for (const k of Object.keys(v)) setOwn(out, k, deepCopy(v[k]));
     return out;
   }
   return v;
@@ -57,15 +34,16 @@ function deepCopy(v: unknown): unknown {
 
 /** mergo.Merge (overwrite=false) and mergo.Merge(WithOverride) on maps. */
 function mergeInto(dst: Record<string, unknown>, src: Record<string, unknown>, overwrite: boolean): void {
+  // Go map keys are data: own entries only, so `__proto__` cannot reach Object.prototype
   for (const k of Object.keys(src)) {
     const s = src[k];
-    const d = dst[k];
+    const d = getOwn(dst, k);
     if (isMapLike(d) && isMapLike(s)) {
       mergeInto(d, s, overwrite);
     } else if (!mapHas(dst, k) || empty(d)) {
-      dst[k] = s;
+      setOwn(dst, k, s);
     } else if (overwrite && !empty(s)) {
-      dst[k] = s;
+      setOwn(dst, k, s);
     }
   }
 }
@@ -205,27 +183,20 @@ export const sprigFuncs: Record<string, Fn> = {
   sha256sum: defn(1, 1, (s: unknown) => hash('sha256', str(s))),
   sha1sum: defn(1, 1, (s: unknown) => hash('sha1', str(s))),
   // regular expressions
+  // regular expressions: Go's regexp (RE2 syntax, linear time) through ./regex.ts
   regexMatch: defn(2, 2, (re: unknown, s: unknown) => {
     try {
-      return goRegex(str(re)).test(str(s));
+      return matchString(str(re), str(s));
     } catch {
-      return false;
+      return false; // Sprig ignores the compile error here
     }
   }),
-  mustRegexMatch: defn(2, 2, (re: unknown, s: unknown) => goRegex(str(re)).test(str(s))),
-  regexFind: defn(2, 2, (re: unknown, s: unknown) => goRegex(str(re)).exec(str(s))?.[0] ?? ''),
-  regexFindAll: defn(3, 3, (re: unknown, s: unknown, n: unknown) => {
-    const all = [...str(s).matchAll(global(goRegex(str(re))))].map((m) => m[0]);
-    const c = int(n);
-    return c < 0 ? all : all.slice(0, c);
-  }),
-  regexReplaceAll: defn(3, 3, (re: unknown, s: unknown, repl: unknown) => str(s).replace(global(goRegex(str(re))), goReplacement(str(repl)))),
-  regexReplaceAllLiteral: defn(3, 3, (re: unknown, s: unknown, repl: unknown) => str(s).replace(global(goRegex(str(re))), () => str(repl))),
-  regexSplit: defn(3, 3, (re: unknown, s: unknown, n: unknown) => {
-    const parts = str(s).split(goRegex(str(re)));
-    const c = int(n);
-    return c < 0 ? parts : parts.slice(0, c);
-  }),
+  mustRegexMatch: defn(2, 2, (re: unknown, s: unknown) => matchString(str(re), str(s))),
+  regexFind: defn(2, 2, (re: unknown, s: unknown) => findString(str(re), str(s))),
+  regexFindAll: defn(3, 3, (re: unknown, s: unknown, n: unknown) => findAllString(str(re), str(s), int(n))),
+  regexReplaceAll: defn(3, 3, (re: unknown, s: unknown, repl: unknown) => replaceAllString(str(re), str(s), str(repl))),
+  regexReplaceAllLiteral: defn(3, 3, (re: unknown, s: unknown, repl: unknown) => replaceAllString(str(re), str(s), str(repl), true)),
+  regexSplit: defn(3, 3, (re: unknown, s: unknown, n: unknown) => split(str(re), str(s), int(n))),
   regexQuoteMeta: defn(1, 1, (s: unknown) => str(s).replace(/[\\.+*?()|[\]{}^$]/g, '\\$&')),
   // lists
   list: defn(0, Infinity, (...vs: unknown[]) => vs),
@@ -251,13 +222,13 @@ export const sprigFuncs: Record<string, Fn> = {
   // dicts
   dict: defn(0, Infinity, (...kv: unknown[]) => {
     const out: Record<string, unknown> = {};
-    for (let i = 0; i < kv.length; i += 2) out[strval(kv[i])] = i + 1 < kv.length ? kv[i + 1] : '';
+    for (let i = 0; i < kv.length; i += 2) setOwn(out, strval(kv[i]), i + 1 < kv.length ? kv[i + 1] : '');
     return out;
   }),
   get: defn(2, 2, (d: unknown, k: unknown) => (mapHas(map(d), str(k)) ? mapGet(map(d), str(k)) : '')),
   set: defn(3, 3, (d: unknown, k: unknown, v: unknown) => {
     const m = map(d);
-    m[str(k)] = v;
+    setOwn(m, str(k), v);
     return m;
   }),
   unset: defn(2, 2, (d: unknown, k: unknown) => {
@@ -272,14 +243,14 @@ export const sprigFuncs: Record<string, Fn> = {
   pick: defn(1, Infinity, (d: unknown, ...ks: unknown[]) => {
     const m = map(d);
     const out: Record<string, unknown> = {};
-    for (const k of ks.map(strval)) if (mapHas(m, k)) out[k] = m[k];
+    for (const k of ks.map(strval)) if (mapHas(m, k)) setOwn(out, k, m[k]);
     return out;
   }),
   omit: defn(1, Infinity, (d: unknown, ...ks: unknown[]) => {
     const skip = new Set(ks.map(strval));
     const m = map(d);
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(m)) if (!skip.has(k)) out[k] = m[k];
+    for (const k of Object.keys(m)) if (!skip.has(k)) setOwn(out, k, m[k]);
     return out;
   }),
   merge: defn(1, Infinity, (dst: unknown, ...srcs: unknown[]) => {

@@ -157,11 +157,12 @@ async function readClusterConfigMaps(
   return out;
 }
 
-function parseObject(text: string, what: string): JsonObject {
+function parseObject(text: string, what: string, source?: string): JsonObject {
   let value: unknown;
   try {
-    value = parseYaml(text);
+    value = parseYaml(text, { source });
   } catch (err) {
+    if (err instanceof DataError) throw err; // a broken limit or duplicate key, already placed
     throw new DataError(`${what}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
   }
   if (value === null || value === undefined) return {};
@@ -175,8 +176,9 @@ export type ParsedInjectorConfig = Pick<InjectionConfig, 'templates' | 'defaultT
 export function parseInjectorConfig(text: string, name: string): ParsedInjectorConfig {
   let parsed: unknown;
   try {
-    parsed = parseYaml(text);
-  } catch {
+    parsed = parseYaml(text, { source: name });
+  } catch (err) {
+    if (err instanceof DataError) throw err; // a broken limit or duplicate key, already placed
     parsed = undefined; // not YAML: a bare Go template
   }
   if (isObject(parsed) && isObject(parsed.templates)) {
@@ -193,7 +195,7 @@ export function parseInjectorConfig(text: string, name: string): ParsedInjectorC
 
 async function readStructured(file: string): Promise<JsonObject> {
   const { name, text } = await readInput(file);
-  return parseObject(text, name);
+  return parseObject(text, name, name);
 }
 
 /**

@@ -4,7 +4,7 @@
  * by item (patch items first, in patch order, then the original's remaining items); other
  * lists and scalars are replaced; maps merge recursively.
  */
-import { isObject, type Json, type JsonObject } from '../core/json.js';
+import { getOwn, isObject, setOwn, type Json, type JsonObject } from '../core/json.js';
 
 /** Merge keys of list fields, by the field's name and the name of the object holding it. */
 const MERGE_KEYS: Record<string, string> = {
@@ -24,15 +24,17 @@ const MERGE_KEYS: Record<string, string> = {
 export function strategicMerge(original: JsonObject, patch: JsonObject): JsonObject {
   const out: JsonObject = { ...original };
   for (const [key, value] of Object.entries(patch)) {
-    const current = out[key];
+    // own entries only: a `__proto__`/`constructor` key stays data (prototype pollution)
+    const current = getOwn(out, key);
+    const mergeKey = getOwn(MERGE_KEYS, key);
     if (value === null) {
       delete out[key];
     } else if (isObject(value) && isObject(current)) {
-      out[key] = strategicMerge(current, value);
-    } else if (Array.isArray(value) && Array.isArray(current) && MERGE_KEYS[key] && allKeyed(value, MERGE_KEYS[key]) && allKeyed(current, MERGE_KEYS[key])) {
-      out[key] = mergeList(current as JsonObject[], value as JsonObject[], MERGE_KEYS[key]);
+      setOwn(out, key, strategicMerge(current, value));
+    } else if (Array.isArray(value) && Array.isArray(current) && mergeKey && allKeyed(value, mergeKey) && allKeyed(current, mergeKey)) {
+      out[key] = mergeList(current as JsonObject[], value as JsonObject[], mergeKey);
     } else {
-      out[key] = value;
+      setOwn(out, key, value);
     }
   }
   return out;

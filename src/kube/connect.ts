@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type * as http from 'node:http';
 import { UserError } from '../core/errors.js';
+import { redactUrl, registerSecret } from '../core/redact.js';
 import { runExecPlugin, type ExecClusterInfo, type ExecConfig } from './exec-credential.js';
 import { resolveKubeconfig, type ResolvedKubeconfig } from './kubeconfig.js';
 
@@ -78,7 +79,7 @@ interface UserEntry {
 
 export function connectCluster(options: ConnectOptions): ClusterConnection {
   const resolved = resolveKubeconfig({ kubeconfig: options.kubeconfig, context: options.context });
-  const describe = () => `${resolved.context ? `context "${resolved.context}" ` : ''}(${resolved.server})`;
+  const describe = () => `${resolved.context ? `context "${resolved.context}" ` : ''}(${redactUrl(resolved.server)})`;
   const cluster = (resolved.config.clusters[0]?.cluster ?? {}) as ClusterEntry;
   const userName = resolved.config.users[0]?.name ?? '';
   const user = (resolved.config.users[0]?.user ?? {}) as UserEntry;
@@ -116,9 +117,11 @@ function nativeCredentials(cluster: ClusterEntry, user: UserEntry, userName: str
     if (cluster['tls-server-name']) tls.servername = cluster['tls-server-name'];
     tls.cert = material(user as Record<string, unknown>, 'client-certificate');
     tls.key = material(user as Record<string, unknown>, 'client-key');
+    registerSecret(tls.key);
     if (Boolean(tls.cert) !== Boolean(tls.key)) throw unusable(`user "${userName}" has a client ${tls.cert ? 'certificate but no key' : 'key but no certificate'}`);
     const headers: Record<string, string | string[]> = {};
     const token = user.token || (user.tokenFile ? readFileSync(user.tokenFile, 'utf8').trim() : '');
+    registerSecret(token);
     const basic = Boolean(user.username || user.password);
     if (token && basic) throw unusable(`user "${userName}" has both a token and a username/password; kubectl allows only one`);
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -148,6 +151,8 @@ function nativeCredentials(cluster: ClusterEntry, user: UserEntry, userName: str
     // Concurrent requests share one plugin run.
     pending ??= runExecPlugin(exec, userName, clusterInfo)
       .then((r) => {
+        registerSecret(r.token);
+        registerSecret(r.key);
         const tls = r.cert ? { ...base.tls, cert: Buffer.from(r.cert), key: Buffer.from(r.key!) } : base.tls;
         const headers = r.token ? { ...base.headers, Authorization: `Bearer ${r.token}` } : base.headers;
         current = { creds: { tls, headers }, expiresAt: r.expiresAt };
@@ -175,6 +180,9 @@ function clientNodeCredentials(resolved: ResolvedKubeconfig, describe: () => str
     }
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string' || Array.isArray(v)) headers[k] = v;
+    if (typeof headers.Authorization === 'string') registerSecret(headers.Authorization.replace(/^\w+\s+/, ''));
+    registerSecret(opts.auth);
+    if (opts.key) registerSecret(Buffer.from(opts.key as Buffer));
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     const tls: TlsMaterial = {};
     if (opts.ca) tls.ca = Buffer.from(opts.ca as Buffer);

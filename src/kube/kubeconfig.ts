@@ -12,7 +12,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseYaml } from '../yaml/values.js';
+import { readTextFileSync } from '../yaml/documents.js';
 import { UserError } from '../core/errors.js';
+import { registerSecret } from '../core/redact.js';
 
 export interface NamedEntry {
   name: string;
@@ -121,6 +123,7 @@ export function resolveKubeconfig(options: ResolveOptions = {}): ResolvedKubecon
   const server = String((cluster.cluster as { server?: string } | undefined)?.server ?? '');
   if (!server) throw new UserError(`cluster "${cluster.name}" in the kubeconfig has no server URL`);
   const user = merged.users.find((u) => u.name === ctx.user);
+  registerKubeconfigSecrets(cluster, user);
 
   return {
     source: { kind: 'files', files },
@@ -158,11 +161,37 @@ function inClusterConfig(host: string, port: string, saDir: string): ResolvedKub
   };
 }
 
+/**
+ * Every credential of the chosen cluster and user, so no message or output shows it
+ * (core/redact.ts): userinfo in the server or proxy URL, tokens, passwords, client keys and
+ * auth-provider tokens and secrets.
+ */
+function registerKubeconfigSecrets(cluster: NamedEntry, user: NamedEntry | undefined): void {
+  const c = (cluster.cluster ?? {}) as Record<string, unknown>;
+  for (const field of ['server', 'proxy-url']) {
+    if (typeof c[field] !== 'string') continue;
+    try {
+      const url = new URL(c[field] as string);
+      registerSecret(url.password);
+      registerSecret(decodeURIComponent(url.password));
+      if (url.username && url.password) registerSecret(`${url.username}:${url.password}`);
+    } catch {
+      /* not a URL: reported when it is used */
+    }
+  }
+  const u = (user?.user ?? {}) as Record<string, unknown>;
+  for (const field of ['token', 'password', 'client-key-data']) if (typeof u[field] === 'string') registerSecret(u[field] as string);
+  if (typeof u['client-key-data'] === 'string') registerSecret(Buffer.from(u['client-key-data'] as string, 'base64'));
+  const provider = (u['auth-provider'] as { config?: Record<string, unknown> } | undefined)?.config ?? {};
+  for (const [k, v] of Object.entries(provider)) if (/token|secret|password/i.test(k) && typeof v === 'string') registerSecret(v);
+}
+
 function readKubeconfig(file: string): Kubeconfig {
   let data: unknown;
   try {
-    data = parseYaml(readFileSync(file, 'utf8'));
+    data = parseYaml(readTextFileSync(file), { source: file });
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const linePos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
     const where = linePos ? `${file}:${linePos.line}:${linePos.col}` : file;
     throw new UserError(`invalid kubeconfig ${where}: ${String((err as Error).message).split('\n')[0]}`, {

@@ -110,7 +110,8 @@ export async function installToCluster(cluster: Cluster, req: InstallRequest, io
   const applied = new Map<string, KubeObject>();
   const interrupted = () => {
     if (req.signal?.aborted) {
-      throw new UserError(`interrupted after applying ${applied.size} of ${plan.objects.length} objects`, {
+      const waiting = applied.size === plan.objects.length ? ', before all were ready' : '';
+      throw new UserError(`interrupted after applying ${applied.size} of ${plan.objects.length} objects${waiting}`, {
         hint: 'Every applied object is complete; run the same command again to finish the install.',
       });
     }
@@ -177,7 +178,8 @@ async function installComponent(cluster: Cluster, c: PlannedComponent, req: Inst
     if (req.signal?.aborted) return;
     io.progress.done(c.component, `${c.displayName} installed ${c.icon} (${formatElapsed(Date.now() - started)})`);
   } catch (err) {
-    io.progress.fail(c.component, `${c.displayName} encountered an error (${formatElapsed(Date.now() - started)})`);
+    const what = req.signal?.aborted ? 'was interrupted' : 'encountered an error';
+    io.progress.fail(c.component, `${c.displayName} ${what} (${formatElapsed(Date.now() - started)})`);
     throw err;
   }
 }

@@ -26,6 +26,8 @@ export interface UninstallRequest {
   skipConfirmation?: boolean;
   /** How long to wait for deleted objects to disappear. */
   waitTimeoutMs?: number;
+  /** Aborted (SIGINT/SIGTERM): stop before the next batch of deletions. */
+  signal?: AbortSignal;
 }
 
 export interface UninstallOutcome {
@@ -114,17 +116,26 @@ export async function uninstall(cluster: Cluster, req: UninstallRequest, io: Ins
 
   // Reverse dependency order, one rank at a time, waiting until each rank is gone.
   const removed: string[] = [];
+  const interrupted = () => {
+    if (req.signal?.aborted) {
+      throw new UserError(`interrupted after removing ${removed.length} of ${doomed.length} objects`, {
+        hint: 'Removed objects are gone for good; run the same command again to remove what is left.',
+      });
+    }
+  };
   const ranks = [...new Set(doomed.map((d) => removalRank(d.target)))];
   for (const rank of ranks) {
+    interrupted();
     const batch = doomed.filter((d) => removalRank(d.target) === rank);
     await mapLimit(batch, 8, async (d) => {
       await res.delete(d.target.apiVersion, d.target.kind, d.target.name, d.target.namespace);
       io.out(`  Removed ${describeObject(d.obj)}\n`);
       removed.push(describeObject(d.obj));
     });
-    await waitGone(cluster, batch.map((d) => d.target), req.waitTimeoutMs ?? 120_000);
+    await waitGone(cluster, batch.map((d) => d.target), req.waitTimeoutMs ?? 120_000, req.signal);
     if (batch.some((d) => d.target.kind === 'CustomResourceDefinition')) res.discovery.invalidate();
   }
+  interrupted();
   for (const r of records) await res.delete('v1', 'ConfigMap', r.name, r.namespace);
   io.progress.done('uninstall', `Uninstall complete (${removed.length} object${removed.length === 1 ? '' : 's'} removed)`);
   return { removed, refused };
@@ -196,10 +207,10 @@ async function readLive(cluster: Cluster, targets: Target[]): Promise<Map<string
   return live;
 }
 
-async function waitGone(cluster: Cluster, targets: Target[], timeoutMs: number): Promise<void> {
+async function waitGone(cluster: Cluster, targets: Target[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let remaining = targets;
-  for (let delay = 50; remaining.length > 0; delay = Math.min(delay * 2, 1000)) {
+  for (let delay = 50; remaining.length > 0 && !signal?.aborted; delay = Math.min(delay * 2, 1000)) {
     const live = await readLive(cluster, remaining);
     remaining = remaining.filter((t) => live.has(idOf(t)));
     if (remaining.length === 0) return;

@@ -4,7 +4,7 @@
  * Keys are sorted, as istioctl's marshaller does, so output is stable.
  */
 import { existsSync, statSync } from 'node:fs';
-import { UserError } from '../core/errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 import { isObject, type Json, type JsonObject } from '../core/json.js';
 import { stringifyYaml } from '../yaml/values.js';
 import { resolveIstioOperator } from './resolve.js';
@@ -29,7 +29,7 @@ export interface DumpResult {
 
 export async function dumpProfile(input: DumpInput): Promise<DumpResult> {
   if (input.profile !== undefined && (input.files?.length ?? 0) > 0) {
-    throw new UserError('cannot specify both profile name and filename flag', { hint: 'Pass the profile as --set profile=<name> together with -f, or drop -f.' });
+    throw new UsageError('cannot specify both profile name and filename flag', 'Pass the profile as --set profile=<name> together with -f, or drop -f.');
   }
   // istioctl renders dumps with force: problems are reported, the dump still happens.
   const { iop, warnings } = await resolveIstioOperator({

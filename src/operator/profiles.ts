@@ -2,12 +2,12 @@
  * Installation profiles: IstioOperator YAML files in the package's profiles/ directory, or
  * in a --manifests directory (DIR/profiles/*.yaml, else DIR/*.yaml).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, UserError } from '../core/errors.js';
-import { isObject, type JsonObject } from '../core/json.js';
-import { parseYamlDocuments, type SourceDoc } from '../yaml/documents.js';
-import { parseFastYaml } from '../yaml/fast-parse.js';
+import { isObject, UNSAFE_KEYS, type JsonObject } from '../core/json.js';
+import { parseYamlDocuments, readTextFileSync, type SourceDoc } from '../yaml/documents.js';
+import { tryFastYaml } from '../yaml/values.js';
 import { packageRoot } from '../core/package-root.js';
 import { IOP_API_VERSION, IOP_KIND } from './types.js';
 
@@ -25,7 +25,7 @@ const TOP_LEVEL_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
 export function profilesDir(manifestsDir?: string): string {
   if (!manifestsDir) return join(packageRoot(), 'profiles');
   if (!existsSync(manifestsDir) || !statSync(manifestsDir).isDirectory()) {
-    throw new UserError(`--manifests ${manifestsDir}: no such directory`, { hint: 'Pass a directory that holds profiles/*.yaml (or *.yaml profile files).' });
+    throw new DataError(`--manifests ${manifestsDir}: no such directory`, { hint: 'Pass a directory that holds profiles/*.yaml (or *.yaml profile files).' });
   }
   const nested = join(manifestsDir, 'profiles');
   return existsSync(nested) && statSync(nested).isDirectory() ? nested : manifestsDir;
@@ -49,10 +49,10 @@ export function loadProfile(name: string, manifestsDir?: string): LoadedProfile 
       hint: known.length ? `Known profiles: ${known.join(', ')}.` : `No profiles in ${dir}.`,
     });
   }
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFileSync(file);
   // Plain profile files take the fast reader; the positioned parse (for error locations) only
   // happens if something asks for `doc`. Anything unusual goes the full way at once.
-  const fast = parseFastYaml(text);
+  const fast = tryFastYaml(text);
   if (isPlainIstioOperator(fast)) {
     let doc: SourceDoc | undefined;
     return {
@@ -78,7 +78,44 @@ function profileDoc(text: string, file: string): SourceDoc {
 function isPlainIstioOperator(v: unknown): v is JsonObject {
   if (!isObject(v) || v.kind !== IOP_KIND || (v.apiVersion !== undefined && v.apiVersion !== IOP_API_VERSION)) return false;
   if (!Object.keys(v).every((k) => TOP_LEVEL_KEYS.includes(k))) return false;
+  if (findUnsafe(v) !== undefined) return false; // the full way reports it with a line
   return v.spec === undefined || v.spec === null || isObject(v.spec);
+}
+
+/**
+ * The first place in an IstioOperator that sailctl refuses: a key naming JavaScript object
+ * machinery (UNSAFE_KEYS: merging it could reach Object.prototype), or a number that cannot be
+ * written back as given (±Infinity, NaN, or an integer beyond ±2^53, where rounding starts).
+ */
+export function findUnsafe(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; why: string } | undefined {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return { path, why: `the number ${String(value)} is not a finite value` };
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) return { path, why: `the number ${String(value)} is beyond ±2^53 and would not be written as given` };
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnsafe(value[i], [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!isObject(value)) return undefined;
+  for (const key of Object.keys(value)) {
+    if (UNSAFE_KEYS.has(key)) return { path: [...path, key], why: `key "${key}" is not allowed` };
+    const found = findUnsafe(value[key], [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function refuseUnsafeContent(doc: SourceDoc, file: string): void {
+  const found = findUnsafe(doc.value);
+  if (!found) return;
+  const where = found.path.map(String).join('.');
+  throw new DataError(`${file}:${doc.keyLineOf(found.path) ?? doc.line}: ${where}: ${found.why}`, {
+    hint: found.why.startsWith('key') ? 'No IstioOperator field has this name.' : 'Write the value within range (Kubernetes counts and ports are 32-bit integers).',
+  });
 }
 
 /**
@@ -111,6 +148,7 @@ export function requireIstioOperator(docs: SourceDoc[], file: string): SourceDoc
         });
       }
     }
+    refuseUnsafeContent(doc, file);
     const spec = doc.value.spec;
     if (spec !== undefined && spec !== null && !isObject(spec)) {
       throw new DataError(`${file}:${lineOfKey(doc, ['spec'])}: spec must be a map, not ${Array.isArray(spec) ? 'a list' : 'a ' + typeof spec}`);

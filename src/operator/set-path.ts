@@ -5,7 +5,7 @@
  * `[key:value]` selects the list element whose `key` equals `value`.
  */
 import { UsageError } from '../core/errors.js';
-import { isObject, type Json, type JsonObject } from '../core/json.js';
+import { getOwn, isObject, setOwn, UNSAFE_KEYS, type Json, type JsonObject } from '../core/json.js';
 
 export type PathSegment =
   | { kind: 'key'; key: string }
@@ -39,8 +39,11 @@ export function parseSetFlag(raw: string): SetFlag {
   const eq = raw.indexOf('=');
   const pathText = (eq < 0 ? raw : raw.slice(0, eq)).trim();
   const valueText = eq < 0 ? '' : raw.slice(eq + 1).trim();
+  if (eq < 0) throw badSet(raw, 'no "=" between the path and the value', `Write it as path=value, e.g. --set ${pathText || 'profile'}=demo.`);
   const path = parsePath(pathText, raw);
-  return { raw, path, value: typeValue(valueText, path) };
+  const value = typeValue(valueText, path);
+  if (typeof value === 'number' && !Number.isFinite(value)) throw badSet(raw, `the number ${valueText} is out of range`);
+  return { raw, path, value };
 }
 
 /** Parses a dotted path (without value) into segments, rooted at `spec`. */
@@ -50,6 +53,10 @@ export function parsePath(pathText: string, raw: string = pathText): PathSegment
   const segments: PathSegment[] = [];
   for (const part of splitUnescapedDots(cleaned)) {
     parsePart(part, raw, segments);
+  }
+  for (const seg of segments) {
+    // merging through such a key could reach Object.prototype (prototype pollution)
+    if (seg.kind !== 'index' && UNSAFE_KEYS.has(seg.key)) throw badSet(raw, `"${seg.key}" is not allowed in a path`, 'No IstioOperator field has this name.');
   }
   const first = segments[0]!;
   if (first.kind === 'key' && first.key === 'spec' && segments.length > 1) segments.shift();
@@ -84,10 +91,10 @@ export function applySet(root: JsonObject, flag: SetFlag): void {
     const where = formatPath(path.slice(0, i));
     if (seg.kind === 'key') {
       if (Array.isArray(container)) throw badSet(flag.raw, `${where} is a list; address its elements with [index] or [key:value]`);
-      const current: Json | undefined = container[seg.key];
-      if (last || current === undefined || current === null) container[seg.key] = fresh();
+      const current = getOwn(container, seg.key);
+      if (last || current === undefined || current === null) setOwn(container, seg.key, fresh());
       else if (typeof current !== 'object') throw badSet(flag.raw, `${formatPath(path.slice(0, i + 1))} is a ${typeof current}, not a map or list`);
-      container = container[seg.key] as JsonObject | Json[];
+      container = getOwn(container, seg.key) as JsonObject | Json[];
       continue;
     }
     if (!Array.isArray(container)) throw badSet(flag.raw, `${where} is a map, not a list; ${seg.kind === 'index' ? `[${seg.index}]` : `[${seg.key}:${seg.value}]`} needs a list`);
@@ -117,6 +124,8 @@ export function typeValue(text: string, path: readonly PathSegment[]): Json {
   if (/^[+-]?\d+$/.test(text)) {
     const n = Number(text);
     if (Number.isSafeInteger(n)) return n;
+    // istioctl would fall back to a float and write 1e+26; a changed number is worse than an error
+    throw new UsageError(`invalid --set value ${text}: the integer is beyond ±2^53 and would not be written as given`, 'Use a value within range; Kubernetes counts and ports are 32-bit integers.');
   }
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number(text);
   if (/^(true|TRUE|True|t|T)$/.test(text)) return true;

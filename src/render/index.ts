@@ -15,6 +15,7 @@ import type { GatewayKind, RenderContext } from './context.js';
 import { buildContext, gatewayEntries, isEnabled, namespaceOf, revisioned } from './context.js';
 import { applyK8sSettings } from './k8s-settings.js';
 import { applyOverlays } from './overlays.js';
+import { checkNumberRanges } from './ranges.js';
 import { str } from './tree.js';
 import type { ComponentName, K8sObject, RenderedComponent } from './types.js';
 
@@ -24,6 +25,7 @@ export type { ComponentName, K8sObject, RenderedComponent } from './types.js';
 function finish(component: ComponentName, name: string, namespace: string, objects: K8sObject[], spec: ComponentSpec | undefined, where: string): RenderedComponent {
   applyK8sSettings(objects, name, spec?.k8s);
   applyOverlays(objects, spec?.k8s?.overlays, where);
+  checkNumberRanges(objects, where);
   return { component, name, namespace, objects };
 }
 

@@ -5,7 +5,7 @@
  */
 import { UserError } from '../core/errors.js';
 import type { K8sObjectOverlay } from '../operator/types.js';
-import { clone, type Json } from '../core/json.js';
+import { clone, getOwn, setOwn, UNSAFE_KEYS, type Json } from '../core/json.js';
 import { isMap } from './tree.js';
 import type { JsonMap, K8sObject } from './types.js';
 
@@ -25,7 +25,11 @@ export function parseOverlayPath(path: string): Step[] {
       const inner = path.slice(i + 1, end);
       const colon = inner.indexOf(':');
       if (/^-?\d+$/.test(inner)) steps.push({ index: Number(inner) });
-      else if (colon > 0) steps.push({ match: inner.slice(0, colon).trim(), value: inner.slice(colon + 1).trim().replace(/^"|"$/g, '') });
+      else if (colon > 0) {
+        const match = inner.slice(0, colon).trim();
+        if (UNSAFE_KEYS.has(match)) throw new Error(`"${match}" is not allowed in a path`);
+        steps.push({ match, value: inner.slice(colon + 1).trim().replace(/^"|"$/g, '') });
+      }
       else steps.push({ scalar: inner });
       i = end + 1;
       continue;
@@ -39,6 +43,8 @@ export function parseOverlayPath(path: string): Step[] {
       }
       key += path[i++];
     }
+    // a patch through such a key could reach Object.prototype (prototype pollution)
+    if (UNSAFE_KEYS.has(key)) throw new Error(`"${key}" is not allowed in a path`);
     steps.push({ key });
   }
   if (steps.length === 0) throw new Error('empty path');
@@ -67,12 +73,12 @@ function locate(container: unknown, step: Step): Slot | undefined {
 }
 
 function read(at: Slot): unknown {
-  return 'list' in at ? at.list[at.index] : at.map[at.key];
+  return 'list' in at ? at.list[at.index] : getOwn(at.map, at.key);
 }
 
 function assign(at: Slot, value: unknown): void {
   if ('list' in at) at.list[at.index] = value;
-  else at.map[at.key] = value;
+  else setOwn(at.map, at.key, value);
 }
 
 /** Sets (or, with `value === undefined`, deletes) the value at `path` inside `root`. */

@@ -3,8 +3,10 @@
  * Analyze, validate, kube-inject, profiles and `install -f` all read user files through here,
  * so a malformed file gets the same `file:line:col: malformed YAML in document N` error everywhere.
  */
-import { LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { LineCounter, type Document } from 'yaml';
 import { DataError } from '../core/errors.js';
+import { checkDocument, composeDocuments, TO_JS_OPTIONS } from './limits.js';
 
 export interface SourceDoc {
   /** The file name as the user gave it (`-` / `<stdin>` for standard input). */
@@ -35,19 +37,21 @@ export function parseYamlDocuments(text: string, file: string, options: ParseOpt
     });
   }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const list = Array.isArray(docs) ? docs : [docs];
+  const origin = { file, lineBase: 0, lineCounter };
   const out: SourceDoc[] = [];
-  list.forEach((doc, index) => {
+  let index = -1;
+  for (const doc of composeDocuments(text, origin)) {
+    index++;
     const firstError = doc.errors[0];
     if (firstError) {
       const pos = lineCounter.linePos(firstError.pos[0]);
       throw malformedYaml(file, pos.line, pos.col, index, firstError.message);
     }
+    checkDocument(doc, origin, index);
     const contents = doc.contents;
     const contentStart = contents?.range?.[0] ?? doc.range[0];
-    const value = contents === null ? null : doc.toJS({ maxAliasCount: 10_000 });
-    if (!options.keepEmpty && (value === null || value === undefined)) return;
+    const value = contents === null ? null : doc.toJS(TO_JS_OPTIONS);
+    if (!options.keepEmpty && (value === null || value === undefined)) continue;
     const lineOf = (path: readonly (string | number)[]): number | undefined => {
       const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
       const pair = path.length > 0 ? (doc.getIn(path.slice(0, -1), true) as unknown) : undefined;
@@ -71,7 +75,7 @@ export function parseYamlDocuments(text: string, file: string, options: ParseOpt
         return lineOf(path);
       },
     });
-  });
+  }
   return out;
 }
 
@@ -132,13 +136,20 @@ export function splitDocuments(text: string, file: string): DocumentText[] {
 /** The document model of one chunk of a stream (keeps comments and layout); `index` is its 0-based place in the stream. */
 export function parseDocumentText(chunk: DocumentText, file: string, index: number): Document.Parsed {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(chunk.text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const origin = { file, lineBase: chunk.line - 1, lineCounter };
+  const docs = [...composeDocuments(chunk.text, origin, { forceDoc: true })];
+  const doc = docs[0]!;
   const error = doc.errors[0];
   if (error) {
     const pos = lineCounter.linePos(error.pos[0]);
     throw malformedYaml(file, chunk.line + pos.line - 1, pos.col, index, error.message);
   }
+  if (docs.length > 1) {
+    const pos = lineCounter.linePos(docs[1]!.range[0]);
+    throw malformedYaml(file, chunk.line + pos.line - 1, pos.col, index, 'a document end marker (...) followed by more content');
+  }
+  checkDocument(doc, origin, index);
   return doc;
 }
 
-export { readInput } from '../core/input.js';
+export { readInput, readTextFileSync } from '../core/input.js';

@@ -119,7 +119,7 @@ describe('analyze --use-kube=false over a repository', () => {
       expect(r.stderr).toContain("Warning: supplied message code 'IST9999' is an unknown message code and will not have any effect");
       expect(r.code).toBe(0);
       const bad = await offline(BOOKSTORE, '-S', 'IST0102');
-      expect(bad.code).toBe(1);
+      expect(bad.code).toBe(64); // a malformed flag value is a usage error
       expect(bad.stdout).toBe('');
     });
     it('the galley.istio.io/analyze-suppress annotation silences codes on that resource only', async () => {
@@ -254,7 +254,7 @@ spec:
   });
   it('without -f: an error that says what to pass', async () => {
     const r = await sailctl(['validate']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(64); // a missing required flag is a usage error
     expect(r.stderr).toMatch(/^Error: you must specify resources by --filename/);
   });
 });

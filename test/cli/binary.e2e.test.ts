@@ -89,7 +89,7 @@ describe('the built sailctl binary', () => {
 
   it('unknown dashboards are named, with the list of known ones', async () => {
     const r = await sailctl(['dashboard', 'kibana']);
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(64); // an unknown subcommand is a usage error
     expect(r.stderr).toContain('unknown dashboard "kibana"');
     expect(r.stderr).toContain('kiali, grafana');
   });

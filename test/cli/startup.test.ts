@@ -69,7 +69,7 @@ describe('the installed package', () => {
     dir = mkdtempSync(join(tmpdir(), 'sailctl-pkg-'));
     // What npm installs: package.json's "files".
     const files = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] }).files;
-    for (const d of files) cpSync(join(root, d), join(dir, d), { recursive: true });
+    for (const d of files.filter((f) => !f.startsWith('!'))) cpSync(join(root, d), join(dir, d), { recursive: true });
     copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     reference = (await sailctl(demo)).stdout;

@@ -174,15 +174,16 @@ describe('sailctl dashboard (binary, emulator)', () => {
       run(['kiali', '--port', 'abc', '--browser=false']),
       run(['kiali', '-o', 'yaml', '--browser=false']),
     ]);
-    expect(unknown.exitCode).toBe(1);
+    // usage errors (unknown dashboard, missing or conflicting arguments, bad ports) exit 64
+    expect(unknown.exitCode).toBe(64);
     expect(unknown.stderr).toContain('Error: unknown dashboard "foo"');
     expect(bare.exitCode).toBe(0);
     expect(bare.stdout).toMatch(/kiali/);
-    expect(noPod.exitCode).toBe(1);
+    expect(noPod.exitCode).toBe(64);
     expect(noPod.stderr).toContain('Error: specify a pod or --selector');
-    expect(both.exitCode).toBe(1);
+    expect(both.exitCode).toBe(64);
     expect(both.stderr).toContain('Error: only one of name, --selector, or --revision can be specified');
-    expect(badUiPort.exitCode).toBe(1);
+    expect(badUiPort.exitCode).toBe(64);
     expect(badUiPort.stderr).toContain('Error: port number 70000 must be in the range 1..65535');
     expect(notNumber.exitCode).toBe(64);
     expect(notNumber.stderr).toContain('Error: invalid argument "abc" for "--port" flag');

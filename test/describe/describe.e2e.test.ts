@@ -552,7 +552,8 @@ spec: {selector: {app: plain}, ports: [{port: 80}]}
   ])('%j', async (args, message) => {
     const r = await describeCmd(h, args);
     expect(r.stderr.split('\n')[0] + '\n').toBe(message);
-    expect(r.exitCode).toBe(1);
+    // A missing name or an unknown type is a usage error (64); a pod that does not exist, a failure (1).
+    expect(r.exitCode).toBe(args.includes('not-a-pod') ? 1 : 64);
     expect(r.stdout).toBe('');
   });
 });

@@ -202,12 +202,12 @@ describe('x check-inject over the rendered injectors', () => {
 
 describe('errors', () => {
   it.each([
-    [[], 1, /^Error: check-inject requires only \[<resource-type>\/\]<resource-name>\[\.<namespace>\], or specify labels flag\n/],
-    [['a', 'b'], 1, /^Error: check-inject requires only/],
+    [[], 64, /^Error: check-inject requires only \[<resource-type>\/\]<resource-name>\[\.<namespace>\], or specify labels flag\n/],
+    [['a', 'b'], 64, /^Error: check-inject requires only/],
     [['nope', '-n', 'case0'], 1, /^Error: pods "nope" not found in the "case0" namespace\n$/],
     [['-l', 'app=x', '-n', 'missing'], 1, /^Error: namespaces "missing" not found\n$/],
     [['deployment/none', '-n', 'case0'], 1, /^Error: failed retrieving: deployments.apps "none" not found in the "case0" namespace\n$/],
-    [['-l', 'a in (', '-n', 'case0'], 1, /^Error: invalid --labels "a in \(": unable to parse requirement/],
+    [['-l', 'a in (', '-n', 'case0'], 64, /^Error: invalid --labels "a in \(": unable to parse requirement/],
   ])('%j exits %i', async (args, code, message) => {
     const r = await run(args as string[]);
     expect(r.stderr).toMatch(message);

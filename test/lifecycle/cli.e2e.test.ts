@@ -107,7 +107,7 @@ describe('sailctl install / verify-install / precheck / uninstall (binary, emula
     expect(quiet.stdout).not.toContain('⚠');
     expect((await run(['x', 'precheck', '--output-threshold', 'Loud'])).exitCode).toBe(64);
     const bad = await run(['x', 'precheck', '--from-version', '2.1']);
-    expect(bad.exitCode).toBe(1);
+    expect(bad.exitCode).toBe(64); // a malformed flag value is a usage error
     expect(bad.stderr).toMatch(/^Error: invalid version 2\.1: expected major version 1/);
   });
 
@@ -147,7 +147,7 @@ describe('sailctl install / verify-install / precheck / uninstall (binary, emula
     expect((await h.kubectl(['get', 'deploy', '-n', 'istio-system', 'istiod-broken'])).exitCode).toBe(0);
 
     const none = await run(['uninstall']);
-    expect(none.exitCode).toBe(1);
+    expect(none.exitCode).toBe(64); // a missing selection flag is a usage error
     expect(none.stderr).toMatch(/^Error: at least one of the --revision \(or --set revision=<revision>\), --filename or --purge flags must be set/);
 
     const r = await run(['uninstall', '-y', '--revision', 'broken']);

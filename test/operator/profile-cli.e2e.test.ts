@@ -78,8 +78,8 @@ describe('profile dump', () => {
 
   it.each([
     [['profile', 'dump', 'demoo'], 1, 'Error: profile "demoo" not found\n'],
-    [['profile', 'dump', 'demo', 'minimal'], 1, 'Error: too many positional arguments\n'],
-    [['profile', 'dump', 'demo', '-f', 'x.yaml'], 1, 'Error: cannot specify both profile name and filename flag\n'],
+    [['profile', 'dump', 'demo', 'minimal'], 64, 'Error: too many positional arguments\n'],
+    [['profile', 'dump', 'demo', '-f', 'x.yaml'], 64, 'Error: cannot specify both profile name and filename flag\n'],
     [['profile', 'dump', '--set', 'bogus=1'], 64, 'Error: invalid --set bogus=1: unknown IstioOperator field "bogus"\n'],
     [['profile', 'dump', '-o', 'toml'], 64, 'Error: invalid value "toml" for --output'],
     [['profile', 'dump', '-p', 'values.nope'], 1, 'Error: --config-path values.nope: no such path in the resolved IstioOperator\n'],
@@ -127,7 +127,7 @@ describe('profile diff', () => {
 
   it.each([[['default']], [['default', 'demo', 'minimal']]])('%j: needs exactly two profiles', async (args) => {
     const r = await sailctl(['profile', 'diff', ...args]);
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(64); // wrong argument count is a usage error
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')[0]).toBe('Error: diff requires two profiles');
   });

@@ -48,9 +48,9 @@ describe('sailctl manifest generate (binary)', () => {
     expect(docs(r.stdout).every((o) => o.metadata.namespace === undefined || o.metadata.namespace === 'istio-system')).toBe(true);
   });
 
-  it('a positional argument is rejected as istioctl does (exit 1)', async () => {
+  it('a positional argument is a usage error (exit 64; istioctl exits 1)', async () => {
     const r = await sailctl(['manifest', 'generate', 'extra']);
-    expect(r).toMatchObject({ exitCode: 1, stdout: '' });
+    expect(r).toMatchObject({ exitCode: 64, stdout: '' });
     expect(r.stderr).toContain('generate accepts no positional arguments, got ["extra"]');
   });
 

@@ -4,7 +4,7 @@
  * The ✔/✘ marks are coloured only on a terminal (istioctl always colours them).
  */
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { UsageError, UserError } from '../../core/errors.js';
 import { colorEnabled } from '../../core/terminal.js';
 import type { GlobalOptions } from '../flags.js';
 import { clusterSession } from '../cluster-session.js';
@@ -16,7 +16,7 @@ interface Options {
 
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
   if ((args.length === 0 && !opts.labels) || args.length > 1) {
-    throw new UserError('check-inject requires only [<resource-type>/]<resource-name>[.<namespace>], or specify labels flag', {
+    throw new UsageError('check-inject requires only [<resource-type>/]<resource-name>[.<namespace>], or specify labels flag', {
       hint: "Run 'sailctl x check-inject --help' for usage.",
     });
   }
@@ -26,7 +26,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
     try {
       podLabels = parseLabelSelector(opts.labels!).matchLabels ?? {};
     } catch (err) {
-      throw new UserError(`invalid --labels "${opts.labels}": ${(err as Error).message}`);
+      throw new UsageError(`invalid --labels "${opts.labels}": ${(err as Error).message}`);
     }
   }
   const cluster = await clusterSession(globals).open();

@@ -24,6 +24,8 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
   // Flags first: a bad one is reported without touching the cluster.
   const localPort = parsePort(opts.port, '--port', true);
   const uiPort = parsePort(opts.uiPort ?? opts.ctrlz_port, opts.uiPort !== undefined ? '--ui-port' : '--ctrlz_port', false);
+  const [{ checkPodQuery }, { DASHBOARDS }] = await Promise.all([import('../../dashboard/pod-finder.js'), import('../../dashboard/dashboards.js')]);
+  checkPodQuery(DASHBOARDS[cmd.name() as DashboardName], { podArg: args[0], selector: opts.selector, revision: opts.revision });
   const reconnect = process.env.SAILCTL_DASHBOARD_RECONNECT_TIMEOUT;
   const reconnectTimeoutMs = reconnect ? parseDuration(reconnect, 'SAILCTL_DASHBOARD_RECONNECT_TIMEOUT') : undefined;
   const session = clusterSession(globals);

@@ -20,7 +20,7 @@ interface Options {
 export async function run(_opts: Options, args: string[], globals: GlobalOptions, cmd: Command): Promise<void> {
   const kind = cmd.name() as 'pod' | 'service';
   const opts = cmd.opts() as Options;
-  if (args.length !== 1) throw new UserError(kind === 'pod' ? 'expecting pod name' : 'expecting service name', { hint: `Run 'sailctl x describe ${kind} --help' for usage.` });
+  if (args.length !== 1) throw new UsageError(kind === 'pod' ? 'expecting pod name' : 'expecting service name', { hint: `Run 'sailctl x describe ${kind} --help' for usage.` });
   const adminPort = Number(opts.proxyAdminPort ?? '15000');
   if (!Number.isInteger(adminPort) || adminPort < 1 || adminPort > 65535) throw new UsageError(`port number ${opts.proxyAdminPort} must be in the range 1..65535`);
   const cluster = await clusterSession(globals).open();

@@ -5,7 +5,7 @@
  * with no cluster configured at all it summarises the render per component, offline.
  */
 import type { Command } from 'commander';
-import { SilentExit, UserError } from '../../core/errors.js';
+import { SilentExit, UsageError } from '../../core/errors.js';
 import { palette } from '../../core/terminal.js';
 import { note, writeStdout } from '../../core/output.js';
 import { effectiveOverrides, resolveIstioOperator } from '../../operator/resolve.js';
@@ -14,6 +14,7 @@ import { clusterSession, type ClusterSession } from '../cluster-session.js';
 import type { Cluster } from '../../kube/cluster.js';
 import type { InstallPlan } from '../../lifecycle/plan.js';
 import { parseDuration, renderInput, type GlobalOptions, type RenderFlags } from '../flags.js';
+import { trapSignals } from '../interrupt.js';
 
 export interface Options extends RenderFlags {
   force?: boolean;
@@ -24,10 +25,10 @@ export interface Options extends RenderFlags {
 }
 
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
-  if (args.length > 0) throw new UserError(`accepts 0 arg(s), received ${args.length}`);
+  if (args.length > 0) throw new UsageError(`accepts 0 arg(s), received ${args.length}`);
   const resolveInput = { ...renderInput(opts), force: opts.force };
   const session = clusterSession(globals);
-  if (!opts.dryRun || (await session.configured())) return applyToCluster(opts, resolveInput, session);
+  if (!opts.dryRun || (await session.configured())) return applyWithSignals(opts, resolveInput, session);
   // --dry-run with no kubeconfig at all: show what would be installed, offline.
   note('No cluster is configured (no kubeconfig): showing what would be installed without checking a cluster.');
   const { iop, profile, warnings } = await resolveIstioOperator(resolveInput);
@@ -41,7 +42,22 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
 /** Something to check or say once the cluster is open, before the install's own checks (upgrade's). */
 export type BeforeInstall = (cluster: Cluster, prepared: { plan: InstallPlan }) => Promise<void>;
 
-export async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], session: ClusterSession, before?: BeforeInstall): Promise<void> {
+/**
+ * Applies to the cluster with Ctrl+C / SIGTERM handled (cli/interrupt.ts): the command stops at a
+ * safe point, says what was done and what a re-run does, and exits 130/143.
+ */
+export async function applyWithSignals(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], session: ClusterSession, before?: BeforeInstall): Promise<void> {
+  const trap = trapSignals();
+  try {
+    return await applyToCluster(opts, resolveInput, session, trap.signal, before);
+  } catch (err) {
+    throw trap.translate(err, 'interrupted before anything was applied', 'Objects already applied are complete; run the same command again to finish the install (it applies what is missing, then prunes).');
+  } finally {
+    trap.dispose();
+  }
+}
+
+async function applyToCluster(opts: Options, resolveInput: Parameters<typeof resolveIstioOperator>[0], session: ClusterSession, signal: AbortSignal, before?: BeforeInstall): Promise<void> {
   const readinessTimeoutMs = parseDuration(opts.readinessTimeout ?? '5m', '--readiness-timeout');
   const { prepareInstall } = await import('../../lifecycle/prepare.js');
   const prepared = await prepareInstall(resolveInput);
@@ -56,17 +72,11 @@ export async function applyToCluster(opts: Options, resolveInput: Parameters<typ
     throw err;
   }
   const progress = await createProgress();
-  const abort = new AbortController();
-  // Ctrl+C: stop starting new work; what was applied is complete, and a re-run finishes the rest.
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
+  // Ctrl+C / SIGTERM (trapSignals): stop starting new work; what was applied is complete, and a re-run finishes the rest.
   try {
     await installToCluster(
       cluster,
-      { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, overrides: effectiveOverrides(prepared.iop, resolveInput.manifestsDir), skipConfirmation: opts.skipConfirmation, dryRun: opts.dryRun, force: opts.force, readinessTimeoutMs, signal: abort.signal },
+      { iop: prepared.iop, plan: prepared.plan, warnings: prepared.warnings, overrides: effectiveOverrides(prepared.iop, resolveInput.manifestsDir), skipConfirmation: opts.skipConfirmation, dryRun: opts.dryRun, force: opts.force, readinessTimeoutMs, signal },
       { note, progress, confirm: terminalConfirm() },
     );
     // --verify: the verify-install checks of what was just installed (after the readiness wait).
@@ -79,7 +89,6 @@ export async function applyToCluster(opts: Options, resolveInput: Parameters<typ
     }
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
     cluster.close();
   }
 }

@@ -1,6 +1,6 @@
 /** `manifest generate`: render the manifests of an IstioOperator, offline (istioctl.md §2.2). */
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { UsageError, UserError } from '../../core/errors.js';
 import { debug, note, writeStdout } from '../../core/output.js';
 import { resolveIstioOperator } from '../../operator/resolve.js';
 import { allObjects, renderManifests, serializeManifests } from '../../render/index.js';
@@ -16,7 +16,7 @@ interface Options extends RenderFlags {
 
 export async function run(opts: Options, args: string[], _globals: GlobalOptions, _cmd: Command): Promise<void> {
   if (args.length > 0) {
-    throw new UserError(`generate accepts no positional arguments, got ${JSON.stringify(args)}`, { hint: 'Pass IstioOperator files with -f FILE.' });
+    throw new UsageError(`generate accepts no positional arguments, got ${JSON.stringify(args)}`, { hint: 'Pass IstioOperator files with -f FILE.' });
   }
   if (opts.clusterSpecific) {
     throw new UserError('--cluster-specific is not supported by sailctl manifest generate yet', {

@@ -1,6 +1,6 @@
 /** `x precheck` / `precheck`: can Istio be installed or upgraded here? (src/lifecycle/precheck.ts) */
 import type { Command } from 'commander';
-import { SilentExit, UserError } from '../../core/errors.js';
+import { SilentExit, UsageError } from '../../core/errors.js';
 import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
 import { palette } from '../../core/terminal.js';
 import type { GlobalOptions } from '../flags.js';
@@ -15,7 +15,7 @@ interface Options {
 }
 
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
-  if (args.length > 0) throw new UserError(`precheck takes no arguments, got ${JSON.stringify(args)}`);
+  if (args.length > 0) throw new UsageError(`precheck takes no arguments, got ${JSON.stringify(args)}`);
   const format = parseOutputFormat(opts.output, ['log', 'json', 'yaml', 'short'] as const);
   if (opts.fromVersion !== undefined) checkFromVersion(opts.fromVersion);
   // The same level flag as analyze's; precheck results are warnings or errors, so only Error hides anything.
@@ -46,7 +46,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
 /** istioctl's --from-version rules: 1.<minor>. */
 function checkFromVersion(v: string): void {
   const parts = v.replace(/^v/, '').split('.');
-  if (parts.length < 2) throw new UserError(`invalid version ${v}, expected format like '1.0'`);
-  if (parts[0] !== '1') throw new UserError(`invalid version ${v}: expected major version 1`);
-  if (!/^\d+$/.test(parts[1]!)) throw new UserError(`invalid version ${v}: minor version is not a number`);
+  if (parts.length < 2) throw new UsageError(`invalid version ${v}, expected format like '1.0'`);
+  if (parts[0] !== '1') throw new UsageError(`invalid version ${v}: expected major version 1`);
+  if (!/^\d+$/.test(parts[1]!)) throw new UsageError(`invalid version ${v}: minor version is not a number`);
 }

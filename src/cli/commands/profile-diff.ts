@@ -1,4 +1,4 @@
-import { UserError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { writeStdout } from '../../core/output.js';
 import { palette } from '../../core/terminal.js';
 import type { GlobalOptions } from '../flags.js';
@@ -12,7 +12,7 @@ interface Options {
  * Exits 0 whether or not they differ (istioctl 1.23 exited 1 on a difference).
  */
 export async function run(opts: Options, args: string[], _globals: GlobalOptions): Promise<void> {
-  if (args.length !== 2) throw new UserError('diff requires two profiles', { hint: 'Usage: sailctl profile diff <profile|file> <profile|file>' });
+  if (args.length !== 2) throw new UsageError('diff requires two profiles', { hint: 'Usage: sailctl profile diff <profile|file> <profile|file>' });
   const { diffProfiles } = await import('../../operator/profile-output.js');
   const result = await diffProfiles(args[0]!, args[1]!, opts.manifests);
   if (result.identical) {

@@ -1,4 +1,4 @@
-import { UserError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
 import type { GlobalOptions } from '../flags.js';
 
@@ -12,7 +12,7 @@ interface Options {
 
 /** `profile dump [profile]`: the merged IstioOperator of a profile plus -f/--set overlays. */
 export async function run(opts: Options, args: string[], _globals: GlobalOptions): Promise<void> {
-  if (args.length > 1) throw new UserError('too many positional arguments', { hint: 'Usage: sailctl profile dump [<profile>] [-f file] [--set path=value]' });
+  if (args.length > 1) throw new UsageError('too many positional arguments', { hint: 'Usage: sailctl profile dump [<profile>] [-f file] [--set path=value]' });
   const format = parseOutputFormat(opts.output ?? 'yaml', ['yaml', 'json', 'flags'] as const);
   const { dumpProfile } = await import('../../operator/profile-output.js');
   const result = await dumpProfile({

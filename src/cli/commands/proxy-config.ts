@@ -51,16 +51,16 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
   const sub = cmd.name() as Sub;
   const output = opts.output ?? (sub === 'bootstrap' ? 'json' : 'short');
   const adminPort = intFlag(opts.proxyAdminPort ?? parentOpts?.proxyAdminPort, '--proxy-admin-port') || 15000;
-  if (adminPort < 1 || adminPort > 65535) throw new UserError(`port number ${adminPort} must be in the range 1..65535`);
+  if (adminPort < 1 || adminPort > 65535) throw new UsageError(`port number ${adminPort} must be in the range 1..65535`);
 
   if (sub === 'log') return runLog(opts, args, globals, output, adminPort);
   if (sub === 'rootca-compare') return runRootCACompare(args, globals, adminPort);
 
   // istioctl: exactly one of a pod and --file.
   if ((args.length === 1) === (opts.file !== undefined)) {
-    throw new UserError(`${sub === 'endpoint' ? 'endpoints' : sub} requires pod name or --file parameter`, { hint: `Run 'sailctl proxy-config ${sub} --help' for usage.` });
+    throw new UsageError(`${sub === 'endpoint' ? 'endpoints' : sub} requires pod name or --file parameter`, { hint: `Run 'sailctl proxy-config ${sub} --help' for usage.` });
   }
-  if (!['short', 'json', 'yaml'].includes(output)) throw new UserError(`output format "${output}" not supported`);
+  if (!['short', 'json', 'yaml'].includes(output)) throw new UsageError(`output format "${output}" not supported`);
   const format = output as 'short' | 'json' | 'yaml';
 
   const source: DumpSource = opts.file !== undefined ? { file: opts.file } : 'envoy';
@@ -195,10 +195,10 @@ async function printEndpoints(text: string, source: DumpSource, opts: Options, f
 
 /** `pc log`: read (POST /logging) or change Envoy's logger levels, then print what Envoy answers. */
 async function runLog(opts: Options, args: string[], globals: GlobalOptions, output: string, adminPort: number): Promise<void> {
-  if (!opts.selector && args.length < 1) throw new UserError('log requires pod name or --selector', { hint: "Run 'sailctl proxy-config log --help' for usage." });
-  if (opts.reset && opts.level) throw new UserError('--level cannot be combined with --reset', { hint: "Run 'sailctl proxy-config log --help' for usage." });
-  if (output !== 'short') throw new UserError('--output is not applicable for this command');
-  if (opts.selector && args.length > 0) throw new UserError('name cannot be provided when the selector is specified');
+  if (!opts.selector && args.length < 1) throw new UsageError('log requires pod name or --selector', { hint: "Run 'sailctl proxy-config log --help' for usage." });
+  if (opts.reset && opts.level) throw new UsageError('--level cannot be combined with --reset', { hint: "Run 'sailctl proxy-config log --help' for usage." });
+  if (output !== 'short') throw new UsageError('--output is not applicable for this command');
+  if (opts.selector && args.length > 0) throw new UsageError('name cannot be provided when the selector is specified');
   await withCluster(globals, (cluster) => changeLogLevels(opts, args, cluster, globals, adminPort));
 }
 
@@ -290,7 +290,7 @@ async function defaultLogLevel(cluster: Cluster, istioNamespace: string): Promis
 
 /** `pc rootca-compare a b`: do two pods trust the same root CA? */
 async function runRootCACompare(args: string[], globals: GlobalOptions, adminPort: number): Promise<void> {
-  if (args.length !== 2) throw new UserError('rootca-compare requires 2 pods as an argument', { hint: "Run 'sailctl proxy-config rootca-compare --help' for usage." });
+  if (args.length !== 2) throw new UsageError('rootca-compare requires 2 pods as an argument', { hint: "Run 'sailctl proxy-config rootca-compare --help' for usage." });
   await withCluster(globals, (cluster) => compareRootCAs(args, cluster, globals, adminPort));
 }
 

@@ -20,7 +20,7 @@ interface Options {
 }
 
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
-  if (args.length > 1) throw new UserError(`accepts at most 1 arg(s), received ${args.length}`);
+  if (args.length > 1) throw new UsageError(`accepts at most 1 arg(s), received ${args.length}`);
   if (opts.xdsAddress) {
     throw new UserError('--xds-address is not supported: sailctl reads the sync status from istiod\'s debug endpoint through a port-forward, not over xDS', {
       hint: 'Run it against the cluster istiod runs in (--context), with -i/--istioNamespace naming its namespace.',

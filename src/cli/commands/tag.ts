@@ -3,7 +3,7 @@
  * with its messages, prompts and exit codes (istioctl.md §2.15, proxy-debugging.md §2.4).
  */
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { UsageError, UserError } from '../../core/errors.js';
 import { note, writeStdout } from '../../core/output.js';
 import type { Cluster } from '../../kube/cluster.js';
 import type { GlobalOptions } from '../flags.js';
@@ -20,8 +20,8 @@ interface SetOptions {
 
 /** istioctl's argument checks for set/generate. */
 function oneTag(args: string[], what: 'creation' | 'removal'): string {
-  if (args.length === 0) throw new UserError(`must provide a tag for ${what === 'creation' ? 'modification' : 'removal'}`);
-  if (args.length > 1) throw new UserError(`must provide a single tag for ${what}`);
+  if (args.length === 0) throw new UsageError(`must provide a tag for ${what === 'creation' ? 'modification' : 'removal'}`);
+  if (args.length > 1) throw new UsageError(`must provide a single tag for ${what}`);
   return args[0]!;
 }
 
@@ -87,7 +87,7 @@ export const set = (opts: SetOptions, args: string[], globals: GlobalOptions, _c
 export const generate = (opts: SetOptions, args: string[], globals: GlobalOptions, _cmd: Command) => setOrGenerate(opts, args, globals, true);
 
 export async function list(opts: { output: string }, args: string[], globals: GlobalOptions): Promise<void> {
-  if (args.length !== 0) throw new UserError('tag list command does not accept arguments');
+  if (args.length !== 0) throw new UsageError('tag list command does not accept arguments');
   const format = opts.output;
   const { listTags } = await import('../../revisions/tags.js');
   const tags = await withCluster(globals, (cluster) => listTags(cluster.res, globals.istioNamespace));

@@ -3,16 +3,16 @@
  * §1.1), preceded by what an in-place upgrade needs checked (src/lifecycle/upgrade.ts).
  */
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { UsageError, UserError } from '../../core/errors.js';
 import { note } from '../../core/output.js';
 import { palette } from '../../core/terminal.js';
 import { clusterSession } from '../cluster-session.js';
 import { renderInput, type GlobalOptions } from '../flags.js';
-import { applyToCluster, type Options } from './install.js';
+import { applyWithSignals, type Options } from './install.js';
 
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
-  if (args.length > 0) throw new UserError(`accepts 0 arg(s), received ${args.length}`);
-  await applyToCluster(opts, { ...renderInput(opts), force: opts.force }, clusterSession(globals), async (cluster, { plan }) => {
+  if (args.length > 0) throw new UsageError(`accepts 0 arg(s), received ${args.length}`);
+  await applyWithSignals(opts, { ...renderInput(opts), force: opts.force }, clusterSession(globals), async (cluster, { plan }) => {
     const { upgradeChecks } = await import('../../lifecycle/upgrade.js');
     const { formatReport, buildReport } = await import('../../core/check-report.js');
     const findings = await upgradeChecks(cluster, plan);

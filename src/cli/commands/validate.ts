@@ -1,6 +1,6 @@
 /** `sailctl validate -f`: schema validation of files, offline; exit 0 only when everything is valid. */
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { UsageError, UserError } from '../../core/errors.js';
 import { note, parseOutputFormat, writeStdout } from '../../core/output.js';
 import { formatStructured } from '../../core/structured.js';
 import type { GlobalOptions } from '../flags.js';
@@ -9,9 +9,9 @@ import { describeProblem, validateFiles } from '../../analyze/validate.js';
 export async function run(opts: { filename?: string[]; output: string }, args: string[], globals: GlobalOptions, cmd: Command): Promise<void> {
   void cmd;
   const format = parseOutputFormat(opts.output, ['log', 'json', 'yaml'] as const);
-  if (args.length > 0) throw new UserError(`validate takes no arguments (got ${args.join(' ')}): pass files with -f`);
+  if (args.length > 0) throw new UsageError(`validate takes no arguments (got ${args.join(' ')}): pass files with -f`);
   const files = opts.filename ?? [];
-  if (files.length === 0) throw new UserError('you must specify resources by --filename', { hint: 'Example: sailctl validate -f samples/bookinfo/networking/bookinfo-gateway.yaml' });
+  if (files.length === 0) throw new UsageError('you must specify resources by --filename', { hint: 'Example: sailctl validate -f samples/bookinfo/networking/bookinfo-gateway.yaml' });
   const result = await validateFiles(files, { namespace: globals.namespace, istioNamespace: globals.istioNamespace, warn: note });
   if (result.resources === 0) throw new UserError(`no Kubernetes resources found in ${result.files.join(', ')}: nothing was validated`, { exitCode: 65 });
   const errors = result.problems.filter((p) => p.level === 'Error');

@@ -1,6 +1,6 @@
 /** `verify-install`: is the installed mesh complete and healthy? (src/lifecycle/verify.ts) */
 import type { Command } from 'commander';
-import { SilentExit, UserError } from '../../core/errors.js';
+import { SilentExit, UsageError } from '../../core/errors.js';
 import { parseOutputFormat, writeStdout } from '../../core/output.js';
 import { palette } from '../../core/terminal.js';
 import type { GlobalOptions } from '../flags.js';
@@ -12,7 +12,7 @@ interface Options extends RenderFlags {
 }
 
 export async function run(opts: Options, args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
-  if (args.length > 0) throw new UserError(`verify-install takes no arguments, got ${JSON.stringify(args)}`, { hint: 'Pass IstioOperator files with -f FILE.' });
+  if (args.length > 0) throw new UsageError(`verify-install takes no arguments, got ${JSON.stringify(args)}`, { hint: 'Pass IstioOperator files with -f FILE.' });
   const format = parseOutputFormat(opts.output, ['text', 'short', 'json', 'yaml'] as const);
   const { verifyInstall } = await import('../../lifecycle/verify.js');
   const { formatReport } = await import('../../core/check-report.js');
