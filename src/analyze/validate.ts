@@ -6,7 +6,7 @@ import { loadFiles } from './files.js';
 import { isObject } from '../core/json.js';
 import type { AnyObject, Resource } from './resource.js';
 import { ISTIO_GROUPS, validateResource, dotted } from './schema.js';
-import { servicePortProtocol } from './analyzers/services.js';
+import { convertProtocol } from './analyzers/service.js';
 import { asArray } from './resource.js';
 
 export interface ValidationProblem {
@@ -39,7 +39,7 @@ function serviceProblems(r: Resource): { message: string; path: (string | number
   const out: { message: string; path: (string | number)[] }[] = [];
   asArray<AnyObject>(r.spec.ports).forEach((p, i) => {
     if (String(p?.protocol ?? 'TCP').toUpperCase() === 'UDP') return;
-    if (servicePortProtocol(p)) return;
+    if (convertProtocol(p)) return;
     if (p?.appProtocol) out.push({ message: `port ${p.port} appProtocol ${JSON.stringify(p.appProtocol)} doesn't follow Istio protocol selection. ${NAMING_DOCS}`, path: ['spec', 'ports', i, 'appProtocol'] });
     else if (!p?.name) out.push({ message: `port ${p?.port} is unnamed. This is not recommended. ${NAMING_DOCS}`, path: ['spec', 'ports', i] });
     else out.push({ message: `port "${p.name}" does not follow the Istio naming convention (<protocol>[-<suffix>], or set appProtocol). ${NAMING_DOCS}`, path: ['spec', 'ports', i, 'name'] });

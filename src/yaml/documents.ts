@@ -3,7 +3,8 @@
  * Analyze, validate, kube-inject, profiles and `install -f` all read user files through here,
  * so a malformed file gets the same `file:line:col: malformed YAML in document N` error everywhere.
  */
-import { LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { isScalar, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { parseFastYaml } from './fast-parse.js';
 import { DataError } from '../core/errors.js';
 
 export interface SourceDoc {
@@ -156,4 +157,118 @@ export async function readInput(path: string): Promise<{ name: string; text: str
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
     throw new DataError(`cannot read ${path}: ${why}`, { cause: err });
   }
+}
+
+/** One document of a stream read by readYamlStream: its value now, its layout only when asked. */
+export interface StreamDoc {
+  file: string;
+  /** Zero-based position of the document in its file (as parseYamlDocuments counts). */
+  index: number;
+  /** 1-based line of the document's first content line. */
+  line: number;
+  value: unknown;
+  /** Line of the node at `path`, if it exists. */
+  lineOf(path: readonly (string | number)[]): number | undefined;
+  /** Line of the node at `path` only when it is a scalar (a leaf); maps and lists have none. */
+  leafLineOf(path: readonly (string | number)[]): number | undefined;
+}
+
+/**
+ * parseYamlDocuments for large streams that are mostly read for their values (analyze,
+ * validate): each document is read with the fast reader when it can be, and the library's
+ * document model (for line numbers) is built per document only when a line is asked for.
+ * Streams with directives or `...` markers, and any document the library rejects, go through
+ * parseYamlDocuments, so values and errors are the same as there.
+ */
+export function readYamlStream(text: string, file: string): StreamDoc[] {
+  const whole = (): StreamDoc[] => parseYamlDocuments(text, file).map((d) => ({ file, index: d.index, line: d.line, value: d.value, lineOf: d.lineOf, leafLineOf: (p) => (isLeaf(d.doc, p) ? d.lineOf(p) : undefined) }));
+  if (text.includes('\u0000') || /^(?:%|\.\.\.(?:[ \t]|$))/m.test(text)) return whole();
+  const out: StreamDoc[] = [];
+  let index = 0;
+  let start = 0;
+  let startLine = 1;
+  let first = true;
+  let lineNo = 1;
+  const take = (end: number): boolean => {
+    const chunk = text.slice(start, end);
+    const contentLine = firstContentLine(chunk);
+    if (first && contentLine === undefined) return true; // comments before the first `---` belong to no document
+    const docIndex = index++;
+    if (contentLine === undefined) return true;
+    const fast = chunk.includes('\t') || chunk.includes('\r') ? undefined : parseFastYaml(chunk);
+    let model: { doc: Document.Parsed } | undefined;
+    const modelOf = () => (model ??= { doc: parseChunk(chunk) });
+    let value: unknown = fast;
+    if (fast === undefined) {
+      const { doc } = modelOf();
+      if (doc.errors.length > 0) return false;
+      value = doc.contents === null ? null : doc.toJS({ maxAliasCount: 10_000 });
+    }
+    if (value === null || value === undefined) return true;
+    const offset = startLine - 1;
+    out.push({
+      file,
+      index: docIndex,
+      line: startLine + contentLine,
+      value,
+      lineOf: (path) => {
+        const { doc } = modelOf();
+        const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+        const pair = path.length > 0 ? (doc.getIn(path.slice(0, -1), true) as unknown) : undefined;
+        const at = node?.range?.[0] ?? keyOffset(pair, path[path.length - 1]);
+        return at === undefined ? undefined : lineAt(chunk, at) + offset;
+      },
+      leafLineOf(path) {
+        const node = modelOf().doc.getIn(path, true);
+        return isScalar(node) && node.range ? lineAt(chunk, node.range[0]) + offset : undefined;
+      },
+    });
+    return true;
+  };
+  for (let pos = 0; pos <= text.length; ) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    if (text.startsWith('---', pos)) {
+      const line = text.slice(pos, end).replace(/\r$/, '');
+      if (!SEPARATOR.test(line)) return whole();
+      if (!take(pos)) return whole();
+      first = false;
+      start = nl < 0 ? text.length : nl + 1;
+      startLine = lineNo + 1;
+    }
+    if (nl < 0) break;
+    pos = nl + 1;
+    lineNo++;
+  }
+  if (!take(text.length)) return whole();
+  return out;
+}
+
+function parseChunk(chunk: string): Document.Parsed {
+  return parseDocument(chunk, { prettyErrors: false, uniqueKeys: false });
+}
+
+/** Lines (0-based) before the first line that is not blank or a comment, or undefined. */
+function firstContentLine(chunk: string): number | undefined {
+  let n = 0;
+  for (let pos = 0; pos < chunk.length; n++) {
+    const nl = chunk.indexOf('\n', pos);
+    const line = chunk.slice(pos, nl < 0 ? chunk.length : nl).trim();
+    if (line !== '' && !line.startsWith('#')) return n;
+    if (nl < 0) break;
+    pos = nl + 1;
+  }
+  return undefined;
+}
+
+/** 1-based line of a character offset in `text`. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** Istio's field map records only scalar leaves: a path to a map or list has no line. */
+function isLeaf(doc: Document.Parsed, path: readonly (string | number)[]): boolean {
+  return isScalar(doc.getIn(path, true));
 }
