@@ -3,7 +3,7 @@
  * ResourceSource), add istioctl's offline defaults, run the analyzers, suppress, sort.
  */
 import { DataError, UsageError } from '../core/errors.js';
-import { parseYamlDocuments, readInput } from '../yaml/documents.js';
+import { parseYamlDocuments, readInput, readYamlStream } from '../yaml/documents.js';
 import { ALL_ANALYZERS, DEFAULT_ANALYZERS, LEGACY_NAMES } from './analyzers/index.js';
 import { AnalysisContext, defaultMeshConfig, type MeshConfig } from './context.js';
 import { loadFiles } from './files.js';
@@ -11,7 +11,7 @@ import { runAnalyzers, type Analyzer } from './framework.js';
 import { documentationUrl, MESSAGE_TYPES } from './messages.js';
 import { sortFindings, type Finding } from './report.js';
 import { isObject } from '../core/json.js';
-import { friendlyName, identity, keyOf, makeResource, type AnyObject, type Resource } from './resource.js';
+import { friendlyName, identity, keyOf, makeResource, type AnyObject, type Locator, type Resource } from './resource.js';
 import type { ResourceSource } from './sources.js';
 import { isSuppressed, parseSuppressions } from './suppress.js';
 
@@ -74,12 +74,11 @@ export function selectAnalyzers(names: readonly string[] | undefined): Analyzer[
   return ALL_ANALYZERS.filter((a) => chosen.has(a));
 }
 
-async function readYamlObject(path: string, what: string): Promise<{ value: AnyObject; file: string; line: number; lineOf: (p: readonly (string | number)[]) => number | undefined }> {
+async function readYamlObject(path: string, what: string): Promise<{ value: AnyObject; file: string; line: number; locator: Locator }> {
   const { name, text } = await readInput(path);
-  const docs = parseYamlDocuments(text, name);
-  const doc = docs[0];
+  const doc = readYamlStream(text, name)[0];
   if (!doc || !isObject(doc.value)) throw new DataError(`${name}:1: the ${what} file holds no YAML object`);
-  return { value: doc.value, file: name, line: doc.line, lineOf: (p) => doc.lineOf(p) };
+  return { value: doc.value, file: name, line: doc.line, locator: doc };
 }
 
 /** Overlays a MeshConfig object on the defaults (defaultConfig merged one level deep). */
@@ -173,9 +172,9 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisResult> 
   if (!options.cluster) for (const r of defaultIngressResources(mesh, options.istioNamespace)) if (!byId.has(identity(r))) byId.set(identity(r), r);
 
   if (options.meshNetworksFile) {
-    const { value, file, line, lineOf } = await readYamlObject(options.meshNetworksFile, 'mesh networks');
+    const { value, file, line, locator } = await readYamlObject(options.meshNetworksFile, 'mesh networks');
     const body = { apiVersion: 'v1alpha1', kind: 'MeshNetworks', metadata: { name: 'meshnetworks', namespace: options.istioNamespace }, ...value };
-    const r = makeResource({ body, defaultNamespace: options.istioNamespace, origin: { source: 'file', file, line }, lineOf });
+    const r = makeResource({ body, defaultNamespace: options.istioNamespace, origin: { source: 'file', file, line }, locator });
     byId.set(identity(r), r);
   } else if (meshCm) {
     const networks = configMapYaml(meshCm, 'meshNetworks');
