@@ -33,7 +33,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
-  minify: true,
+  minify: process.env.SAILCTL_NO_MINIFY !== "1",
   define: { __SAILCTL_VERSION__: JSON.stringify(pkg.version) },
   // Bundle our dependencies for a fast start, but keep the Kubernetes client (large, lazily
   // imported by cluster commands only) and its transitive world outside.

@@ -1,6 +1,6 @@
 /**
- * IST0106 schema validation: the Istio CRD OpenAPI schemas (compiled once per kind and version
- * with ajv, on first use, made strict so unknown fields are errors as in istioctl validate)
+ * IST0106 schema validation: the Istio CRD OpenAPI schemas (made strict so unknown fields are
+ * errors as in istioctl validate; precompiled by ajv at build time, one module per kind)
  * plus Istio's semantic rules that a schema cannot express (semantic.ts).
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -15,19 +15,9 @@ export type { SchemaProblem };
 export const ISTIO_GROUPS = new Set(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io']);
 const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 
-type AjvInstance = { compile(schema: object): ValidateFunction };
-let ajv: AjvInstance | undefined;
+/** The ajv options the CRD validators are compiled with (at build time: schema-codegen.ts). */
+export const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: true };
 const compiled = new Map<string, ValidateFunction | null>();
-
-async function ajvInstance(): Promise<AjvInstance> {
-  if (!ajv) {
-    const [{ default: Ajv }, { default: addFormats }] = await Promise.all([import('ajv'), import('ajv-formats')]);
-    const AjvCtor = Ajv as unknown as new (o: object) => AjvInstance;
-    ajv = new AjvCtor({ allErrors: true, strict: false, validateFormats: true });
-    (addFormats as unknown as (a: AjvInstance) => void)(ajv);
-  }
-  return ajv;
-}
 
 /** Makes every object schema that lists its properties reject others (strict decoding). */
 function strict(schema: unknown): unknown {
@@ -90,11 +80,16 @@ export function withoutNulls(value: unknown): unknown {
   return out;
 }
 
+/**
+ * The precompiled validator of a kind at a version (src/analyze/generated/crd, written at build
+ * time by scripts/gen-crd-validators.ts), or null when the kind is not served at that version.
+ */
 async function validatorFor(apiVersion: string, kind: string): Promise<ValidateFunction | null> {
   const key = `${apiVersion}|${kind}`;
   if (!compiled.has(key)) {
-    const schema = analysisSchema(apiVersion, kind);
-    compiled.set(key, schema ? (await ajvInstance()).compile(schema) : null);
+    const { default: index } = await import('./generated/crd/index.mjs');
+    const file = index[key];
+    compiled.set(key, file ? ((await import(`./generated/crd/${file}`)) as { default: ValidateFunction }).default : null);
   }
   return compiled.get(key)!;
 }

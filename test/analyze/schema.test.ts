@@ -1,4 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { crdValidatorSources } from '../../src/analyze/schema-codegen.js';
+import { SCHEMA_KINDS } from '../../src/analyze/analyzers/schema.js';
+import { istioCrdDescriptions } from '../../src/operator/istio-crds.js';
 import { validateResource } from '../../src/analyze/schema.js';
 import { hostProblem } from '../../src/analyze/semantic.js';
 import { only, resources } from './helpers.js';
@@ -66,5 +70,17 @@ describe('schema.ValidationAnalyzer.<Kind>', () => {
   });
   it('ignores non-Istio kinds', async () => {
     expect(await only('schema.ValidationAnalyzer', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nfoo: bar\n')).toEqual([]);
+  });
+});
+
+describe('precompiled CRD validators (src/analyze/generated/crd)', () => {
+  it('are what scripts/gen-crd-validators.ts writes from the current schemas (run npm run gen-schemas after changing them)', () => {
+    const dir = 'src/analyze/generated/crd';
+    const want = crdValidatorSources();
+    expect(readdirSync(dir).sort()).toEqual([...want.keys()].sort());
+    for (const [file, code] of want) expect(readFileSync(`${dir}/${file}`, 'utf8') === code, file).toBe(true);
+  });
+  it('schema.ValidationAnalyzer has one analyzer per Istio CRD kind', () => {
+    expect([...SCHEMA_KINDS].sort()).toEqual(istioCrdDescriptions().map((d) => d.kind).sort());
   });
 });

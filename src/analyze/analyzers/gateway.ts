@@ -9,7 +9,7 @@ import type { AnalysisContext } from '../context.js';
 import { isObject } from '../../core/json.js';
 import { asArray, isAnyObject, type AnyObject, type Resource } from '../resource.js';
 import { firstSelectorKey, labelsOf, matchesLabels, selectorText } from '../workloads.js';
-import { goList, nsName, quote, strings } from './util.js';
+import { goList, nsName, pushTo, quote, strings } from './util.js';
 
 function istioGateways(ctx: AnalysisContext): Resource[] {
   return ctx.all('Gateway').filter((g) => g.group === 'networking.istio.io');
@@ -122,6 +122,13 @@ function sameCertificate(a: AnyObject, b: AnyObject): boolean {
   return Boolean(a.serverCertificate) && Boolean(a.privateKey) && a.serverCertificate === b.serverCertificate && a.privateKey === b.privateKey;
 }
 
+/** What makes two TLS servers present the same certificate: the credentialName, or the certificate and key files. */
+function certificateKey(tls: AnyObject): string | undefined {
+  if (tls.credentialName) return `cn:${String(tls.credentialName)}`;
+  if (tls.serverCertificate && tls.privateKey) return `files:${String(tls.serverCertificate)}\u0000${String(tls.privateKey)}`;
+  return undefined;
+}
+
 export const certificateAnalyzer: Analyzer = {
   name: 'gateway.CertificateAnalyzer',
   description: 'Checks a gateway certificate',
@@ -129,25 +136,75 @@ export const certificateAnalyzer: Analyzer = {
   codes: ['IST0138'],
   run(ctx) {
     const gateways = istioGateways(ctx);
+    const byCertificate = new Map<string, Resource[]>();
+    for (const gw of gateways) {
+      for (const s of servers(gw)) {
+        const key = isObject(s.tls) ? certificateKey(s.tls) : undefined;
+        if (key !== undefined) pushTo(byCertificate, key, gw);
+      }
+    }
     for (const gw of gateways) {
       const selector = selectorOf(gw);
-      // Gateways whose selectors include this one's select (at least) the same workloads.
-      const candidates = gateways.filter((o) => o !== gw && matchesLabels(selector, selectorOf(o)));
       for (const s of servers(gw)) {
-        if (!isObject(s.tls)) continue;
-        for (const other of candidates) {
-          if (servers(other).some((o) => isObject(o.tls) && sameCertificate(s.tls, o.tls))) {
-            ctx.report('IST0138', gw, `Duplicate certificate in multiple gateways ${goList([nsName(gw), nsName(other)])} may cause 404s if clients re-use HTTP2 connections.`);
-          }
+        const key = isObject(s.tls) ? certificateKey(s.tls) : undefined;
+        if (key === undefined) continue;
+        // Gateways whose selectors include this one's select (at least) the same workloads.
+        for (const other of byCertificate.get(key)!) {
+          if (other !== gw && matchesLabels(selector, selectorOf(other))) ctx.report('IST0138', gw, `Duplicate certificate in multiple gateways ${goList([nsName(gw), nsName(other)])} may cause 404s if clients re-use HTTP2 connections.`);
         }
       }
     }
   },
 };
 
-interface FiledHost {
-  host: string;
-  bind: string;
+/** A server host with its bind address, as the conflict check compares them. */
+const filedHost = (host: string, bind: string) => `${host}\u0000${bind}`;
+
+/**
+ * The gateways of one (selector, port) and the hosts each serves there. Istio compares a server
+ * with every other gateway of the bucket and, when they do not conflict, merges the server's hosts
+ * into that gateway's set, so a later server can conflict through hosts merged earlier. The merges
+ * are kept as contributions (who added a host, and to whom not) instead of copies into every set,
+ * which keeps a bucket of thousands of gateways linear.
+ */
+class Bucket {
+  readonly gateways = new Set<string>();
+  private readonly own = new Map<string, Set<string>>();
+  private readonly merged = new Map<string, { from: string; except: Set<string> }[]>();
+
+  constructor(readonly selector: Record<string, string>, readonly text: string, readonly port: number) {}
+
+  file(gateway: string, keys: readonly string[]): void {
+    this.gateways.add(gateway);
+    for (const k of keys) {
+      const holders = this.own.get(k) ?? new Set<string>();
+      holders.add(gateway);
+      this.own.set(k, holders);
+    }
+  }
+
+  /** The other gateways a server of `gateway` with these hosts conflicts with; then merges its hosts into the rest. */
+  compare(gateway: string, keys: readonly string[]): string[] {
+    const conflicts = new Set<string>();
+    let viaMerged = false;
+    for (const k of keys) {
+      for (const o of this.own.get(k) ?? []) if (o !== gateway) conflicts.add(o);
+      if (this.merged.has(k)) viaMerged = true;
+    }
+    if (viaMerged) {
+      for (const o of this.gateways) {
+        if (o === gateway || conflicts.has(o)) continue;
+        if (keys.some((k) => (this.merged.get(k) ?? []).some((m) => m.from !== o && !m.except.has(o)))) conflicts.add(o);
+      }
+    }
+    const except = new Set(conflicts).add(gateway);
+    for (const k of keys) {
+      const list = this.merged.get(k) ?? [];
+      list.push({ from: gateway, except });
+      this.merged.set(k, list);
+    }
+    return [...conflicts];
+  }
 }
 
 export const conflictingGatewayAnalyzer: Analyzer = {
@@ -157,8 +214,8 @@ export const conflictingGatewayAnalyzer: Analyzer = {
   codes: ['IST0101', 'IST0145'],
   run(ctx) {
     const gateways = istioGateways(ctx);
-    // (selector text, port) → gateway → the hosts its servers there serve.
-    const buckets = new Map<string, { selector: Record<string, string>; text: string; port: number; gateways: Map<string, FiledHost[]> }>();
+    const serverKeys = (s: AnyObject) => strings(s.hosts).map((h) => filedHost(h, String(s.bind ?? '')));
+    const buckets = new Map<string, Bucket>();
     for (const gw of gateways) {
       const selector = selectorOf(gw);
       const text = selectorText(selector);
@@ -166,20 +223,22 @@ export const conflictingGatewayAnalyzer: Analyzer = {
         const port = s.port?.number;
         if (typeof port !== 'number') continue;
         const key = `${text}~${port}`;
-        const bucket = buckets.get(key) ?? { selector, text, port, gateways: new Map() };
+        const bucket = buckets.get(key) ?? new Bucket(selector, text, port);
         buckets.set(key, bucket);
-        const filed = strings(s.hosts).map((host) => ({ host, bind: String(s.bind ?? '') }));
-        bucket.gateways.set(nsName(gw), [...(bucket.gateways.get(nsName(gw)) ?? []), ...filed]);
+        bucket.file(nsName(gw), serverKeys(s));
       }
     }
     const sharePod = (a: Record<string, string>, b: Record<string, string>) => {
       for (const k in a) if (k in b && a[k] !== b[k]) return false;
       return ctx.selectPods({ ...a, ...b }).length > 0;
     };
+    const byText = new Map<string, Bucket[]>();
+    for (const b of buckets.values()) pushTo(byText, b.text, b);
     for (const gw of gateways) {
       const selector = selectorOf(gw);
       const text = selectorText(selector);
-      const matching = [...buckets.values()].filter((b) => b.text === text || ((b.text.includes(text) || text.includes(b.text)) && sharePod(b.selector, selector)));
+      // Buckets of this selector, and of selectors one of which contains the other while both select a Pod.
+      const matching = [...byText.entries()].flatMap(([t, list]) => (t === text || ((t.includes(text) || text.includes(t)) && sharePod(list[0]!.selector, selector)) ? list : []));
       if (text !== '' && matching.length === 0) {
         selectorNotFound(ctx, gw, selector);
         continue;
@@ -188,20 +247,9 @@ export const conflictingGatewayAnalyzer: Analyzer = {
       for (const s of servers(gw)) {
         const port = s.port?.number;
         if (typeof port !== 'number') continue;
-        const hosts = strings(s.hosts);
-        const bind = String(s.bind ?? '');
-        const conflicts: string[] = [];
-        for (const bucket of matching) {
-          if (bucket.port !== port) continue;
-          for (const [other, filed] of bucket.gateways) {
-            if (other === name) continue;
-            if (hosts.some((h) => filed.some((f) => f.host === h && f.bind === bind))) conflicts.push(other);
-            // Istio merges the hosts it compared into the other gateway's set (so conflicts can chain).
-            else filed.push(...hosts.map((h) => ({ host: h, bind })));
-          }
-        }
+        const conflicts = matching.filter((b) => b.port === port).flatMap((b) => b.compare(name, serverKeys(s)));
         if (conflicts.length > 0) {
-          ctx.report('IST0145', gw, `Conflict with gateways ${[...new Set(conflicts)].sort().join(',')} (workload selector ${text}, port ${port}, hosts ${hosts.join(',')}).`);
+          ctx.report('IST0145', gw, `Conflict with gateways ${[...new Set(conflicts)].sort().join(',')} (workload selector ${text}, port ${port}, hosts ${strings(s.hosts).join(',')}).`);
         }
       }
     }

@@ -28,12 +28,12 @@ export const destinationHostAnalyzer: Analyzer = {
   codes: ['IST0101', 'IST0112', 'IST0140'],
   run(ctx) {
     const hosts = ctx.hosts();
-    // Per VirtualService, its subset routes to one of its own hosts (as written).
-    const subsetRoutes = new Map<Resource, string[]>();
+    // By host (as written): the VirtualServices with a subset route to that host, one of their own hosts.
+    const subsetRoutes = new Map<string, Resource[]>();
     for (const vs of ctx.all('VirtualService')) {
       const own = strings(vs.spec.hosts);
       for (const d of routeDestinations(vs)) {
-        if (d.section === 'http' && d.destination.subset && own.includes(d.destination.host)) pushTo(subsetRoutes, vs, String(d.destination.host));
+        if (d.section === 'http' && d.destination.subset && own.includes(d.destination.host)) pushTo(subsetRoutes, String(d.destination.host), vs);
       }
     }
     for (const vs of ctx.all('VirtualService')) {
@@ -41,8 +41,8 @@ export const destinationHostAnalyzer: Analyzer = {
       if (asArray(vs.spec.gateways).length === 0) continue;
       for (const d of routeDestinations(vs)) {
         if (d.section !== 'http' || d.destination.subset) continue;
-        for (const [other, routed] of subsetRoutes) {
-          if (routed.includes(d.destination.host)) ctx.report('IST0140', vs, `Subset in virtual service ${nsName(other)} has no effect on ingress gateway ${nsName(vs)} requests`);
+        for (const other of subsetRoutes.get(String(d.destination.host)) ?? []) {
+          ctx.report('IST0140', vs, `Subset in virtual service ${nsName(other)} has no effect on ingress gateway ${nsName(vs)} requests`);
         }
       }
     }

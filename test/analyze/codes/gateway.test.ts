@@ -167,6 +167,14 @@ spec: {containers: [{name: istio-proxy, image: proxyv2}]}
     ]);
   });
 
+  it("Istio's quirk: hosts compared without conflict are merged into the other gateway, so later conflicts can chain", async () => {
+    const yaml = gw('a', 'edge', '    app: gw', http(80, 'one.test')) + gw('b', 'edge', '    app: gw', http(80, 'two.test')) + gw('c', 'edge', '    app: gw', http(80, 'one.test'));
+    expect(await only('gateway.ConflictingGatewayAnalyzer', yaml)).toEqual([
+      `Error [IST0145] (Gateway edge/a :1) Conflict with gateways edge/c (workload selector app=gw, port 80, hosts one.test).`,
+      `Error [IST0145] (Gateway edge/c :${docLine(yaml, 'name: c')}) Conflict with gateways edge/a,edge/b (workload selector app=gw, port 80, hosts one.test).`,
+    ]);
+  });
+
   it('hosts are compared as written (no wildcard matching) and bind must agree', async () => {
     const yaml = gw('a', 'edge', '    app: gw', http(80, '*.shop.test') + http(81, 'x.test', '\n    bind: 10.0.0.1')) + gw('b', 'edge', '    app: gw', http(80, 'www.shop.test') + http(81, 'x.test', '\n    bind: 10.0.0.2'));
     expect(await only('gateway.ConflictingGatewayAnalyzer', yaml)).toEqual([]);
