@@ -46,7 +46,7 @@ export function crdValidatorSources(): Map<string, string> {
       index[`${crd.group}/${v.name}|${crd.kind}`] = file;
     }
   }
-  out.set('index.mjs', `${HEADER}export default ${JSON.stringify(index, null, 1)};\n`);
+  out.set('index.mjs', `${HEADER.replace('/* eslint-disable */\n', '')}export default ${JSON.stringify(index, null, 1)};\n`);
   out.set('index.d.mts', `${HEADER.replace('/* eslint-disable */\n', '')}/** \`apiVersion|kind\` → the validator module of that schema, in this folder. */\ndeclare const index: Record<string, string>;\nexport default index;\n`);
   return out;
 }

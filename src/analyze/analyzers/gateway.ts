@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Analyzer } from '../framework.js';
 import type { AnalysisContext } from '../context.js';
 import { isObject } from '../../core/json.js';
-import { asArray, isAnyObject, type AnyObject, type Resource } from '../resource.js';
+import { asArray, type AnyObject, type Resource } from '../resource.js';
 import { firstSelectorKey, labelsOf, matchesLabels, selectorText } from '../workloads.js';
 import { goList, nsName, pushTo, quote, strings } from './util.js';
 
@@ -114,13 +114,6 @@ export const secretAnalyzer: Analyzer = {
     }
   },
 };
-
-/** Two TLS servers present the same certificate: the same credentialName, or the same certificate and key files. */
-function sameCertificate(a: AnyObject, b: AnyObject): boolean {
-  if (a.credentialName && b.credentialName) return a.credentialName === b.credentialName;
-  if (a.credentialName || b.credentialName) return false;
-  return Boolean(a.serverCertificate) && Boolean(a.privateKey) && a.serverCertificate === b.serverCertificate && a.privateKey === b.privateKey;
-}
 
 /** What makes two TLS servers present the same certificate: the credentialName, or the certificate and key files. */
 function certificateKey(tls: AnyObject): string | undefined {
