@@ -101,9 +101,17 @@ export async function loadMeshConfig(path: string | undefined, istioNamespace: s
 }
 
 /** The revision's mesh ConfigMap (`istio` or `istio-<rev>` in the Istio namespace), from the cluster or the files. */
-function meshConfigMap(byId: Map<string, Resource>, istioNamespace: string, revision: string | undefined): Resource | undefined {
+function meshConfigMap(all: readonly Resource[], istioNamespace: string, revision: string | undefined): Resource | undefined {
   const name = revision && revision !== 'default' ? `istio-${revision}` : 'istio';
-  return byId.get(`ConfigMap|${istioNamespace}|${name}`);
+  return all.find((r) => r.kind === 'ConfigMap' && r.group === '' && r.namespace === istioNamespace && r.name === name);
+}
+
+/** Adds a resource, or replaces the one with the same identity (a few calls: defaults and mesh networks). */
+function put(all: Resource[], r: Resource, replace: boolean): void {
+  const id = identity(r);
+  const i = all.findIndex((x) => identity(x) === id);
+  if (i < 0) all.push(r);
+  else if (replace) all[i] = r;
 }
 
 function configMapYaml(cm: Resource, key: string): AnyObject | undefined {
@@ -150,37 +158,36 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisResult> 
       hint: loaded.skipped.length > 0 ? `${loaded.skipped.length} document(s) could not be parsed and were skipped (--ignore-unknown).` : 'Pass files or directories holding Kubernetes/Istio YAML or JSON, or - for stdin.',
     });
   }
-  const byId = new Map<string, Resource>();
+  // Files only: the files' resources as read (already one per identity); with a cluster, files overlay it.
+  let all: Resource[] = loaded.resources;
   if (options.cluster) {
+    const byId = new Map<string, Resource>();
     const kinds = new Set(analyzers.flatMap((a) => a.inputs));
     for await (const r of options.cluster.list(kinds)) byId.set(identity(r), r);
-  }
-  for (const r of loaded.resources) byId.set(identity(r), r);
-  if (options.cluster) {
+    for (const r of loaded.resources) byId.set(identity(r), r);
     for (const r of (await options.cluster.referenced?.(byId.values())) ?? []) if (!byId.has(identity(r))) byId.set(identity(r), r);
+    all = [...byId.values()];
   }
-  if (byId.size === 0) throw new DataError('nothing to analyze: no files were given and the cluster returned no resources');
+  if (all.length === 0) throw new DataError('nothing to analyze: no files were given and the cluster returned no resources');
 
   // Mesh config: --meshConfigFile over the defaults, else the revision's ConfigMap (cluster or files) over them.
-  const meshCm = meshConfigMap(byId, options.istioNamespace, options.revision);
+  const meshCm = meshConfigMap(all, options.istioNamespace, options.revision);
   let mesh = defaultMeshConfig(options.istioNamespace);
   if (options.meshConfigFile) mesh = await loadMeshConfig(options.meshConfigFile, options.istioNamespace);
   else {
     const fromCm = meshCm && configMapYaml(meshCm, 'mesh');
     if (fromCm) mesh = overlayMesh(mesh, fromCm);
   }
-  if (!options.cluster) for (const r of defaultIngressResources(mesh, options.istioNamespace)) if (!byId.has(identity(r))) byId.set(identity(r), r);
+  if (!options.cluster) for (const r of defaultIngressResources(mesh, options.istioNamespace)) put(all, r, false);
 
   if (options.meshNetworksFile) {
     const { value, file, line, locator } = await readYamlObject(options.meshNetworksFile, 'mesh networks');
     const body = { apiVersion: 'v1alpha1', kind: 'MeshNetworks', metadata: { name: 'meshnetworks', namespace: options.istioNamespace }, ...value };
-    const r = makeResource({ body, defaultNamespace: options.istioNamespace, origin: { source: 'file', file, line }, locator });
-    byId.set(identity(r), r);
+    put(all, makeResource({ body, defaultNamespace: options.istioNamespace, origin: { source: 'file', file, line }, locator }), true);
   } else if (meshCm) {
     const networks = configMapYaml(meshCm, 'meshNetworks');
     if (networks) {
-      const r = makeResource({ body: { apiVersion: 'v1alpha1', kind: 'MeshNetworks', metadata: { name: 'meshnetworks', namespace: options.istioNamespace }, ...networks }, defaultNamespace: options.istioNamespace, origin: meshCm.origin });
-      byId.set(identity(r), r);
+      put(all, makeResource({ body: { apiVersion: 'v1alpha1', kind: 'MeshNetworks', metadata: { name: 'meshnetworks', namespace: options.istioNamespace }, ...networks }, defaultNamespace: options.istioNamespace, origin: meshCm.origin }), true);
     }
   }
 
@@ -188,11 +195,11 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisResult> 
   const remoteServices: Resource[] = [];
   if (options.remotes && options.remotes.length > 0) {
     const primary = options.clusterId ?? 'primary';
-    for (const r of byId.values()) if (r.kind === 'Service' && r.group === '') r.origin.cluster = primary;
+    for (const r of all) if (r.kind === 'Service' && r.group === '') r.origin.cluster = primary;
     for (const remote of options.remotes) remoteServices.push(...(await remote.services()));
   }
 
-  const ctx = new AnalysisContext([...byId.values()], { meshConfig: mesh, istioNamespace: options.istioNamespace, revision: options.revision, remoteServices });
+  const ctx = new AnalysisContext(all, { meshConfig: mesh, istioNamespace: options.istioNamespace, revision: options.revision, remoteServices });
   const { executed, skipped } = await runAnalyzers(ctx, analyzers);
 
   const findings: Finding[] = [];
@@ -216,7 +223,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisResult> 
       cluster: d.resource?.origin.cluster,
     });
   }
-  return { findings: sortFindings(findings), files: loaded.files, skippedFiles: loaded.skipped, resources: byId.size, executed, skipped };
+  return { findings: sortFindings(findings), files: loaded.files, skippedFiles: loaded.skipped, resources: all.length, executed, skipped };
 }
 
 /** `--list-analyzers`: `* Name:` and the indented description, sorted, as istioctl prints. */

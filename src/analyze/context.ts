@@ -6,7 +6,7 @@
  * Indexes are built on first use, so a run pays only for what its analyzers ask for.
  */
 import { messageType, type MessageType } from './messages.js';
-import { friendlyName, keyOf, type AnyObject, type Resource } from './resource.js';
+import { friendlyName, identity, keyOf, type AnyObject, type Resource } from './resource.js';
 import { ScopedHosts } from './hosts.js';
 import { labelsOf, matchesLabels, podTemplate, type PodTemplate } from './workloads.js';
 
@@ -64,7 +64,7 @@ export class AnalysisContext {
       const k = keyOf(r);
       push(this.byKind, k, r);
       push(this.byKindNs, `${k}|${r.namespace}`, r);
-      this.byName.set(`${k}|${r.namespace}|${r.name}`, r);
+      this.byName.set(identity(r), r);
     }
   }
 

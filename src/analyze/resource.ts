@@ -91,8 +91,13 @@ export function friendlyName(r: Resource): string {
   return r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
 }
 
+const identities = new WeakMap<Resource, string>();
+
+/** `typeKey|namespace|name`: one string per resource, however often it is asked for (large inputs ask thrice). */
 export function identity(r: Resource): string {
-  return `${keyOf(r)}|${r.namespace}|${r.name}`;
+  let id = identities.get(r);
+  if (id === undefined) identities.set(r, (id = `${keyOf(r)}|${r.namespace}|${r.name}`));
+  return id;
 }
 
 export interface MakeResourceInput {

@@ -293,12 +293,18 @@ function parseChunk(chunk: string): Document.Parsed {
 /** Lines (0-based) before the first line that is not blank or a comment, or undefined. */
 function firstContentLine(chunk: string): number | undefined {
   let n = 0;
-  for (let pos = 0; pos < chunk.length; n++) {
-    const nl = chunk.indexOf('\n', pos);
-    const line = chunk.slice(pos, nl < 0 ? chunk.length : nl).trim();
-    if (line !== '' && !line.startsWith('#')) return n;
-    if (nl < 0) break;
-    pos = nl + 1;
+  let lineStart = true;
+  for (let i = 0; i < chunk.length; i++) {
+    const c = chunk.charCodeAt(i);
+    if (c === 10) {
+      n++;
+      lineStart = true;
+    } else if (c !== 32 && c !== 9 && c !== 13) {
+      if (!(lineStart && c === 35)) return n; // a '#' first on its line starts a comment
+      const nl = chunk.indexOf('\n', i);
+      if (nl < 0) return undefined;
+      i = nl - 1;
+    } else continue;
   }
   return undefined;
 }
