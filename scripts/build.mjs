@@ -74,7 +74,8 @@ const main = await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: join(dist, 'main.cjs'),
   format: 'cjs',
-  minify: true,
+  // SAILCTL_NO_MINIFY=1 keeps names readable in CPU profiles.
+  minify: process.env.SAILCTL_NO_MINIFY !== '1',
   sourcemap: 'linked',
   supported: { 'dynamic-import': false },
   define: { ...common.define, __SAILCTL_BUNDLED__: 'true', 'import.meta.url': '__sailctlUrl' },

@@ -3,6 +3,8 @@
 //   src/operator/generated/iop-validate.mjs - that schema precompiled by ajv (standalone code), so
 //                                          the CLI does not spend ~0.5 s compiling it on every run
 //   src/operator/generated/values.d.ts   - the values tree as TypeScript types (scripts/values-types.mjs)
+//   src/analyze/generated/crd/*.mjs      - the CRD schemas analyze/validate check against, precompiled by
+//                                          ajv (scripts/gen-crd-validators.ts)
 //   schemas/crds/<group>.<kind>.json     - one CRD description per Istio kind: names, versions and a
 //                                          structural OpenAPI v3 schema per served version, converted
 //                                          from the JSON Schemas shipped in @kubernetes-models/istio.
@@ -341,4 +343,6 @@ writeFileSync(join(root, VALUES_TYPES_FILE), valuesTypes());
 const count = generateCrds();
 // The pre-emitted CRD spec YAML comes from the TypeScript emitter, so it runs under tsx.
 execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./gen-schemas-crd-yaml.ts', import.meta.url))], { stdio: 'inherit' });
+// The CRD validators analyze and validate load, precompiled from the same CRD schemas.
+execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./gen-crd-validators.ts', import.meta.url))], { stdio: 'inherit' });
 process.stdout.write(`wrote schemas/istio-operator.schema.json and ${count} CRDs (with their spec YAML) under schemas/crds/\n`);

@@ -5,7 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { DataError, UserError } from '../core/errors.js';
-import { parseYamlDocuments, readInput } from '../yaml/documents.js';
+import { readInput, readYamlStream } from '../yaml/documents.js';
 import { isObject } from '../core/json.js';
 import { identity, makeResource, friendlyName, type Resource } from './resource.js';
 
@@ -78,7 +78,7 @@ export async function loadFiles(paths: readonly string[], options: FileLoadOptio
     let fileProblems: string[] = [];
     const fileResources: Resource[] = [];
     try {
-      for (const doc of parseYamlDocuments(text, name)) {
+      for (const doc of readYamlStream(text, name)) {
         const body = doc.value;
         if (!isObject(body) || typeof body.kind !== 'string' || typeof body.apiVersion !== 'string' || body.kind === '' || body.apiVersion === '') {
           fileProblems.push(`${name}:${doc.line}: document ${doc.index + 1} is not a Kubernetes resource (it needs apiVersion and kind)`);
@@ -91,7 +91,7 @@ export async function loadFiles(paths: readonly string[], options: FileLoadOptio
               fileProblems.push(`${name}:${line}: item ${i} of the ${body.kind} is not a Kubernetes resource (it needs apiVersion and kind)`);
               return;
             }
-            fileResources.push(makeResource({ body: item, defaultNamespace: options.defaultNamespace, origin: { source: 'file', file: name, line }, lineOf: (p) => doc.lineOf(['items', i, ...p]) }));
+            fileResources.push(makeResource({ body: item, defaultNamespace: options.defaultNamespace, origin: { source: 'file', file: name, line }, locator: { lineOf: (p) => doc.lineOf(['items', i, ...p]), leafLineOf: (p) => doc.leafLineOf(['items', i, ...p]) } }));
           });
           continue;
         }
@@ -100,7 +100,7 @@ export async function loadFiles(paths: readonly string[], options: FileLoadOptio
           fileProblems.push(`${name}:${doc.line}: ${body.kind} in document ${doc.index + 1} has no metadata.name`);
           continue;
         }
-        fileResources.push(makeResource({ body, defaultNamespace: options.defaultNamespace, origin: { source: 'file', file: name, line: doc.line }, lineOf: (p) => doc.lineOf(p) }));
+        fileResources.push(makeResource({ body, defaultNamespace: options.defaultNamespace, origin: { source: 'file', file: name, line: doc.line }, locator: doc }));
       }
     } catch (err) {
       if (!(err instanceof UserError)) throw err;

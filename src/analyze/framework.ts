@@ -1,17 +1,19 @@
 /**
- * The analyzer framework: each analyzer names the kinds it reads and the codes it may emit;
- * the engine runs the selected ones over one shared, indexed context.
+ * The analyzer framework: each analyzer has Istio's name, reads some kinds and may emit some
+ * codes; the engine runs the selected ones over one shared, indexed context.
  */
 import type { AnalysisContext } from './context.js';
 
 export interface Analyzer {
-  /** istioctl-style name, e.g. `virtualservice.DestinationHostAnalyzer` (used by --analyzer). */
+  /** Istio's analyzer name, e.g. `virtualservice.DestinationHostAnalyzer` (used by --analyzer). */
   name: string;
   description: string;
-  /** Type keys of the kinds it reads (resource.ts typeKey). It is skipped when none is present. */
+  /** Type keys of the kinds its findings are about (resource.ts typeKey); it is skipped when none is present. */
   inputs: readonly string[];
   /** Message codes it may emit. */
   codes: readonly string[];
+  /** Not part of `istioctl analyze`'s set (precheck's analyzers): runs only when named. */
+  optIn?: boolean;
   /** Optional asynchronous work before run (loading and compiling schemas). */
   prepare?(ctx: AnalysisContext): Promise<void>;
   run(ctx: AnalysisContext): void;
@@ -26,7 +28,7 @@ export async function runAnalyzers(ctx: AnalysisContext, analyzers: readonly Ana
   const executed: string[] = [];
   const skipped: string[] = [];
   for (const a of analyzers) {
-    if (!a.inputs.some((k) => (k === '*' ? true : ctx.has(k)))) {
+    if (!a.inputs.some((k) => ctx.has(k))) {
       skipped.push(a.name);
       continue;
     }
@@ -36,7 +38,7 @@ export async function runAnalyzers(ctx: AnalysisContext, analyzers: readonly Ana
       a.run(ctx);
     } catch (err) {
       // A bug in one analyzer must not hide the findings of the others.
-      ctx.report('IST0001', undefined, `Analyzer ${a.name} failed: ${(err as Error).message}`);
+      ctx.report('IST0001', undefined, `Internal error: analyzer ${a.name} failed: ${(err as Error).message}`);
     }
     executed.push(a.name);
   }

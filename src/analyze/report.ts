@@ -19,22 +19,24 @@ export interface Finding {
   message: string;
   documentationUrl: string;
   analyzer: string;
+  /** The cluster of the resource, in a multi-cluster analysis. */
+  cluster?: string;
 }
 
 export const OUTPUT_FORMATS = ['log', 'json', 'yaml', 'sarif', 'github'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** Errors first, then by code, resource and line; identical findings once. */
+/** By cluster, then errors first, by code, resource and line; identical findings (same text and line) once. */
 export function sortFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings
     .filter((f) => {
-      const key = `${f.code}|${f.origin}|${f.reference}|${f.message}`;
+      const key = `${f.cluster}|${f.code}|${f.origin}|${f.reference}|${f.message}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     })
-    .sort((a, b) => severity(b.level) - severity(a.level) || a.code.localeCompare(b.code) || (a.origin ?? '').localeCompare(b.origin ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message));
+    .sort((a, b) => (a.cluster ?? '').localeCompare(b.cluster ?? '') || severity(b.level) - severity(a.level) || a.code.localeCompare(b.code) || (a.origin ?? '').localeCompare(b.origin ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message));
 }
 
 export function atLeast(findings: readonly Finding[], threshold: Level): Finding[] {
@@ -66,6 +68,7 @@ function istioctlShape(f: Finding): Record<string, string> {
   if (f.reference) out.reference = f.reference;
   out.message = f.message;
   out.documentationUrl = f.documentationUrl;
+  if (f.cluster) out.cluster = f.cluster;
   return out;
 }
 
@@ -73,7 +76,7 @@ function renderLog(findings: readonly Finding[], color: boolean): string {
   const paint = (level: Level) => (!color ? level : level === 'Error' ? `\u001b[1;31m${level}\u001b[0m` : level === 'Warning' ? `\u001b[33m${level}\u001b[0m` : level);
   const lines = findings.map((f) => {
     const where = f.origin ? ` (${f.origin}${f.reference ? ` ${f.reference}` : ''})` : '';
-    return `${paint(f.level)} [${f.code}]${where} ${f.message}`;
+    return `${paint(f.level)} [${f.code}]${f.cluster ? ` [cluster-${f.cluster}]` : ''}${where} ${f.message}`;
   });
   return lines.join('\n') + '\n';
 }

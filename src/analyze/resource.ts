@@ -20,9 +20,19 @@ export interface Origin {
   line?: number;
   /** `cluster` for objects read from a live cluster, `default` for what analyze adds itself. */
   source: 'file' | 'cluster' | 'default';
+  /** The cluster the object belongs to, in a multi-cluster analysis (--remote-contexts, --remote-files). */
+  cluster?: string;
 }
 
-export interface Resource {
+/** Where fields of an object sit in its file (built lazily by the reader). */
+export interface Locator {
+  /** Line of any node at the path. */
+  lineOf(path: readonly (string | number)[]): number | undefined;
+  /** Line of the node at the path only when it is a scalar leaf, as Istio's field map records lines. */
+  leafLineOf(path: readonly (string | number)[]): number | undefined;
+}
+
+export interface Resource extends Locator {
   apiVersion: string;
   /** API group ('' for the core group). */
   group: string;
@@ -32,12 +42,10 @@ export interface Resource {
   name: string;
   /** The whole object as read. */
   body: AnyObject;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  spec: AnyObject;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly spec: AnyObject;
   origin: Origin;
-  /** Line of a field path inside the object (file resources only). */
-  lineOf(path: readonly (string | number)[]): number | undefined;
 }
 
 /** Kinds that have no namespace. */
@@ -83,35 +91,80 @@ export function friendlyName(r: Resource): string {
   return r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
 }
 
+const identities = new WeakMap<Resource, string>();
+
+/** `typeKey|namespace|name`: one string per resource, however often it is asked for (large inputs ask thrice). */
 export function identity(r: Resource): string {
-  return `${keyOf(r)}|${r.namespace}|${r.name}`;
+  let id = identities.get(r);
+  if (id === undefined) identities.set(r, (id = `${keyOf(r)}|${r.namespace}|${r.name}`));
+  return id;
 }
 
 export interface MakeResourceInput {
   body: AnyObject;
   defaultNamespace: string;
   origin: Origin;
+  locator?: Locator;
+  /** Shorthand for a locator without leaf lines (tests, callers with their own model). */
   lineOf?: (path: readonly (string | number)[]) => number | undefined;
 }
 
-export function makeResource({ body, defaultNamespace, origin, lineOf }: MakeResourceInput): Resource {
-  const apiVersion = String(body.apiVersion ?? '');
-  const kind = String(body.kind ?? '');
-  const metadata = isObject(body.metadata) ? body.metadata : {};
-  const namespace = isClusterScoped(kind) ? '' : String(metadata.namespace || defaultNamespace);
-  return {
-    apiVersion,
-    group: groupOf(apiVersion),
-    kind,
-    namespace,
-    name: String(metadata.name ?? ''),
-    body,
-    labels: stringMap(metadata.labels),
-    annotations: stringMap(metadata.annotations),
-    spec: isObject(body.spec) ? body.spec : {},
-    origin,
-    lineOf: lineOf ?? (() => undefined),
-  };
+const NO_LINES: Locator = { lineOf: () => undefined, leafLineOf: () => undefined };
+const EMPTY_MAP: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * A resource holds its body and names only; labels, annotations and spec are read from the body
+ * on first use, so a 150k-object input does not carry copies of every label map.
+ */
+class ObjectResource implements Resource {
+  readonly apiVersion: string;
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly body: AnyObject;
+  readonly origin: Origin;
+  private readonly locator: Locator;
+  private cachedLabels?: Record<string, string>;
+  private cachedAnnotations?: Record<string, string>;
+
+  constructor(input: MakeResourceInput) {
+    const { body, defaultNamespace, origin } = input;
+    this.body = body;
+    this.origin = origin;
+    this.apiVersion = String(body.apiVersion ?? '');
+    this.kind = String(body.kind ?? '');
+    this.group = groupOf(this.apiVersion);
+    const metadata = isObject(body.metadata) ? body.metadata : undefined;
+    this.namespace = isClusterScoped(this.kind) ? '' : String(metadata?.namespace || defaultNamespace);
+    this.name = String(metadata?.name ?? '');
+    this.locator = input.locator ?? (input.lineOf ? { lineOf: input.lineOf, leafLineOf: input.lineOf } : NO_LINES);
+  }
+  get labels(): Record<string, string> {
+    return (this.cachedLabels ??= mapOf(this.body.metadata?.labels));
+  }
+  get annotations(): Record<string, string> {
+    return (this.cachedAnnotations ??= mapOf(this.body.metadata?.annotations));
+  }
+  get spec(): AnyObject {
+    return isObject(this.body.spec) ? this.body.spec : EMPTY_SPEC;
+  }
+  lineOf(path: readonly (string | number)[]): number | undefined {
+    return this.locator.lineOf(path);
+  }
+  leafLineOf(path: readonly (string | number)[]): number | undefined {
+    return this.locator.leafLineOf(path);
+  }
+}
+
+const EMPTY_SPEC: AnyObject = Object.freeze({}) as AnyObject;
+
+function mapOf(v: unknown): Record<string, string> {
+  return isObject(v) && Object.keys(v).length > 0 ? stringMap(v) : EMPTY_MAP;
+}
+
+export function makeResource(input: MakeResourceInput): Resource {
+  return new ObjectResource(input);
 }
 
 export function asArray<T = any>(v: unknown): T[] {

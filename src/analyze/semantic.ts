@@ -118,7 +118,6 @@ function destinationRule(spec: AnyObject, add: Add): void {
     if (!s?.name) add(['spec', 'subsets', i], 'subset name is required');
     else if (names.has(s.name)) add(['spec', 'subsets', i, 'name'], `duplicate subset name ${JSON.stringify(s.name)}`);
     else names.add(s.name);
-    if (!isAnyObject(s?.labels) || Object.keys(s.labels).length === 0) add(['spec', 'subsets', i], `subset ${JSON.stringify(s?.name ?? i)} has no labels and selects every endpoint of the host`, 'Warning');
   });
   const policies: [AnyObject, Path][] = [[spec.trafficPolicy, ['spec', 'trafficPolicy']], ...asArray<AnyObject>(spec.subsets).map((s, i): [AnyObject, Path] => [s?.trafficPolicy, ['spec', 'subsets', i, 'trafficPolicy']])];
   for (const [tp, path] of policies) {

@@ -218,7 +218,9 @@ export function buildProgram(version: string): Command {
     .option('-R, --recursive', 'walk directories recursively (always on)')
     .option('--ignore-unknown', 'skip files that are not Kubernetes resources instead of failing')
     .option('-r, --revision <revision>', 'control plane revision', 'default')
-    .option('--analyzer <name>', 'run only these analyzers (repeatable)', collect)
+    .option('--analyzer <name>', "run only these analyzers, by istioctl's names (see -L; repeatable)", collect)
+    .option('--remote-contexts <contexts>', 'kubeconfig contexts of other clusters of the mesh, compared by the multi-cluster analyzer (comma-separated, repeatable)', collect)
+    .option('--remote-files <[cluster=]path>', "another cluster's resources from files, for the multi-cluster analyzer offline (repeatable)", collect)
     .addOption(new Option('--color [bool]', 'colour the output (default: when stdout is a terminal)').argParser(parseBool('--color')))
     .addOption(new Option('--timeout <duration>', 'accepted for istioctl compatibility').hideHelp().argParser(durationFlag('--timeout')))
     .action(lazy(() => import('./commands/analyze.js')));

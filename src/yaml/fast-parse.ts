@@ -57,7 +57,7 @@ export function parseFastYaml(text: string): Json | undefined {
   }
   if (lines.length === 0) return null;
   try {
-    const state = { i: 0 };
+    const state = { i: 0, depth: 0 };
     const value = parseNode(lines, state, lines[0]!.indent);
     return state.i === lines.length ? value : undefined;
   } catch (err) {
@@ -76,13 +76,23 @@ function measure(raw: string): Line | null {
   return { indent: start, text: raw.slice(start, end) };
 }
 
-function parseNode(lines: Line[], state: { i: number }, indent: number): Json {
-  const first = lines[state.i]!;
-  if (first.text === '-' || first.text.startsWith('- ')) return parseSeq(lines, state, indent);
-  return parseMap(lines, state, indent);
+/** Deeper nesting is left to the library path, which judges it against the depth limit (limits.ts). */
+const FAST_MAX_DEPTH = 64;
+
+interface State {
+  i: number;
+  depth: number;
 }
 
-function parseSeq(lines: Line[], state: { i: number }, indent: number): Json[] {
+function parseNode(lines: Line[], state: State, indent: number): Json {
+  if (++state.depth > FAST_MAX_DEPTH) throw new Unsupported();
+  const first = lines[state.i]!;
+  const value = first.text === '-' || first.text.startsWith('- ') ? parseSeq(lines, state, indent) : parseMap(lines, state, indent);
+  state.depth--;
+  return value;
+}
+
+function parseSeq(lines: Line[], state: State, indent: number): Json[] {
   const out: Json[] = [];
   while (state.i < lines.length) {
     const line = lines[state.i]!;
@@ -103,7 +113,7 @@ function parseSeq(lines: Line[], state: { i: number }, indent: number): Json[] {
   return out;
 }
 
-function parseMap(lines: Line[], state: { i: number }, indent: number): JsonObject {
+function parseMap(lines: Line[], state: State, indent: number): JsonObject {
   const out: JsonObject = {};
   while (state.i < lines.length) {
     const line = lines[state.i]!;

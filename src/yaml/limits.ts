@@ -52,11 +52,12 @@ function lineAt(origin: Origin, offset: number): number {
  * document's depth and size on the cheap syntax tree before building it (which is where deep
  * nesting would overflow the stack and huge documents would exhaust memory).
  */
-export function* composeDocuments(text: string, origin: Origin, options: { forceDoc?: boolean } = {}): Generator<Document.Parsed> {
-  checkDocumentSizes(text, origin);
+export function* composeDocuments(text: string, origin: Origin, options: { forceDoc?: boolean; firstIndex?: number } = {}): Generator<Document.Parsed> {
+  checkDocumentSizes(text, origin, options.firstIndex ?? 0);
   const parser = new Parser(origin.lineCounter.addNewLine);
   const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
-  let index = 0;
+  // Messages count documents in the whole stream; a chunk of one starts at its place there.
+  let index = options.firstIndex ?? 0;
   for (const token of parser.parse(text)) {
     if (token.type === 'document') checkSyntaxTree(token, origin, index++);
     yield* composer.next(token);
@@ -69,12 +70,12 @@ export function* composeDocuments(text: string, origin: Origin, options: { force
  * document, even inside a block or quoted scalar), before any parsing: a huge document is refused
  * before the parser builds anything for it. Free for inputs smaller than the limit.
  */
-function checkDocumentSizes(text: string, origin: Origin): void {
+function checkDocumentSizes(text: string, origin: Origin, firstIndex: number): void {
   const limit = maxDocumentBytes();
   if (text.length <= limit) return;
   const marker = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
   let start = 0;
-  let index = 0;
+  let index = firstIndex;
   const check = (end: number) => {
     if (end - start > limit) {
       const line = origin.lineBase + (text.slice(0, start).match(/\n/g)?.length ?? 0) + 1;

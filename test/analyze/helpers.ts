@@ -1,57 +1,74 @@
-/** Test helpers: build resources from YAML and run analyzers the way the engine does. */
+/**
+ * Test helpers: run the analysis library over YAML written to a temporary file (so lines come
+ * from the real reader and istioctl's offline defaults are added), and print each finding the
+ * way a user reads it: `Level [CODE] (Kind ns/name :line) text`.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyze, type RemoteCluster } from '../../src/analyze/analyze.js';
 import { parseYamlDocuments } from '../../src/yaml/documents.js';
-import { AnalysisContext, defaultMeshConfig, type MeshConfig } from '../../src/analyze/context.js';
-import { runAnalyzers, type Analyzer } from '../../src/analyze/framework.js';
-import { friendlyName, makeResource, type Resource } from '../../src/analyze/resource.js';
+import { makeResource, type Resource } from '../../src/analyze/resource.js';
 
+const dir = mkdtempSync(join(tmpdir(), 'sailctl-analyze-unit-'));
+let n = 0;
+
+export interface RunOptions {
+  /** --analyzer names (all of istioctl's when absent). */
+  analyzers?: string[];
+  /** A mesh config (YAML) for --meshConfigFile. */
+  mesh?: string;
+  /** A mesh networks file (YAML) for --meshNetworksFile. */
+  meshNetworks?: string;
+  remotes?: RemoteCluster[];
+  clusterId?: string;
+  namespace?: string;
+}
+
+function write(text: string): string {
+  const file = join(dir, `in-${++n}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Findings as `Level [CODE] (Kind ns/name :line) text`, in report order. */
+export async function run(yaml: string, options: RunOptions = {}): Promise<string[]> {
+  const result = await analyze({
+    files: [write(yaml)],
+    namespace: options.namespace,
+    istioNamespace: 'istio-system',
+    ignoreUnknown: false,
+    analyzers: options.analyzers,
+    meshConfigFile: options.mesh === undefined ? undefined : write(options.mesh),
+    meshNetworksFile: options.meshNetworks === undefined ? undefined : write(options.meshNetworks),
+    remotes: options.remotes,
+    clusterId: options.clusterId,
+    warn: () => {},
+  });
+  return result.findings.map((f) => `${f.level} [${f.code}]${f.cluster ? ` [cluster-${f.cluster}]` : ''} (${f.origin} :${f.line}) ${f.message}`);
+}
+
+/** Only the findings of one analyzer, as istioctl's --analyzer gives them. */
+export const only = (analyzer: string, yaml: string, options: RunOptions = {}) => run(yaml, { ...options, analyzers: [analyzer] });
+
+/** 1-based line of the first line of `yaml` containing `text` (the line a finding should point at). */
+export function lineOf(yaml: string, text: string, from = 0): number {
+  const lines = yaml.split('\n');
+  const i = lines.findIndex((l, k) => k >= from && l.includes(text));
+  if (i < 0) throw new Error(`test input has no line with ${JSON.stringify(text)}`);
+  return i + 1;
+}
+
+/** Resources from YAML (for tests of the pieces below analyze). */
 export function resources(yaml: string, file = 'test.yaml'): Resource[] {
   return parseYamlDocuments(yaml, file).map((d) =>
     makeResource({ body: d.value as Record<string, unknown>, defaultNamespace: 'default', origin: { source: 'file', file, line: d.line }, lineOf: (p) => d.lineOf(p) }),
   );
 }
 
-export interface RunOptions {
-  mesh?: Partial<MeshConfig>;
-  completeKinds?: string[];
-  clusterDomain?: string;
+/** 1-based first line of the document holding the first line with `text` (where a finding without a field line points). */
+export function docLine(yaml: string, text: string): number {
+  const lines = yaml.split('\n');
+  for (let i = lineOf(yaml, text) - 1; i >= 0; i--) if (i === 0 || lines[i - 1] === '---') return i + 1;
+  return 1;
 }
-
-/** Runs analyzers over YAML; returns `CODE Kind ns/name` strings in report order. */
-export async function findings(analyzers: Analyzer | Analyzer[], yaml: string, options: RunOptions = {}): Promise<string[]> {
-  const ctx = await context(analyzers, yaml, options);
-  return ctx.diagnostics.map((d) => `${d.type.code} ${d.resource ? friendlyName(d.resource) : '-'}`);
-}
-
-export async function context(analyzers: Analyzer | Analyzer[], yaml: string, options: RunOptions = {}): Promise<AnalysisContext> {
-  const list = Array.isArray(analyzers) ? analyzers : [analyzers];
-  const istioNs = makeResource({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } }, defaultNamespace: 'default', origin: { source: 'default' } });
-  const ctx = new AnalysisContext([...resources(yaml), istioNs], {
-    meshConfig: { ...defaultMeshConfig('istio-system'), ...options.mesh },
-    istioNamespace: 'istio-system',
-    completeKinds: new Set(options.completeKinds ?? []),
-    clusterDomain: options.clusterDomain,
-  });
-  await runAnalyzers(ctx, list);
-  return ctx;
-}
-
-/** Messages as text, for asserting on the facts a message carries. */
-export async function messages(analyzers: Analyzer | Analyzer[], yaml: string, options: RunOptions = {}): Promise<string[]> {
-  const ctx = await context(analyzers, yaml, options);
-  return ctx.diagnostics.map((d) => d.text);
-}
-
-export const svc = (name: string, ns = 'default', ports: (number | [number, string])[] = [[80, 'http']], extra = '') => `
-apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: ${ns}
-${extra}
-spec:
-  selector:
-    app: ${name}
-  ports:
-${ports.map((p) => (Array.isArray(p) ? `    - port: ${p[0]}\n      name: ${p[1]}` : `    - port: ${p}`)).join('\n')}
----
-`;

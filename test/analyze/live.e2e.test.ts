@@ -84,13 +84,10 @@ describe('analyze against a live cluster (emulator)', () => {
     const got = pairs(live);
     expect(got).toEqual(expect.arrayContaining(offline));
     const extra = got.filter((p) => !offline.includes(p));
-    // The cluster has no ingress gateway pods and no TLS secret, its default namespace is not
-    // injected, and the bookstore pods (injection enabled) run without a proxy.
+    // The cluster has no ingress gateway Pods (istioctl adds its default ones offline only), its
+    // default namespace is not injected, and the bookstore pods (injection enabled) run without a proxy.
     expect([...new Set(extra.filter((p) => !/^IST0103 Pod (bookstore|payments)\//.test(p)))].sort()).toEqual(['IST0101 Gateway bookstore/bookstore-gateway', 'IST0102 Namespace default']);
-    expect(live.findings.filter((f) => f.code === 'IST0101' && f.origin === 'Gateway bookstore/bookstore-gateway').map((f) => f.message).sort()).toEqual([
-      'Referenced credentialName not found: "books-example-com"',
-      'Referenced selector not found: "istio=ingressgateway"',
-    ]);
+    expect(live.findings.filter((f) => f.code === 'IST0101' && f.origin === 'Gateway bookstore/bookstore-gateway').map((f) => f.message)).toEqual(['Referenced selector not found: "istio=ingressgateway"']);
     expect(extra.some((p) => p.startsWith('IST0103 Pod bookstore/reviews-'))).toBe(true);
     // Cluster objects have no file:line.
     expect(live.findings.every((f) => f.reference === undefined)).toBe(true);
@@ -140,7 +137,8 @@ spec:
 `);
     const result = await run(h, { files: [join(dir, 'frontend.yaml')], namespace: 'bookstore', targetNamespace: 'bookstore' });
     const vs = result.findings.filter((f) => f.origin?.startsWith('VirtualService bookstore/'));
-    expect(vs.find((f) => f.origin === 'VirtualService bookstore/bookstore-frontend')).toBeUndefined();
+    // The typo is gone; what remains is Istio's note that the reviews subsets do not apply to gateway traffic.
+    expect(vs.filter((f) => f.origin === 'VirtualService bookstore/bookstore-frontend').map((f) => f.code)).toEqual(['IST0140']);
     // A file object without a namespace takes the analysed one, and points at its line.
     expect(vs.filter((f) => f.origin === 'VirtualService bookstore/new-route').map((f) => [f.code, f.message, f.reference])).toEqual([
       ['IST0101', 'Referenced host not found: "catalogue"', `${join(dir, 'frontend.yaml')}:24`],
@@ -161,7 +159,7 @@ spec:
 
   it('the mesh ConfigMap and the injector ConfigMap of the revision come from istio-system', async () => {
     const mesh = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'defaultConfig:\n  proxyMetadata:\n    ISTIO_META_DNS_CAPTURE: "true"\n    ISTIO_META_DNS_AUTO_ALLOCATE: "true"\n' } };
-    h.emu.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } });
+    if (!h.emu.get('v1', 'Namespace', undefined, 'istio-system')) h.emu.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } });
     h.emu.create(mesh);
     try {
       const withMesh = await run(h, { targetNamespace: 'bookstore' });
@@ -180,7 +178,7 @@ spec:
       h.emu.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'old' }, spec: { containers: [{ name: 'web', image: 'nginx' }, { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.29.1' }] } });
       const injected = await run(h);
       expect(injected.findings.filter((f) => f.code === 'IST0158').map((f) => [f.origin, f.message])).toEqual([
-        ['Namespace old', expect.stringContaining('(docker.io/istio/proxyv2:1.30.0)')],
+        ['Namespace old', expect.stringContaining('(pod names: [web])')],
       ]);
       // enableNamespacesByDefault: unlabelled namespaces are injected, so IST0148 replaces IST0102.
       expect(pairs(injected)).toContain('IST0148 Namespace legacy');

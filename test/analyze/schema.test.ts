@@ -1,8 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { schemaValidation } from '../../src/analyze/analyzers/schema.js';
+import { crdValidatorSources } from '../../src/analyze/schema-codegen.js';
+import { SCHEMA_KINDS } from '../../src/analyze/analyzers/schema.js';
+import { istioCrdDescriptions } from '../../src/operator/istio-crds.js';
 import { validateResource } from '../../src/analyze/schema.js';
 import { hostProblem } from '../../src/analyze/semantic.js';
-import { findings, resources } from './helpers.js';
+import { only, resources } from './helpers.js';
 
 const vs = (spec: string, apiVersion = 'networking.istio.io/v1') => `apiVersion: ${apiVersion}\nkind: VirtualService\nmetadata: {name: r, namespace: default}\nspec:\n${spec}\n`;
 const problems = async (yaml: string) => (await validateResource(resources(yaml)[0]!)).map((p) => `${p.level}: ${p.message}`);
@@ -56,12 +59,28 @@ describe('IST0106 semantic rules', () => {
   });
 });
 
-describe('schema.ValidationAnalyzer', () => {
-  it('reports IST0106 per problem and IST0133 for warnings', async () => {
-    const yaml = vs('  hosts: [r]\n  htp: []\n  http: [{route: [{destination: {host: r}}]}]') + `---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: d, namespace: default}\nspec:\n  host: r\n  subsets: [{name: all}]\n`;
-    expect(await findings(schemaValidation, yaml)).toEqual(['IST0106 VirtualService default/r', 'IST0133 DestinationRule default/d']);
+describe('schema.ValidationAnalyzer.<Kind>', () => {
+  it('one analyzer per kind: IST0106 per problem of that kind only; null fields are unset; newer Istio fields are known', async () => {
+    const yaml = vs('  hosts: [r]\n  htp: []\n  http: [{route: [{destination: {host: r}}], mirrors: [{destination: {host: m}}]}]') + `---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: d, namespace: default}\nspec:\n  host: r\n  trafficPolicy: {tls: {mode: FANCY}}\n---\napiVersion: networking.istio.io/v1alpha3\nkind: EnvoyFilter\nmetadata: {name: e, namespace: default}\nspec:\n  configPatches: [{applyTo: HTTP_FILTER, match: null, patch: {operation: INSERT_FIRST, value: {name: x}}}]\n---\napiVersion: telemetry.istio.io/v1\nkind: Telemetry\nmetadata: {name: t, namespace: default}\nspec: {targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: g}]}\n`;
+    expect(await only('schema.ValidationAnalyzer.VirtualService', yaml)).toEqual(['Error [IST0106] (VirtualService default/r :1) Schema validation error: unknown field "spec.htp"']);
+    expect(await only('schema.ValidationAnalyzer', yaml)).toEqual([
+      expect.stringMatching(/^Error \[IST0106\] \(DestinationRule default\/d :\d+\) Schema validation error: spec.trafficPolicy.tls.mode: must be one of/),
+      'Error [IST0106] (VirtualService default/r :1) Schema validation error: unknown field "spec.htp"',
+    ]);
   });
   it('ignores non-Istio kinds', async () => {
-    expect(await findings(schemaValidation, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nfoo: bar\n')).toEqual([]);
+    expect(await only('schema.ValidationAnalyzer', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nfoo: bar\n')).toEqual([]);
+  });
+});
+
+describe('precompiled CRD validators (src/analyze/generated/crd)', () => {
+  it('are what scripts/gen-crd-validators.ts writes from the current schemas (run npm run gen-schemas after changing them)', () => {
+    const dir = 'src/analyze/generated/crd';
+    const want = crdValidatorSources();
+    expect(readdirSync(dir).sort()).toEqual([...want.keys()].sort());
+    for (const [file, code] of want) expect(readFileSync(`${dir}/${file}`, 'utf8') === code, file).toBe(true);
+  });
+  it('schema.ValidationAnalyzer has one analyzer per Istio CRD kind', () => {
+    expect([...SCHEMA_KINDS].sort()).toEqual(istioCrdDescriptions().map((d) => d.kind).sort());
   });
 });

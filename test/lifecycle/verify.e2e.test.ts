@@ -180,7 +180,28 @@ describe('precheck', () => {
     expect(text).toMatch(/✖ no other sidecar injector selects the same pods\n {4}two injectors would both inject new pods:\n {6}MutatingWebhookConfiguration other-injector \(revision old\)/);
     expect(text).toMatch(/⚠ upgrade from 1\.26 is supported\n {4}1\.26 → 1\.30\.0 skips 3 minor versions/);
     const json = JSON.parse(formatReport(report, 'json', plain));
-    expect(json.categories.map((c: { categoryName: string }) => c.categoryName)).toEqual(['cluster', 'permissions', 'Istio installations', 'webhooks', 'upgrade']);
+    expect(json.categories.map((c: { categoryName: string }) => c.categoryName)).toEqual(['cluster', 'permissions', 'Istio installations', 'webhooks', 'configuration', 'upgrade']);
+  });
+
+  it("reports the precheck-only findings analyze leaves out: Gateway API CRD versions (IST0156, IST0172) and alpha annotations (IST0136)", async () => {
+    h = await startHarness();
+    const crd = (kind: string, plural: string, versions: string[]) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${plural}.gateway.networking.k8s.io` },
+      spec: { group: 'gateway.networking.k8s.io', scope: 'Namespaced', names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` }, versions: versions.map((name, i) => ({ name, served: true, storage: i === 0, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } })) },
+    });
+    h.emu.create(crd('HTTPRoute', 'httproutes', ['v1alpha2']));
+    h.emu.create(crd('GRPCRoute', 'grpcroutes', ['v1alpha2']));
+    h.emu.create(crd('Gateway', 'gateways', ['v1', 'v1beta1']));
+    h.emu.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'tuned', namespace: 'default', annotations: { 'sidecar.istio.io/proxyCPU': '200m', 'sidecar.istio.io/inject': 'true' } }, spec: { containers: [{ name: 'a', image: 'a' }] } });
+    const { plan, iop } = await prepareInstall({});
+    const report = await precheck(h.cluster, { plan, iop, namespace: 'default' });
+    expect(report.success).toBe(false); // IST0156 is an error
+    const text = formatReport(report, 'text', plain);
+    expect(text).toMatch(/✖ Gateway API CRDs serve the versions Istio reads \(3 CRDs checked\)\n {4}1 Gateway API CRD without a supported version:\n {6}IST0156 \(CustomResourceDefinition httproutes\.gateway\.networking\.k8s\.io\) The Gateway API CRD version v1alpha2 is lower than the minimum version: v1beta1\n {6}IST0172 \(CustomResourceDefinition grpcroutes\.gateway\.networking\.k8s\.io\)/);
+    expect(text).toContain('IST0172 (CustomResourceDefinition httproutes.gateway.networking.k8s.io)');
+    expect(text).toMatch(/⚠ no alpha-phase Istio annotations in namespace default \(\d+ resources? checked\)\n {4}1 alpha-phase annotation:\n {6}IST0136 \(Pod default\/tuned\) Annotation "sidecar\.istio\.io\/proxyCPU" is part of an alpha-phase feature and may be incompletely supported\./);
   });
 
   it('before an upgrade, runs the deprecation analyzers over the Istio config in the cluster', async () => {
@@ -191,12 +212,13 @@ describe('precheck', () => {
       apiVersion: 'networking.istio.io/v1',
       kind: 'VirtualService',
       metadata: { name: 'cart', namespace: 'shop' },
-      spec: { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' } }], mirror: { host: 'cart-v2' }, mirrorPercent: 10 }] },
+      spec: { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' } }], mirror: { host: 'cart-v2' }, mirrorPercent: 10, fault: { delay: { percent: 5, fixedDelay: '1s' } } }] },
     });
     const { plan, iop } = await prepareInstall({});
     const report = await precheck(h.cluster, { plan, iop });
     expect(report.success).toBe(true); // a warning does not fail
     const text = formatReport(report, 'text', plain);
-    expect(text).toMatch(/⚠ no deprecated Istio fields in use \(1 resource checked\)\n {4}1 use of deprecated fields:\n {6}IST0002 \(VirtualService shop\/cart\) Deprecated: spec\.http\[0\]\.mirrorPercent is deprecated; use mirrorPercentage instead\./);
+    // Istio's deprecation analyzer: fault.delay.percent is reported, mirrorPercent is not.
+    expect(text).toMatch(/⚠ no deprecated Istio fields in use \(1 resource checked\)\n {4}1 use of deprecated fields:\n {6}IST0002 \(VirtualService shop\/cart\) Deprecated: HTTPRoute\.fault\.delay\.percent is deprecated; use HTTPRoute\.fault\.delay\.percentage\n/);
   });
 });

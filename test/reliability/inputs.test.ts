@@ -30,21 +30,10 @@ afterAll(() => {
   }
 });
 
-/**
- * Cases another branch fixes: kube-inject reads workloads with its own fast reader
- * (src/yaml/fast-parse.ts, owned by the kube-inject work), which recurses on `- - - …` before
- * the library path's depth limit can judge. `it.fails` keeps them visible: once that reader
- * declines deep nesting these start passing, the run fails, and the entry goes.
- */
-const KNOWN_ELSEWHERE: Record<string, string[]> = {
-  'kube-inject -f': ['depth-block-seq-10000', 'good-then-deep'],
-};
-const runner = (cmd: string, id: string) => (KNOWN_ELSEWHERE[cmd]?.includes(id) ? it.fails : it);
-
 describe.each(COMMANDS)('$name × the corpus', (cmd) => {
   const cases = CASES.filter((c) => (c.shapes ?? ['workload', 'operator']).includes(cmd.shape));
   for (const c of cases) {
-    runner(cmd.name, c.id)(c.id, async () => {
+    it(c.id, async () => {
       const { file, expect: e } = writeCase(dir, c, cmd.shape);
       const r = await runInProcess(cmd.args(file));
       checkOutcome(r, file, e, cmd.prints);
@@ -55,7 +44,7 @@ describe.each(COMMANDS)('$name × the corpus', (cmd) => {
 
 describe('a bad document after a good one', () => {
   for (const cmd of COMMANDS.filter((c) => c.shape === 'workload')) {
-    for (const c of SECOND_DOCUMENT_CASES) runner(cmd.name, c.id)(`${cmd.name}: ${c.id}`, async () => {
+    for (const c of SECOND_DOCUMENT_CASES) it(`${cmd.name}: ${c.id}`, async () => {
       const { file, expect: e } = writeCase(dir, c, 'workload');
       const r = await runInProcess(cmd.args(file));
       checkOutcome(r, file, e, cmd.prints);

@@ -1,26 +1,27 @@
-/** Deprecated fields in Istio resources (IST0002). */
+/** Deprecated fields and removed kinds (IST0002): fault.delay.percent, Sidecar egressProxy, the rbac.istio.io CRDs. */
 import type { Analyzer } from '../framework.js';
 import { asArray, isAnyObject, type AnyObject } from '../resource.js';
 
-export const deprecatedFields: Analyzer = {
-  name: 'deprecation.FieldAnalyzer',
-  description: 'Reports Istio fields that are deprecated and their replacements',
-  inputs: ['VirtualService', 'EnvoyFilter', 'Sidecar'],
+const REMOVED_RBAC = new Set(['ClusterRbacConfig', 'RbacConfig', 'ServiceRole', 'ServiceRoleBinding']);
+
+export const deprecationAnalyzer: Analyzer = {
+  name: 'deprecation.DeprecationAnalyzer',
+  description: 'Checks for deprecated Istio types and fields',
+  inputs: ['VirtualService', 'Sidecar', 'CustomResourceDefinition'],
   codes: ['IST0002'],
   run(ctx) {
-    for (const vs of ctx.all('VirtualService')) {
-      asArray<AnyObject>(vs.spec.http).forEach((route, i) => {
-        if (!isAnyObject(route)) return;
-        if (route.mirror_percent !== undefined || route.mirrorPercent !== undefined) ctx.report('IST0002', vs, `Deprecated: spec.http[${i}].mirrorPercent is deprecated; use mirrorPercentage instead.`, ['spec', 'http', i]);
-        if (route.fault?.delay?.percent !== undefined) ctx.report('IST0002', vs, `Deprecated: spec.http[${i}].fault.delay.percent is deprecated; use percentage instead.`, ['spec', 'http', i, 'fault', 'delay', 'percent']);
-      });
+    for (const crd of ctx.all('CustomResourceDefinition')) {
+      const kind = String(crd.spec.names?.kind ?? '');
+      if (crd.spec.group === 'rbac.istio.io' && REMOVED_RBAC.has(kind)) ctx.report('IST0002', crd, `Deprecated: Custom resource type rbac.istio.io ${kind} is removed`);
     }
-    for (const ef of ctx.all('EnvoyFilter')) {
-      if (ef.spec.workloadLabels !== undefined) ctx.report('IST0002', ef, 'Deprecated: spec.workloadLabels is deprecated; use workloadSelector instead.', ['spec', 'workloadLabels']);
-      if (ef.spec.filters !== undefined) ctx.report('IST0002', ef, 'Deprecated: spec.filters is no longer supported; use configPatches instead.', ['spec', 'filters']);
+    for (const vs of ctx.all('VirtualService')) {
+      for (const route of asArray<AnyObject>(vs.spec.http)) {
+        const percent = isAnyObject(route) ? route.fault?.delay?.percent : undefined;
+        if (typeof percent === 'number' && percent > 0) ctx.report('IST0002', vs, 'Deprecated: HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage');
+      }
     }
     for (const sc of ctx.all('Sidecar')) {
-      if (sc.spec.localhost !== undefined) ctx.report('IST0002', sc, 'Deprecated: spec.localhost is deprecated and ignored.', ['spec', 'localhost']);
+      if (isAnyObject(sc.spec.outboundTrafficPolicy?.egressProxy)) ctx.report('IST0002', sc, 'Deprecated: OutboundTrafficPolicy.EgressProxy ignored');
     }
   },
 };

@@ -1,82 +1,80 @@
-/** DestinationRule analyzers: server certificate verification, subsets that select no pods, unknown hosts. */
+/** DestinationRules: TLS origination without server verification (IST0128/0129); subsets and hosts that select nothing (IST0173/0174). */
 import type { Analyzer } from '../framework.js';
+import type { AnalysisContext } from '../context.js';
 import { isObject } from '../../core/json.js';
-import { asArray, type AnyObject } from '../resource.js';
-import { labelsToString } from './util.js';
+import { asArray, isAnyObject, type AnyObject, type Resource } from '../resource.js';
+import { labelsOf, matchesLabels } from '../workloads.js';
+import { nsName } from './util.js';
 
-const VERIFYING_MODES = new Set(['SIMPLE', 'MUTUAL']);
-
-/** TLS settings that originate TLS without any way to verify the server. */
-function unverified(tls: unknown): string | undefined {
+/** SIMPLE or MUTUAL TLS without caCertificates, unless a credential is scoped to selected workloads. */
+function unverifiedMode(tls: unknown, dr: Resource): string | undefined {
   if (!isObject(tls)) return undefined;
   const mode = String(tls.mode ?? '');
-  if (!VERIFYING_MODES.has(mode)) return undefined;
-  if (tls.caCertificates || tls.credentialName || tls.insecureSkipVerify === true) return undefined;
+  if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return undefined;
+  if (typeof tls.caCertificates === 'string' && tls.caCertificates !== '') return undefined;
+  if (tls.credentialName && isAnyObject(dr.spec.workloadSelector)) return undefined;
   return mode;
 }
 
-export const caCertificates: Analyzer = {
+export const caCertificateAnalyzer: Analyzer = {
   name: 'destinationrule.CaCertificateAnalyzer',
-  description: 'Checks that DestinationRules originating TLS (SIMPLE or MUTUAL) can verify the server certificate',
+  description: 'Checks if caCertificates is set when TLS mode is SIMPLE/MUTUAL',
   inputs: ['DestinationRule'],
   codes: ['IST0128', 'IST0129'],
   run(ctx) {
     for (const dr of ctx.all('DestinationRule')) {
       const host = String(dr.spec.host ?? '');
-      const policies: [AnyObject | undefined, (string | number)[]][] = [[dr.spec.trafficPolicy, ['spec', 'trafficPolicy']]];
-      asArray<AnyObject>(dr.spec.subsets).forEach((s, i) => policies.push([s?.trafficPolicy, ['spec', 'subsets', i, 'trafficPolicy']]));
-      for (const [policy, path] of policies) {
-        if (!isObject(policy)) continue;
-        const mode = unverified(policy.tls);
-        if (mode) ctx.report('IST0128', dr, `DestinationRule ${dr.name} in namespace ${dr.namespace} has TLS mode set to ${mode} but no caCertificates are set to validate server identity for host: ${host}`, [...path, 'tls', 'mode']);
-        asArray<AnyObject>(policy.portLevelSettings).forEach((pl, i) => {
-          const portMode = unverified(pl?.tls);
-          if (portMode) ctx.report('IST0129', dr, `DestinationRule ${dr.name} in namespace ${dr.namespace} has TLS mode set to ${portMode} but no caCertificates are set to validate server identity for host: ${host} at port ${pl?.port?.number ?? '?'}`, [...path, 'portLevelSettings', i, 'tls', 'mode']);
-        });
-      }
-    }
-  },
-};
-
-export const subsetsSelectPods: Analyzer = {
-  name: 'destinationrule.PodNotSelectedAnalyzer',
-  description: "Checks that each DestinationRule subset selects some of the service's workloads (when they are known)",
-  inputs: ['DestinationRule'],
-  codes: ['IST0173'],
-  run(ctx) {
-    if (!ctx.knowsWorkloads()) return;
-    for (const dr of ctx.all('DestinationRule')) {
-      const host = String(dr.spec.host ?? '');
-      if (!host || host.includes('*')) continue;
-      const services = ctx.lookupHost(host, dr.namespace).filter((h) => h.resource.kind === 'Service' && h.selector && Object.keys(h.selector).length > 0);
-      if (services.length === 0) continue;
-      // Only judge when the service's own workloads are in view; otherwise absence proves nothing.
-      const withPods = services.filter((s) => ctx.selectWorkloads(s.namespace, s.selector).length > 0);
-      if (withPods.length === 0) continue;
-      asArray<AnyObject>(dr.spec.subsets).forEach((subset, i) => {
-        const labels = isObject(subset?.labels) ? (subset.labels as Record<string, string>) : {};
-        if (Object.keys(labels).length === 0) return;
-        const selects = withPods.some((s) => ctx.selectWorkloads(s.namespace, { ...s.selector, ...labels }).length > 0);
-        if (!selects) ctx.report('IST0173', dr, `The Subset ${subset.name} defined in the DestinationRule does not select any pods (labels ${labelsToString(labels)}), which may lead to 503 UH (NoHealthyUpstream).`, ['spec', 'subsets', i]);
+      const policy: AnyObject | undefined = dr.spec.trafficPolicy;
+      if (!isObject(policy)) continue;
+      const mode = unverifiedMode(policy.tls, dr);
+      if (mode) ctx.report('IST0128', dr, `DestinationRule ${nsName(dr)} in namespace ${dr.namespace} has TLS mode set to ${mode} but no caCertificates are set to validate server identity for host: ${host}`, ['spec', 'trafficPolicy', 'tls', 'caCertificates']);
+      asArray<AnyObject>(policy.portLevelSettings).forEach((pl, i) => {
+        const portMode = unverifiedMode(pl?.tls, dr);
+        const port = pl?.port?.number === undefined ? '' : String(pl.port.number);
+        if (portMode) ctx.report('IST0129', dr, `DestinationRule ${nsName(dr)} in namespace ${dr.namespace} has TLS mode set to ${portMode} but no caCertificates are set to validate server identity for host: ${host} at port ${port}`, ['spec', 'trafficPolicy', 'portLevelSettings', i, 'tls', 'caCertificates']);
       });
     }
   },
 };
 
-export const unknownHost: Analyzer = {
-  name: 'destinationrule.UnknownDestinationRuleHostAnalyzer',
-  description: 'Checks that DestinationRule hosts match a Service or ServiceEntry in the mesh',
+const TOPOLOGY = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'];
+
+/** Pod labels plus the locality labels of the Node each pod runs on (Istio matches subsets against both). */
+function podLabelSets(ctx: AnalysisContext): Record<string, string>[] {
+  return ctx.all('Pod').map((pod) => {
+    const nodeName = typeof pod.spec.nodeName === 'string' ? pod.spec.nodeName : '';
+    const node = nodeName ? ctx.get('Node', '', nodeName) : undefined;
+    if (!node) return pod.labels;
+    const labels = { ...pod.labels };
+    for (const k of TOPOLOGY) if (node.labels[k]) labels[k] = node.labels[k];
+    labels['kubernetes.io/hostname'] = nodeName;
+    return labels;
+  });
+}
+
+export const subsetSelectPodAnalyzer: Analyzer = {
+  name: 'destinationrule.SubsetSelectPodAnalyzer',
+  description: 'Checks that DestinationRule hosts match a service and that each subset selects pods',
   inputs: ['DestinationRule'],
-  codes: ['IST0174'],
+  codes: ['IST0173', 'IST0174'],
   run(ctx) {
+    let pods: Record<string, string>[] | undefined;
     for (const dr of ctx.all('DestinationRule')) {
-      const host = String(dr.spec.host ?? '');
-      if (!host || host.includes('*')) continue;
-      if (ctx.lookupHost(host, dr.namespace).length === 0) {
+      const host = typeof dr.spec.host === 'string' ? dr.spec.host : '';
+      if (!host) continue;
+      const target = ctx.hosts().lookup(dr.namespace, dr.spec.exportTo, host);
+      if (!target) {
         ctx.report('IST0174', dr, `The host ${host} defined in the DestinationRule does not match any services in the mesh.`, ['spec', 'host']);
+        continue;
       }
+      pods ??= podLabelSets(ctx);
+      asArray<AnyObject>(dr.spec.subsets).forEach((subset, i) => {
+        if (!isObject(subset)) return;
+        // A ServiceEntry adds its workload selector; a Service's own selector is not added.
+        const selector = { ...(target.workloadSelector ?? {}), ...labelsOf(subset.labels) };
+        if (pods!.some((l) => matchesLabels(selector, l)) || ctx.templateMatches(selector)) return;
+        ctx.report('IST0173', dr, `The Subset ${String(subset.name ?? '')} defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).`, ['spec', 'subsets', i, 'name']);
+      });
     }
   },
 };
-
-export const destinationRuleAnalyzers = [caCertificates, subsetsSelectPods, unknownHost];

@@ -1,171 +1,180 @@
-/** Injection analyzers: namespaces without injection, pods without a proxy, `image: auto` without injection, UID 1337. */
+/**
+ * Sidecar injection: namespaces without injection or with clashing injection labels
+ * (IST0102, IST0123, IST0148), pods missing their proxy (IST0103), proxies running another image
+ * than the injector's (IST0158), and `image: auto` gateways that nothing injects (IST0146, IST0147).
+ */
 import type { Analyzer } from '../framework.js';
-import { ownedTemplateCopy } from './util.js';
 import type { AnalysisContext } from '../context.js';
+import { isObject } from '../../core/json.js';
 import { asArray, type AnyObject, type Resource } from '../resource.js';
+import { parseYaml } from '../../yaml/values.js';
+import { containersOf, labelsOf, matchesLabels, podTemplate, selectorMatches } from '../workloads.js';
+import { goList } from './util.js';
 
+/** Namespaces Istio never injects (its injector's ignore list). */
 export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
 
-type InjectionState = 'enabled' | 'disabled' | 'ambient' | 'unset';
-
-function namespaceInjection(ns: Resource): InjectionState {
-  const legacy = ns.labels['istio-injection'];
-  if (legacy === 'enabled' || ns.labels['istio.io/rev'] !== undefined) return 'enabled';
-  if (legacy === 'disabled') return 'disabled';
-  if (ns.labels['istio.io/dataplane-mode'] === 'ambient') return 'ambient';
-  return 'unset';
+/** The injector ConfigMap of a revision. */
+export function injectorConfigMapName(revision: string | undefined): string {
+  return !revision || revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`;
 }
 
-function skipNamespace(ctx: AnalysisContext, name: string): boolean {
-  return SYSTEM_NAMESPACES.has(name) || name === ctx.options.istioNamespace;
-}
-
-/** Whether a pod (its labels/annotations) asks for injection itself, or refuses it. */
-function podChoice(labels: Record<string, string>, annotations: Record<string, string>): 'yes' | 'no' | undefined {
-  const v = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
-  if (v === 'true') return 'yes';
-  if (v === 'false') return 'no';
-  if (labels['istio.io/rev'] !== undefined) return 'yes';
-  return undefined;
-}
-
-/** The injector's values (the `values` JSON of the revision's istio-sidecar-injector ConfigMap), if in view. */
-export function injectorValues(ctx: AnalysisContext): AnyObject | undefined {
-  const rev = ctx.options.revision;
-  const name = rev && rev !== 'default' ? `istio-sidecar-injector-${rev}` : 'istio-sidecar-injector';
-  const cm = ctx.get('ConfigMap', ctx.options.istioNamespace, name);
+/** The `values` JSON of an injector ConfigMap, if it parses. */
+export function injectorValues(cm: Resource | undefined): AnyObject | undefined {
   const text = cm?.body.data?.values;
   if (typeof text !== 'string') return undefined;
   try {
     const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null ? (v as AnyObject) : undefined;
+    return isObject(v) ? (v as AnyObject) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The proxy image injection writes: `<hub>/<image>:<tag>[-<variant>]`, or a full image reference as given. */
-export function injectedProxyImage(values: AnyObject): string | undefined {
-  const g = values.global ?? {};
-  const image = String(g.proxy?.image ?? 'proxyv2');
-  const tag = g.tag === undefined || g.tag === '' ? undefined : String(g.tag);
-  const variant = g.variant ? `-${g.variant}` : '';
-  if (image.includes('/')) return image.includes(':') ? image : tag ? `${image}:${tag}${variant}` : image;
-  if (!g.hub || !tag) return undefined;
-  return `${g.hub}/${image}:${tag}${variant}`;
+/** ConfigMaps by name, in any namespace (the last one of a name wins, as Istio's lookups do). */
+function configMapsByName(ctx: AnalysisContext): Map<string, Resource> {
+  const out = new Map<string, Resource>();
+  for (const cm of ctx.all('ConfigMap')) out.set(cm.name, cm);
+  return out;
 }
 
-export const namespaceInjectionAnalyzer: Analyzer = {
+export const injectionAnalyzer: Analyzer = {
   name: 'injection.Analyzer',
-  description: 'Checks namespace injection labels and that pods in injected namespaces carry the Istio proxy',
+  description: 'Checks conditions related to Istio sidecar injection',
   inputs: ['Namespace', 'Pod'],
-  codes: ['IST0102', 'IST0123', 'IST0103', 'IST0148'],
+  codes: ['IST0102', 'IST0103', 'IST0123', 'IST0148'],
   run(ctx) {
-    const byDefault = injectorValues(ctx)?.sidecarInjectorWebhook?.enableNamespacesByDefault === true;
+    const configMaps = configMapsByName(ctx);
+    const injected = new Set<string>();
+    let byDefault = false;
     for (const ns of ctx.all('Namespace')) {
-      if (skipNamespace(ctx, ns.name)) continue;
-      if (ns.labels['istio-injection'] !== undefined && ns.labels['istio.io/rev'] !== undefined) {
-        ctx.report('IST0123', ns, `The namespace has both new and legacy injection labels. Run 'kubectl label namespace ${ns.name} istio.io/rev-' or 'kubectl label namespace ${ns.name} istio-injection-'`, ['metadata', 'labels']);
+      if (ns.name === 'istio-system' || SYSTEM_NAMESPACES.has(ns.name)) continue;
+      const legacy = ns.labels['istio-injection'];
+      const rev = ns.labels['istio.io/rev'];
+      const cm = configMaps.get(injectorConfigMapName(rev));
+      if (cm) byDefault = injectorValues(cm)?.sidecarInjectorWebhook?.enableNamespacesByDefault === true;
+      const labels: string[] = [];
+      if (legacy !== undefined) labels.push(`istio-injection=${legacy}`);
+      for (const key of ['istio.io/rev', 'istio.io/dataplane-mode']) {
+        const v = ns.labels[key];
+        if (v !== undefined && (legacy === undefined || legacy === 'enabled')) labels.push(`${key}=${v}`);
       }
-      if (namespaceInjection(ns) === 'unset' && byDefault) {
-        ctx.report('IST0148', ns, `The namespace ${ns.name} is injected by default because the injector sets enableNamespacesByDefault. Run 'kubectl label namespace ${ns.name} istio-injection=enabled' to say so, or 'kubectl label namespace ${ns.name} istio-injection=disabled' to opt it out.`);
-      } else if (namespaceInjection(ns) === 'unset') {
-        ctx.report('IST0102', ns, `The namespace is not enabled for Istio injection. Run 'kubectl label namespace ${ns.name} istio-injection=enabled' to enable it, or 'kubectl label namespace ${ns.name} istio-injection=disabled' to explicitly mark it as not needing injection.`);
+      if (labels.length > 1) {
+        ctx.report('IST0123', ns, `The namespace has more than one type of injection labels ${goList(labels)}, which may lead to undefined behavior. Make sure only one injection label exists.`, ['metadata', 'name']);
+        continue;
       }
+      if (ns.labels['istio.io/dataplane-mode'] === 'ambient') continue;
+      if ((legacy === undefined || legacy === '') && rev === undefined) {
+        if (byDefault) ctx.report('IST0148', ns, 'is enabled for Istio injection, as Istio is installed with enableNamespacesByDefault as true.');
+        else ctx.report('IST0102', ns, `The namespace is not enabled for Istio injection. Run 'kubectl label namespace ${ns.name} istio-injection=enabled' to enable it, or 'kubectl label namespace ${ns.name} istio-injection=disabled' to explicitly mark it as not needing injection.`, ['metadata', 'name']);
+        continue;
+      }
+      if (legacy === 'enabled') injected.add(ns.name);
     }
     for (const pod of ctx.all('Pod')) {
-      const ns = ctx.get('Namespace', '', pod.namespace);
-      if (!ns || skipNamespace(ctx, pod.namespace) || pod.spec.hostNetwork === true) continue;
-      const choice = podChoice(pod.labels, pod.annotations);
-      const wanted = choice === 'yes' || (choice === undefined && (namespaceInjection(ns) === 'enabled' || (byDefault && namespaceInjection(ns) === 'unset')));
-      if (!wanted) continue;
-      const containers = [...asArray<AnyObject>(pod.spec.containers), ...asArray<AnyObject>(pod.spec.initContainers)];
-      if (!containers.some((c) => c?.name === 'istio-proxy')) {
-        ctx.report('IST0103', pod, `The pod ${pod.namespace}/${pod.name} is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.`);
-      }
+      if (!injected.has(pod.namespace) || pod.spec.hostNetwork === true) continue;
+      const choice = pod.labels['sidecar.istio.io/inject'] ?? pod.annotations['sidecar.istio.io/inject'];
+      if (choice !== undefined && choice.toLowerCase() === 'false') continue;
+      if (containersOf(pod.spec, true).some((c) => c.name === 'istio-proxy' && typeof c.image === 'string' && c.image !== '')) continue;
+      ctx.report('IST0103', pod, `The pod ${pod.namespace}/${pod.name} is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.`);
     }
   },
 };
 
-export const proxyImageMismatch: Analyzer = {
-  name: 'injection.ImageMismatchAnalyzer',
-  description: "Checks that the proxies of pods in injected namespaces run the image the revision's injector configuration injects",
-  inputs: ['ConfigMap'],
+/** The proxy image an injector's values inject: `global.proxy.image` when it names a registry, else hub/image:tag. */
+export function injectedProxyImage(values: AnyObject): string {
+  const g: AnyObject = isObject(values.global) ? values.global : {};
+  const image = String(g.proxy?.image ?? '');
+  if (image.includes('/')) return image;
+  return `${String(g.hub ?? '')}/${image}:${String(g.tag ?? '')}`;
+}
+
+/** imageType from a ProxyConfig-shaped object; `default` means none. */
+function imageTypeOf(config: unknown): string | undefined {
+  const t = isObject(config) && isObject(config.image) ? config.image.imageType : undefined;
+  return typeof t === 'string' && t !== '' && t !== 'default' ? t : undefined;
+}
+
+/** The image type a pod's proxy should run: mesh default, then ProxyConfigs (root, namespace, selecting the pod), then the pod's annotation. */
+function effectiveImageType(ctx: AnalysisContext, pod: Resource): string | undefined {
+  let type = imageTypeOf(ctx.mesh.defaultConfig);
+  const layer = (t: string | undefined) => {
+    if (t) type = t;
+  };
+  for (const pc of ctx.inNamespace('ProxyConfig', ctx.mesh.rootNamespace)) if (!isObject(pc.spec.selector)) layer(imageTypeOf(pc.spec));
+  const local = ctx.inNamespace('ProxyConfig', pod.namespace);
+  for (const pc of local) if (!isObject(pc.spec.selector)) layer(imageTypeOf(pc.spec));
+  for (const pc of local) {
+    const sel = labelsOf(pc.spec.selector?.matchLabels);
+    if (isObject(pc.spec.selector) && Object.keys(sel).length > 0 && matchesLabels(sel, pod.labels)) layer(imageTypeOf(pc.spec));
+  }
+  const anno = pod.annotations['proxy.istio.io/config'];
+  if (anno) {
+    try {
+      layer(imageTypeOf(parseYaml(anno)));
+    } catch {
+      // An unreadable annotation is the annotation analyzer's finding.
+    }
+  }
+  return type;
+}
+
+export const imageAnalyzer: Analyzer = {
+  name: 'injection.ImageAnalyzer',
+  description: 'Checks the image of auto-injection configured with the running proxies on pods',
+  inputs: ['Namespace'],
   codes: ['IST0158'],
   run(ctx) {
-    const values = injectorValues(ctx);
-    const want = values && injectedProxyImage(values);
-    if (!want) return;
-    const rev = ctx.options.revision ?? 'default';
+    const images = new Map<string, string>();
+    for (const cm of ctx.all('ConfigMap')) {
+      if (!cm.name.startsWith('istio-sidecar-injector')) continue;
+      const values = injectorValues(cm);
+      if (values) images.set(cm.name, injectedProxyImage(values));
+    }
     for (const ns of ctx.all('Namespace')) {
-      if (skipNamespace(ctx, ns.name) || namespaceInjection(ns) !== 'enabled') continue;
-      // A namespace bound to another revision is that injector's business.
-      const nsRev = ns.labels['istio.io/rev'] ?? 'default';
-      if (nsRev !== rev) continue;
-      const mismatch = ctx.inNamespace('Pod', ns.name).some((pod) => {
-        const proxy = [...asArray<AnyObject>(pod.spec.containers), ...asArray<AnyObject>(pod.spec.initContainers)].find((c) => c?.name === 'istio-proxy');
-        return proxy !== undefined && typeof proxy.image === 'string' && proxy.image !== want && (pod.labels['istio.io/rev'] ?? nsRev) === rev;
-      });
-      if (mismatch) ctx.report('IST0158', ns, `The Istio proxy images of the pods running in the namespace do not match the image defined in the injection configuration (${want}). This often happens after upgrading the Istio control plane; redeploying the pods fixes it.`);
+      const rev = ns.labels['istio.io/rev'];
+      if (ns.labels['istio-injection'] !== 'enabled' && rev === undefined) continue;
+      const want = images.get(injectorConfigMapName(rev ?? 'default'));
+      if (want === undefined) continue;
+      const mismatched: string[] = [];
+      for (const pod of ctx.inNamespace('Pod', ns.name)) {
+        if (pod.annotations['sidecar.istio.io/proxyImage']) continue;
+        const type = effectiveImageType(ctx, pod);
+        const ok = (image: unknown) => image === want || (type !== undefined && image === `${want}-${type}`);
+        if (containersOf(pod.spec, true).some((c) => c.name === 'istio-proxy' && !ok(c.image))) mismatched.push(pod.name);
+      }
+      if (mismatched.length > 0) {
+        ctx.report('IST0158', ns, `The Istio proxy images of the pods running in the namespace do not match the image defined in the injection configuration (pod names: ${goList(mismatched)}). This often happens after upgrading the Istio control-plane and can be fixed by redeploying the pods.`);
+      }
     }
   },
 };
 
-export const imageAuto: Analyzer = {
+export const imageAutoAnalyzer: Analyzer = {
   name: 'injection.ImageAutoAnalyzer',
-  description: 'Checks that workloads using `image: auto` (gateway injection) are targeted for injection',
-  inputs: ['Deployment', 'Pod'],
+  description: 'Makes sure that Pods and Deployments with `image: auto` are going to be injected',
+  inputs: ['Pod', 'Deployment'],
   codes: ['IST0146', 'IST0147'],
   run(ctx) {
-    for (const kind of ['Deployment', 'Pod'] as const) {
-      for (const r of ctx.all(kind)) {
-        const pod = kind === 'Pod' ? { labels: r.labels, annotations: r.annotations, spec: r.spec } : { labels: strMap(r.spec.template?.metadata?.labels), annotations: strMap(r.spec.template?.metadata?.annotations), spec: r.spec.template?.spec ?? {} };
-        const auto = asArray<AnyObject>(pod.spec.containers).findIndex((c) => c?.image === 'auto');
-        if (auto < 0) continue;
-        const choice = podChoice(pod.labels, pod.annotations);
-        if (choice === 'yes') continue;
-        const ns = ctx.get('Namespace', '', r.namespace);
-        if (choice === undefined && (!ns || namespaceInjection(ns) === 'enabled')) continue;
-        const path = kind === 'Pod' ? ['spec', 'containers', auto, 'image'] : ['spec', 'template', 'spec', 'containers', auto, 'image'];
-        if (kind === 'Deployment') ctx.report('IST0146', r, `Deployment ${r.name} uses "image: auto" but is not targeted for injection: namespace ${r.namespace} is not enabled for injection and the pod template does not set sidecar.istio.io/inject=true.`, path);
-        else ctx.report('IST0147', r, `Pod ${r.name} uses "image: auto" but is not targeted for injection: namespace ${r.namespace} is not enabled for injection and the pod does not set sidecar.istio.io/inject=true.`, path);
-      }
+    const hooks = ctx.all('MutatingWebhookConfiguration').flatMap((c) => asArray<AnyObject>(c.body.webhooks)).filter((h) => isObject(h) && String(h.name ?? '').endsWith('istio.io'));
+    const autoIndex = (spec: AnyObject) => asArray<AnyObject>(spec.containers).findIndex((c) => isObject(c) && c.name === 'istio-proxy' && c.image === 'auto');
+    for (const pod of ctx.all('Pod')) {
+      const i = autoIndex(pod.spec);
+      if (pod.group !== '' || i < 0) continue;
+      // A running pod that still says `image: auto` was not injected.
+      ctx.report('IST0147', pod, `Pod ${pod.name} contains \`image: auto\` but does not match any Istio injection webhook selectors.`, ['spec', 'containers', i, 'image']);
+    }
+    const byNs = new Map<string, Record<string, string>>();
+    for (const dep of ctx.all('Deployment')) {
+      const tpl = podTemplate(dep);
+      const i = tpl ? autoIndex(tpl.spec) : -1;
+      if (dep.group !== 'apps' || !tpl || i < 0) continue;
+      if (!byNs.has(dep.namespace)) byNs.set(dep.namespace, ctx.namespace(dep.namespace)?.labels ?? {});
+      const nsLabels = byNs.get(dep.namespace)!;
+      if (hooks.some((h) => selectorMatches(h.namespaceSelector, nsLabels) && selectorMatches(h.objectSelector, tpl.labels))) continue;
+      ctx.report('IST0146', dep, `Deployment ${dep.name} contains \`image: auto\` but does not match any Istio injection webhook selectors.`, ['spec', 'template', 'spec', 'containers', i, 'image']);
     }
   },
 };
 
-export const applicationUid: Analyzer = {
-  name: 'deployment.ApplicationUIDAnalyzer',
-  description: 'Checks that application containers do not run as UID 1337, which the sidecar proxy uses',
-  inputs: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'],
-  codes: ['IST0144'],
-  run(ctx) {
-    for (const kind of ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']) {
-      for (const r of ctx.all(kind)) {
-        if (ownedTemplateCopy(r) || isIstioControlPlane(r, kind)) continue;
-        const base = kind === 'Pod' ? ['spec'] : kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'spec'] : ['spec', 'template', 'spec'];
-        let spec: AnyObject | undefined = r.body;
-        for (const k of base) spec = spec?.[k];
-        if (!spec) continue;
-        if (spec.securityContext?.runAsUser === 1337) ctx.report('IST0144', r, 'User ID (UID) 1337 is reserved for the sidecar proxy.', [...base, 'securityContext', 'runAsUser']);
-        asArray<AnyObject>(spec.containers).forEach((c, i) => {
-          if (c?.name !== 'istio-proxy' && c?.securityContext?.runAsUser === 1337) ctx.report('IST0144', r, `User ID (UID) 1337 is reserved for the sidecar proxy (container ${c.name}).`, [...base, 'containers', i, 'securityContext', 'runAsUser']);
-        });
-      }
-    }
-  },
-};
-
-/** Istio's own workloads (istiod, gateways) run as the proxy's UID by design; Istio's analyzer skips them too. */
-const CONTROL_PLANE_ISTIO_LABELS = new Set(['pilot', 'ingressgateway', 'egressgateway', 'eastwestgateway', 'istiod']);
-function isIstioControlPlane(r: Resource, kind: string): boolean {
-  const labels = kind === 'Pod' ? r.body.metadata?.labels : (kind === 'CronJob' ? r.body.spec?.jobTemplate?.spec : r.body.spec)?.template?.metadata?.labels;
-  const istio = (labels as AnyObject | undefined)?.istio;
-  return typeof istio === 'string' && CONTROL_PLANE_ISTIO_LABELS.has(istio);
-}
-
-function strMap(v: unknown): Record<string, string> {
-  return typeof v === 'object' && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : {};
-}
-
-export const injectionAnalyzers = [namespaceInjectionAnalyzer, proxyImageMismatch, imageAuto, applicationUid];
+export const injectionAnalyzers = [injectionAnalyzer, imageAnalyzer, imageAutoAnalyzer];

@@ -1,52 +1,61 @@
-/** ServiceEntry analyzers: virtual addresses for TCP ports, conflicting protocols for one host and port. */
+/** ServiceEntries: TCP ports without addresses (IST0134), one host and port declared with different protocols (IST0177). */
 import type { Analyzer } from '../framework.js';
 import { asArray, type AnyObject, type Resource } from '../resource.js';
-import { pushTo } from './util.js';
+import { exportScopes } from '../hosts.js';
+import { nsName, strings } from './util.js';
 
-export const addressesRequired: Analyzer = {
-  name: 'serviceentry.ProtocolAddressesAnalyzer',
-  description: 'Checks that ServiceEntries with TCP (or unset protocol) ports have addresses when IP auto-allocation is off',
+export const protocolAddressesAnalyzer: Analyzer = {
+  name: 'serviceentry.Analyzer',
+  description: 'Checks the validity of ServiceEntry',
   inputs: ['ServiceEntry'],
   codes: ['IST0134'],
   run(ctx) {
-    const meta = (ctx.mesh.defaultConfig?.proxyMetadata ?? {}) as Record<string, unknown>;
-    // DNS proxying with auto-allocation gives ServiceEntries addresses, so none are needed.
-    if (String(meta.ISTIO_META_DNS_AUTO_ALLOCATE) === 'true' && String(meta.ISTIO_META_DNS_CAPTURE) === 'true') return;
-    if (String(meta.PILOT_ENABLE_IP_AUTOALLOCATE) === 'true') return;
+    const meta: AnyObject = ctx.mesh.defaultConfig?.proxyMetadata ?? {};
+    // With DNS capture and auto-allocation, ServiceEntries get addresses without declaring any.
+    if (meta.ISTIO_META_DNS_CAPTURE === 'true' && (meta.ISTIO_META_DNS_AUTO_ALLOCATE === 'true' || meta.PILOT_ENABLE_IP_AUTOALLOCATE === 'true')) return;
     for (const se of ctx.all('ServiceEntry')) {
-      if (asArray(se.spec.addresses).length > 0) continue;
+      if (asArray(se.spec.addresses).length > 0 || asArray(se.body.status?.addresses).length > 0) continue;
       asArray<AnyObject>(se.spec.ports).forEach((p, i) => {
-        const proto = String(p?.protocol ?? '').toUpperCase();
-        if (proto === '' || proto === 'TCP') ctx.report('IST0134', se, `ServiceEntry addresses are required for this protocol (port ${p?.number} ${proto || 'with no protocol'}).`, ['spec', 'ports', i]);
+        const proto = String(p?.protocol ?? '');
+        if (proto === '' || proto.toUpperCase() === 'TCP') ctx.report('IST0134', se, 'ServiceEntry addresses are required for this protocol.', ['spec', 'ports', i, 'name']);
       });
     }
   },
 };
 
-export const conflictingProtocols: Analyzer = {
-  name: 'serviceentry.ConflictingProtocolAnalyzer',
-  description: 'Checks that ServiceEntries defining the same host and port agree on its protocol',
+export const conflictingProtocolAnalyzer: Analyzer = {
+  name: 'serviceentry.ConflictingServiceEntryProtocolAnalyzer',
+  description: 'Checks that ServiceEntries defining the same host and port do not declare conflicting protocols',
   inputs: ['ServiceEntry'],
   codes: ['IST0177'],
   run(ctx) {
-    const seen = new Map<string, { se: Resource; protocol: string }[]>();
+    const filed = new Map<string, { scope: string; host: string; port: number; entries: { se: Resource; protocol: string }[] }>();
     for (const se of ctx.all('ServiceEntry')) {
-      for (const host of asArray<string>(se.spec.hosts)) {
-        for (const p of asArray<AnyObject>(se.spec.ports)) pushTo(seen, `${String(host).toLowerCase()}:${p?.number}`, { se, protocol: String(p?.protocol ?? '').toUpperCase() || 'TCP' });
+      for (const scope of exportScopes(se.spec.exportTo, se.namespace)) {
+        for (const host of strings(se.spec.hosts)) {
+          for (const p of asArray<AnyObject>(se.spec.ports)) {
+            const port = Number(p?.number);
+            const key = `${scope}\u0000${host}\u0000${port}`;
+            const slot = filed.get(key) ?? { scope, host, port, entries: [] };
+            slot.entries.push({ se, protocol: String(p?.protocol ?? '').toUpperCase() });
+            filed.set(key, slot);
+          }
+        }
       }
     }
-    for (const [hostPort, entries] of seen) {
-      const protocols = new Set(entries.map((e) => e.protocol));
-      if (protocols.size < 2) continue;
-      const names = [...new Set(entries.map((e) => `${e.se.namespace}/${e.se.name}`))].join(',');
-      const reported = new Set<Resource>();
-      for (const { se } of entries) {
+    const reported = new Set<Resource>();
+    for (const slot of filed.values()) {
+      const entries = slot.scope === '*' ? slot.entries : [...slot.entries, ...(filed.get(`*\u0000${slot.host}\u0000${slot.port}`)?.entries ?? [])];
+      const protocols = [...new Set(entries.map((e) => e.protocol))].sort();
+      if (protocols.length < 2) continue;
+      const byName = new Map<string, Resource>();
+      for (const e of entries) byName.set(nsName(e.se), e.se);
+      const names = [...byName.keys()].sort().join(', ');
+      for (const se of byName.values()) {
         if (reported.has(se)) continue;
         reported.add(se);
-        ctx.report('IST0177', se, `The ServiceEntries ${names} define ${hostPort} with conflicting protocols: ${[...protocols].sort().join(',')}.`, ['spec', 'ports']);
+        ctx.report('IST0177', se, `Multiple ServiceEntries (${names}) define the same host ${JSON.stringify(slot.host)} and port ${slot.port} with conflicting protocols (${protocols.join(', ')}).`);
       }
     }
   },
 };
-
-export const serviceEntryAnalyzers = [addressesRequired, conflictingProtocols];

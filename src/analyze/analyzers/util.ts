@@ -1,87 +1,59 @@
-/** Small helpers the analyzers share: walking routes, resolving gateway references, hosts. */
+/** Small helpers the analyzers share: VirtualService destinations, Go-style rendering, grouping. */
 import { isObject } from '../../core/json.js';
 import { asArray, type AnyObject, type Resource } from '../resource.js';
 
 export interface RouteDestination {
   destination: AnyObject;
-  /** Field path of the destination inside the resource (for line numbers). */
-  path: (string | number)[];
-  /** Whether it is a mirror rather than a route target. */
+  /** Field path of the destination's `host` (for the line). */
+  hostPath: (string | number)[];
+  /** `http`, `tcp`, `tls`, or `http.mirror` for mirrors. */
+  section: string;
   mirror: boolean;
 }
 
-/** Every destination of a VirtualService's http, tcp and tls routes (mirrors included). */
-export function vsDestinations(vs: Resource): RouteDestination[] {
+/** Route destinations of a VirtualService in Istio's order: tcp, tls, then http. */
+export function routeDestinations(vs: Resource): RouteDestination[] {
   const out: RouteDestination[] = [];
-  for (const section of ['http', 'tcp', 'tls'] as const) {
-    const routes = asArray<AnyObject>(vs.spec[section]);
-    for (let i = 0; i < routes.length; i++) {
-      const route = routes[i];
-      if (!isObject(route)) continue;
-      const targets = asArray<AnyObject>(route.route);
-      for (let j = 0; j < targets.length; j++) {
-        if (isObject(targets[j]?.destination)) out.push({ destination: targets[j]!.destination, path: ['spec', section, i, 'route', j, 'destination'], mirror: false });
-      }
-      if (isObject(route.mirror)) out.push({ destination: route.mirror, path: ['spec', section, i, 'mirror'], mirror: true });
-      const mirrors = asArray<AnyObject>(route.mirrors);
-      for (let j = 0; j < mirrors.length; j++) {
-        if (isObject(mirrors[j]?.destination)) out.push({ destination: mirrors[j]!.destination, path: ['spec', section, i, 'mirrors', j, 'destination'], mirror: true });
-      }
-    }
+  for (const section of ['tcp', 'tls', 'http'] as const) {
+    asArray<AnyObject>(vs.spec[section]).forEach((route, i) => {
+      asArray<AnyObject>(isObject(route) ? route.route : undefined).forEach((rd, j) => {
+        if (isObject(rd) && isObject(rd.destination)) out.push({ destination: rd.destination, hostPath: ['spec', section, i, 'route', j, 'destination', 'host'], section, mirror: false });
+      });
+    });
   }
   return out;
 }
 
-/** The gateways a VirtualService is bound to; none listed means the mesh. */
-export function vsGateways(vs: Resource): string[] {
-  const gws = asArray<string>(vs.spec.gateways).filter((g) => typeof g === 'string');
-  return gws.length === 0 ? ['mesh'] : gws;
+/** Mirror destinations of http routes: `mirror` and each of `mirrors[]`. */
+export function mirrorDestinations(vs: Resource): RouteDestination[] {
+  const out: RouteDestination[] = [];
+  asArray<AnyObject>(vs.spec.http).forEach((route, i) => {
+    if (!isObject(route)) return;
+    if (isObject(route.mirror)) out.push({ destination: route.mirror, hostPath: ['spec', 'http', i, 'mirror', 'host'], section: 'http.mirror', mirror: true });
+    asArray<AnyObject>(route.mirrors).forEach((m, j) => {
+      if (isObject(m) && isObject(m.destination)) out.push({ destination: m.destination, hostPath: ['spec', 'http', i, 'mirrors', j, 'destination', 'host'], section: 'http.mirror', mirror: true });
+    });
+  });
+  return out;
 }
 
-/** `ns/name`, `name` (the referrer's namespace) or the legacy `name.ns.svc.cluster.local`. */
-export function parseGatewayRef(ref: string, fromNamespace: string): { namespace: string; name: string } {
-  const slash = ref.indexOf('/');
-  if (slash >= 0) return { namespace: ref.slice(0, slash), name: ref.slice(slash + 1) };
-  const parts = ref.split('.');
-  if (parts.length >= 2) return { namespace: parts[1]!, name: parts[0]! };
-  return { namespace: fromNamespace, name: ref };
+/** Strings of a list field (other items skipped). */
+export function strings(v: unknown): string[] {
+  return asArray<unknown>(v).filter((x): x is string => typeof x === 'string');
 }
 
-/** Istio host matching with `*` wildcards on either side (`*.example.com` covers `a.example.com`). */
-export function hostsMatch(a: string, b: string): boolean {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  if (a === b || a === '*' || b === '*') return true;
-  if (a.startsWith('*') && b.startsWith('*')) return a.length <= b.length ? b.endsWith(a.slice(1)) : a.endsWith(b.slice(1));
-  if (a.startsWith('*')) return b.endsWith(a.slice(1));
-  if (b.startsWith('*')) return a.endsWith(b.slice(1));
-  return false;
+/** Go's %v of a string slice: `[a b c]`. */
+export function goList(items: readonly (string | number)[]): string {
+  return `[${items.join(' ')}]`;
 }
 
-export function labelsToString(labels: Record<string, unknown> | undefined): string {
-  return Object.entries(labels ?? {})
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(',');
+/** Go's %q of a string slice: `["a" "b"]`. */
+export function goQuotedList(items: readonly string[]): string {
+  return `[${items.map((s) => JSON.stringify(s)).join(' ')}]`;
 }
 
-/** Protocol of a port from its name or appProtocol, Istio's naming convention (`http-foo`, `grpc`). */
-export const PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp', 'thrift', 'h2c', 'ws', 'wss', 'kafka', 'zookeeper', 'sctp', 'hbone'];
-
-export function protocolFromName(name: string): string | undefined {
-  const lower = name.toLowerCase();
-  const prefix = lower.split('-')[0]!;
-  if (lower.startsWith('grpc-web')) return 'grpc-web';
-  return PROTOCOLS.includes(prefix) ? prefix : undefined;
-}
-
-export function protocolFromAppProtocol(appProtocol: string | undefined): string | undefined {
-  if (!appProtocol) return undefined;
-  const p = appProtocol.toLowerCase();
-  if (p === 'kubernetes.io/h2c') return 'http2';
-  if (p === 'kubernetes.io/ws' || p === 'kubernetes.io/wss') return 'http';
-  return PROTOCOLS.includes(p) ? p : undefined;
-}
+/** Go's %q of a string (JSON quoting is the same for the text analyzers print). */
+export const quote = (s: string): string => JSON.stringify(s);
 
 /** Appends to a list in a map of lists. */
 export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -90,12 +62,4 @@ export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/**
- * A ReplicaSet or Job a controller (Deployment, CronJob) made: its pod template is the
- * owner's, so findings about the template are reported once, on the owner.
- */
-export function ownedTemplateCopy(r: Resource): boolean {
-  if (r.kind !== 'ReplicaSet' && r.kind !== 'Job') return false;
-  const owners = r.body.metadata?.ownerReferences;
-  return Array.isArray(owners) && owners.some((o) => isObject(o) && o.controller === true);
-}
+export const nsName = (r: Resource): string => (r.namespace ? `${r.namespace}/${r.name}` : r.name);

@@ -1,48 +1,64 @@
-/** Istio webhooks: references to missing control-plane services, external control-plane addresses. */
-import { isIP } from 'node:net';
+/** Istio injector webhooks: configurations whose webhooks overlap, services that do not exist (IST0139). */
 import type { Analyzer } from '../framework.js';
-import { asArray, type AnyObject, type Resource } from '../resource.js';
+import { asArray, isAnyObject, type AnyObject, type Resource } from '../resource.js';
+import { selectorMatches } from '../workloads.js';
+import { goList } from './util.js';
 
-function isIstioWebhook(r: Resource): boolean {
-  return r.labels['app'] === 'sidecar-injector' || r.labels['app'] === 'istiod' || r.labels['istio.io/rev'] !== undefined || r.name.startsWith('istio-') || r.name.startsWith('istiod-');
+interface Hook {
+  config: Resource;
+  name: string;
+  namespaceSelector: unknown;
+  objectSelector: unknown;
 }
 
-export const webhooks: Analyzer = {
+/** Revisions a configuration names: its istio.io/rev label, and istio.io/rev in its webhooks' selectors. */
+function revisionsOf(config: Resource): string[] {
+  const revs = new Set<string>();
+  if (config.labels['istio.io/rev'] !== undefined) revs.add(config.labels['istio.io/rev']);
+  for (const hook of asArray<AnyObject>(config.body.webhooks)) {
+    for (const sel of [hook?.namespaceSelector, hook?.objectSelector]) {
+      if (!isAnyObject(sel)) continue;
+      const label = sel.matchLabels?.['istio.io/rev'];
+      if (label !== undefined && label !== null) revs.add(String(label));
+      for (const e of asArray<AnyObject>(sel.matchExpressions)) if (e?.key === 'istio.io/rev') for (const v of asArray<unknown>(e.values)) revs.add(String(v));
+    }
+  }
+  return [...revs];
+}
+
+/** Label sets to probe: the base ones, and each with every revision added. */
+function withRevisions(base: Record<string, string>[], revisions: string[]): Record<string, string>[] {
+  return [...base, ...revisions.flatMap((r) => base.map((b) => ({ ...b, 'istio.io/rev': r })))];
+}
+
+export const webhookAnalyzer: Analyzer = {
   name: 'webhook.Analyzer',
-  description: 'Checks Istio webhook configurations: referenced services exist, and external control-plane URLs are valid hostnames',
-  inputs: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
-  codes: ['IST0139', 'IST0163', 'IST0164'],
+  description: 'Checks the validity of Istio webhooks',
+  inputs: ['MutatingWebhookConfiguration'],
+  codes: ['IST0139'],
   run(ctx) {
-    for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
-      for (const wh of ctx.all(kind)) {
-        if (!isIstioWebhook(wh)) continue;
-        asArray<AnyObject>(wh.body.webhooks).forEach((hook, i) => {
-          const cc = hook?.clientConfig ?? {};
-          const path = ['webhooks', i, 'clientConfig'];
-          if (cc.service) {
-            const ns = String(cc.service.namespace ?? '');
-            const name = String(cc.service.name ?? '');
-            // Only judge when that namespace's services are in view.
-            if (ctx.inNamespace('Service', ns).length > 0 || ctx.options.completeKinds.has('Service')) {
-              const svc = ctx.get('Service', ns, name);
-              if (!svc) ctx.report('IST0139', wh, `Webhook ${hook?.name ?? i} references the control plane service ${ns}/${name}, which does not exist.`, [...path, 'service']);
-              else if (cc.service.port !== undefined && !asArray<AnyObject>(svc.spec.ports).some((p) => Number(p?.port) === Number(cc.service.port))) {
-                ctx.report('IST0139', wh, `Webhook ${hook?.name ?? i} references port ${cc.service.port} of service ${ns}/${name}, which does not expose it.`, [...path, 'service', 'port']);
-              }
-            }
-          } else if (typeof cc.url === 'string') {
-            let host: string | undefined;
-            try {
-              host = new URL(cc.url).hostname.replace(/^\[|\]$/g, '');
-            } catch {
-              host = undefined;
-            }
-            if (!host) ctx.report('IST0163', wh, `The address (${cc.url}) of the ingress gateway on the external control plane is not valid.`, [...path, 'url']);
-            else if (isIP(host)) ctx.report('IST0164', wh, `The address (${host}) of the ingress gateway on the external control plane is an IP address and not a hostname; certificates are issued to hostnames.`, [...path, 'url']);
-          } else {
-            ctx.report('IST0139', wh, `Webhook ${hook?.name ?? i} has neither a service nor a url in clientConfig.`, path);
-          }
-        });
+    const configs = ctx.all('MutatingWebhookConfiguration').filter((c) => revisionsOf(c).length > 0 || asArray<AnyObject>(c.body.webhooks).some((h) => String(h?.name ?? '').endsWith('istio.io')));
+    const revisions = [...new Set(configs.flatMap(revisionsOf))];
+    const hooks: Hook[] = configs.flatMap((config) => asArray<AnyObject>(config.body.webhooks).filter(isAnyObject).map((h) => ({ config, name: String(h.name ?? ''), namespaceSelector: h.namespaceSelector, objectSelector: h.objectSelector })));
+    const namespaceSets = withRevisions([{}, { 'istio-injection': 'enabled' }, { 'istio-injection': 'disabled' }], revisions);
+    const objectSets = withRevisions([{}, { 'sidecar.istio.io/inject': 'true' }, { 'sidecar.istio.io/inject': 'false' }], revisions);
+    for (const nsLabels of namespaceSets) {
+      for (const objLabels of objectSets) {
+        const matched = hooks.filter((h) => selectorMatches(h.namespaceSelector, nsLabels) && selectorMatches(h.objectSelector, objLabels));
+        if (matched.length < 2) continue;
+        for (const h of matched) {
+          const others = matched.filter((o) => o !== h).map((o) => `${o.config.name}/${o.name}`);
+          ctx.report('IST0139', h.config, `Webhook overlaps with others: ${goList(others)}. This may cause injection to occur twice.`);
+        }
+      }
+    }
+    for (const config of configs) {
+      for (const h of asArray<AnyObject>(config.body.webhooks)) {
+        const svc = h?.clientConfig?.service;
+        if (!isAnyObject(svc)) continue;
+        const ns = String(svc.namespace ?? '');
+        const name = String(svc.name ?? '');
+        if (!ctx.get('Service', ns, name)) ctx.report('IST0139', config, `Injector refers to a control plane service that does not exist: ${ns}/${name}.`);
       }
     }
   },

@@ -23,12 +23,19 @@ interface AnalyzeFlags {
   recursive?: boolean;
   ignoreUnknown?: boolean;
   analyzer?: string[];
+  remoteContexts?: string[];
+  remoteFiles?: string[];
   color?: boolean;
   revision?: string;
 }
 
 function docsRoot(): string {
   return documentationUrl('IST0101').replace(/\/ist0101\/\?ref=istioctl-analyze$/, '');
+}
+
+/** The context name in a cluster description (`context "kind-east" (https://…)`). */
+function contextOf(describe: string): string {
+  return /^context "([^"]+)"/.exec(describe)?.[1] ?? 'primary';
 }
 
 /** A live analysis needs the cluster; when it cannot be opened, say how to analyze the files alone. */
@@ -55,6 +62,8 @@ export async function run(opts: AnalyzeFlags, args: string[], globals: GlobalOpt
     throw new UsageError('nothing to analyze: --use-kube=false needs files, directories or - (stdin)', 'Example: sailctl analyze --use-kube=false ./manifests, or kustomize build . | sailctl analyze --use-kube=false -');
   }
   const cluster = opts.useKube ? await openLive(globals, args) : undefined;
+  const { remoteClusters } = await import('../../analyze/remotes.js');
+  const remotes = await remoteClusters({ contexts: (opts.remoteContexts ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean), files: opts.remoteFiles ?? [], open: (context) => clusterSession({ ...globals, context }).open(), warn: note });
   try {
     if (args.includes('-') && process.stdin.isTTY && format === 'log') note('Reading from stdin:');
     const result = await runAnalysis({
@@ -69,6 +78,8 @@ export async function run(opts: AnalyzeFlags, args: string[], globals: GlobalOpt
       ignoreUnknown: Boolean(opts.ignoreUnknown),
       analyzers: opts.analyzer,
       suppress: opts.suppress,
+      remotes: remotes.length > 0 ? remotes : undefined,
+      clusterId: remotes.length === 0 ? undefined : cluster ? (globals.context ?? contextOf(cluster.describe())) : 'primary',
       warn: note,
     });
     if (globals.verbose) for (const line of result.details) note(line);

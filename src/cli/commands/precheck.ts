@@ -27,7 +27,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   const { countResults, formatReport } = await import('../../core/check-report.js');
   const cluster = await clusterSession(globals).open();
   try {
-    const report = await precheck(cluster, { plan, iop, skipControlPlane: opts.skipControlplane, fromVersion: opts.fromVersion });
+    const report = await precheck(cluster, { plan, iop, skipControlPlane: opts.skipControlplane, fromVersion: opts.fromVersion, namespace: globals.namespace });
     // --output-threshold Error hides warnings from the printed report (they never fail the run).
     const shown = threshold === 'Error' ? { ...report, categories: report.categories.map((c) => ({ ...c, checks: c.checks.filter((k) => k.result !== 'warning') })) } : report;
     writeStdout(formatReport(shown, format === 'log' ? 'text' : format, palette(process.stdout)));

@@ -23,7 +23,14 @@ export async function run(opts: { filename?: string[]; output: string }, args: s
       const label = file === '<stdin>' ? 'stdin' : `"${file}"`;
       const warnings = mine.filter((p) => p.level === 'Warning');
       if (mine.length === 0) note(file === '<stdin>' ? 'validation succeed' : `${label} is valid`);
-      else if (warnings.length > 0) note(`${label} has warnings: \n${warnings.map((p) => `\t* ${describeProblem(p)}`).join('\n')}\n`);
+      else if (warnings.length > 0) {
+        // Written in slices: a large input can have a warning per resource.
+        for (let i = 0; i < warnings.length; i += 2000) {
+          const lines = warnings.slice(i, i + 2000).map((p) => `\t* ${describeProblem(p)}`).join('\n');
+          const last = i + 2000 >= warnings.length;
+          process.stderr.write(`${i === 0 ? `${label} has warnings: \n` : '\n'}${lines}${last ? '\n\n' : ''}`);
+        }
+      }
     }
   }
   if (errors.length > 0) {

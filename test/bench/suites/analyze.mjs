@@ -62,7 +62,7 @@ function corpus(resources) {
   for (let n = 0; n < namespaces; n++) parts.push(`apiVersion: v1\nkind: Namespace\nmetadata: {name: shop-${n}, labels: {istio-injection: enabled}}\n`);
   // The ingress gateway the Gateways select, with a Service exposing port 80.
   parts.push('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: istio-ingressgateway, namespace: istio-system}\nspec:\n  selector: {matchLabels: {istio: ingressgateway}}\n  template:\n    metadata: {labels: {istio: ingressgateway, app: istio-ingressgateway, sidecar.istio.io/inject: "true"}}\n    spec: {containers: [{name: istio-proxy, image: auto}]}\n');
-  parts.push('apiVersion: v1\nkind: Service\nmetadata: {name: istio-ingressgateway, namespace: istio-system}\nspec:\n  selector: {istio: ingressgateway}\n  ports: [{name: http2, port: 80, targetPort: 8080}]\n');
+  parts.push('apiVersion: v1\nkind: Service\nmetadata: {name: istio-ingressgateway, namespace: istio-system}\nspec:\n  selector: {istio: ingressgateway}\n  ports: [{name: http2, port: 80, targetPort: 8080, protocol: TCP}]\n');
   for (let i = 0; i < apps; i++) parts.push(app(i));
   return parts.join('---\n');
 }
