@@ -2,8 +2,9 @@
 import { UsageError, UserError } from '../core/errors.js';
 import { checkAccess, type Cluster } from '../kube/cluster.js';
 import { DASHBOARDS, dashboardUrl, type DashboardName } from './dashboards.js';
-import { findDashboardPod, type PodQuery, type PodTarget } from './pod-finder.js';
-import { Tunnel } from './tunnel.js';
+import type { PodTarget } from '../kube/pod-target.js';
+import { Tunnel } from '../kube/tunnel.js';
+import { findDashboardPod, type PodQuery } from './pod-finder.js';
 
 export interface DashboardRequest extends PodQuery {
   dashboard: DashboardName;

@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { DataError, UserError } from '../core/errors.js';
 import type { Cluster } from '../kube/cluster.js';
-import { podHttpGet } from '../kube/pod-http.js';
+import { podRequest } from '../kube/pod-http.js';
 import { DASHBOARDS } from '../dashboard/dashboards.js';
 import { findDashboardPod } from '../dashboard/pod-finder.js';
 import { monitoringPort, runningIstiods } from './syncz.js';
@@ -121,7 +121,7 @@ export async function syncDiff(cluster: Cluster, q: DiffQuery): Promise<string> 
   if (q.file) {
     envoyText = q.file === '-' ? await readStdin() : await readFile(q.file, 'utf8').catch((err: Error) => Promise.reject(new DataError(`${q.file}: ${err.message}`)));
   } else {
-    const res = await podHttpGet(cluster, pod, q.adminPort, '/config_dump', { timeoutMs: q.timeoutMs });
+    const res = await podRequest(cluster, pod, q.adminPort, '/config_dump', { timeoutMs: q.timeoutMs });
     if (res.status !== 200) throw new UserError(`unexpected status code: ${res.status}`);
     envoyText = res.body;
   }
@@ -130,7 +130,7 @@ export async function syncDiff(cluster: Cluster, q: DiffQuery): Promise<string> 
   // The first istiod the proxy is connected to answers; the others say so.
   for (const istiod of await runningIstiods(cluster, q)) {
     const target = { namespace: istiod.metadata.namespace!, name: istiod.metadata.name, pod: istiod };
-    const res = await podHttpGet(cluster, target, monitoringPort(istiod), `/debug/config_dump?proxyID=${encodeURIComponent(id)}`, { timeoutMs: q.timeoutMs });
+    const res = await podRequest(cluster, target, monitoringPort(istiod), `/debug/config_dump?proxyID=${encodeURIComponent(id)}`, { timeoutMs: q.timeoutMs });
     if (res.status !== 200) continue;
     return compareDumps(parseDump(res.body, `istiod ${istiod.metadata.name} config_dump of ${id}`), envoy);
   }

@@ -35,7 +35,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
     const defaultNamespace = globals.namespace ?? cluster.namespace;
     let namespace = defaultNamespace;
     if (args.length === 1) {
-      const { resolvePod } = await import('../../proxy/target.js');
+      const { resolvePod } = await import('../../kube/pod-target.js');
       const target = await resolvePod(cluster.res, args[0]!, defaultNamespace);
       namespace = target.namespace;
       podLabels = target.pod.metadata.labels ?? {};

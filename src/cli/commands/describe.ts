@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../../core/errors.js';
 import { note } from '../../core/output.js';
-import { parsePodArg } from '../../dashboard/pod-finder.js';
+import { parsePodArg } from '../../kube/pod-target.js';
 import type { Cluster } from '../../kube/cluster.js';
 import type { Pod } from '../../kube/pods.js';
 import type { GlobalOptions } from '../flags.js';
@@ -47,15 +47,7 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
 
 /** GET config_dump from the pod's Envoy admin port, through the API server's port-forward. */
 async function configDump(cluster: Cluster, pod: Pod, adminPort: number) {
-  const { EnvoyAdmin } = await import('../../proxy/admin.js');
-  const { parseConfigDump } = await import('../../proxy/dump.js');
-  const name = pod.metadata.name;
-  const namespace = pod.metadata.namespace ?? '';
+  const { readConfigDump } = await import('../../proxy/admin.js');
   if (pod.status?.phase !== 'Running') throw new UserError(`failure running port forward process: pod is not running. Status=${pod.status?.phase ?? 'Unknown'}`);
-  const admin = await EnvoyAdmin.open(cluster, { name, namespace, pod }, adminPort);
-  try {
-    return parseConfigDump(await admin.request('GET', 'config_dump'), 'envoy');
-  } finally {
-    admin.close();
-  }
+  return readConfigDump(cluster, { name: pod.metadata.name, namespace: pod.metadata.namespace ?? '', pod }, adminPort);
 }

@@ -204,7 +204,8 @@ async function runLog(opts: Options, args: string[], globals: GlobalOptions, out
 
 async function changeLogLevels(opts: Options, args: string[], cluster: Cluster, globals: GlobalOptions, adminPort: number): Promise<void> {
 
-  const { resolveProxyPod, podsBySelector, checkProxyPod } = await import('../../proxy/target.js');
+  const { resolveProxyPod, checkProxyPod } = await import('../../proxy/target.js');
+  const { podsBySelector } = await import('../../kube/pod-target.js');
   const { EnvoyAdmin } = await import('../../proxy/admin.js');
   const namespace = namespaceOf(cluster, globals);
   const targets = opts.selector ? await podsBySelector(cluster.res, opts.selector, namespace) : [await resolveProxyPod(cluster.res, args[0]!, namespace)];

@@ -1,6 +1,6 @@
 /**
  * A local listener that forwards every connection to a pod port through the API server
- * (../kube/port-forward.ts, one WebSocket per connection), and keeps doing so: it
+ * (./port-forward.ts, one WebSocket per connection), and keeps doing so: it
  * checks the pod, moves to a ready replacement when the pod goes away, and fails loudly when none
  * appears in time (istioctl kept a dead tunnel open silently).
  */
@@ -8,10 +8,10 @@ import net from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { UserError } from '../core/errors.js';
-import type { Cluster } from '../kube/cluster.js';
-import { isPodReady, readPod } from '../kube/pods.js';
-import { openPortForward } from '../kube/port-forward.js';
-import { findReplacement, type PodTarget } from './pod-finder.js';
+import type { Cluster } from './cluster.js';
+import { findReplacement, type PodTarget } from './pod-target.js';
+import { isPodReady, readPod } from './pods.js';
+import { openPortForward } from './port-forward.js';
 
 export interface TunnelOptions {
   cluster: Cluster;
