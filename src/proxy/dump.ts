@@ -8,7 +8,7 @@
  */
 import { DataError, UserError } from '../core/errors.js';
 import type { Json, JsonObject } from '../core/json.js';
-import { goSortSlice } from './go-sort.js';
+import { goSortSlice } from '../core/go-sort.js';
 
 export type { Json };
 export type Obj = JsonObject;

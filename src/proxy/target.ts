@@ -4,19 +4,16 @@
  * port-forward makes before it connects.
  */
 import { UserError } from '../core/errors.js';
+import { isMeshed } from '../kube/istio-pods.js';
 import type { Pod } from '../kube/pods.js';
 import { resolvePod, type PodTarget } from '../kube/pod-target.js';
 import type { Resources } from '../kube/resources.js';
-
-function hasProxy(pod: Pod): boolean {
-  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((c) => c.name === 'istio-proxy');
-}
 
 /** The checks before a port-forward: the pod runs, and runs an Envoy. */
 export function checkProxyPod(pod: Pod): void {
   const name = `${pod.metadata?.name}.${pod.metadata?.namespace}`;
   if (pod.status?.phase !== 'Running') throw new UserError(`failed to execute command on ${name} sidecar: pod is not running. Status=${pod.status?.phase ?? 'Unknown'}`);
-  if (!hasProxy(pod)) {
+  if (!isMeshed(pod)) {
     throw new UserError(`failed to execute command on ${name} sidecar: the pod has no istio-proxy container, so it has no Envoy to ask`, {
       hint: 'Is the pod part of the mesh? `sailctl kube-inject` or namespace label istio-injection=enabled adds the sidecar.',
     });

@@ -11,13 +11,14 @@
 import { DataError, UserError } from '../core/errors.js';
 import { readInput } from '../core/input.js';
 import type { Cluster } from '../kube/cluster.js';
+import { istiodMonitoringPort } from '../kube/istio-pods.js';
 import { podRequest } from '../kube/pod-http.js';
 import { podTarget, resolvePod } from '../kube/pod-target.js';
 import { readConfigDump } from '../proxy/admin.js';
 import { parseConfigDump, type ConfigDump, type Obj } from '../proxy/dump.js';
 import { toJsonWithIndent } from '../proxy/print/structured.js';
 import { DecodeError } from '../proxy/proto/decode.js';
-import { monitoringPort, runningIstiods } from './syncz.js';
+import { runningIstiods } from './syncz.js';
 import { unifiedDiff } from './unified-diff.js';
 
 export interface DiffQuery {
@@ -84,7 +85,7 @@ export async function syncDiff(cluster: Cluster, q: DiffQuery): Promise<string> 
 
   // The first istiod the proxy is connected to answers; the others say so.
   for (const istiod of await runningIstiods(cluster, q)) {
-    const res = await podRequest(cluster, podTarget(istiod), monitoringPort(istiod), `/debug/config_dump?proxyID=${encodeURIComponent(id)}`, { timeoutMs: q.timeoutMs });
+    const res = await podRequest(cluster, podTarget(istiod), istiodMonitoringPort(istiod), `/debug/config_dump?proxyID=${encodeURIComponent(id)}`, { timeoutMs: q.timeoutMs });
     if (res.status !== 200) continue;
     return compareDumps(parseConfigDump(res.body, { istiod: istiod.metadata.name }), envoy);
   }

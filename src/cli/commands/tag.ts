@@ -100,7 +100,7 @@ export async function list(opts: { output: string }, args: string[], globals: Gl
     return writeStdout(`${emitManifestYaml(JSON.parse(json))}\n`);
   }
   if (format !== 'table') throw new UserError(`unknown format: ${format}`);
-  const { TabWriter } = await import('../../proxy/tabwriter.js');
+  const { TabWriter } = await import('../../core/tabwriter.js');
   const w = new TabWriter({ minwidth: 0, padding: 1 }).row('TAG', 'REVISION', 'NAMESPACES');
   for (const t of tags) w.row(t.tag, t.revision, t.namespaces.join(','));
   writeStdout(w.toString());

@@ -1,8 +1,8 @@
 /** `pc cluster`: the CDS table and the clusters as JSON/YAML (istioctl's configdump/cluster.go). */
 import { UserError } from '../../core/errors.js';
 import { f, str, type ConfigDump, type Obj } from '../dump.js';
-import { goLess, goSortSlice } from '../go-sort.js';
-import { TabWriter } from '../tabwriter.js';
+import { goLess, goSortSlice } from '../../core/go-sort.js';
+import { TabWriter } from '../../core/tabwriter.js';
 import { describeManagement, parseSubsetKey, sortKey } from './names.js';
 
 export interface ClusterFilter {

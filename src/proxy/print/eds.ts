@@ -1,7 +1,7 @@
 /** `pc eds` and the endpoint section of `pc all`: endpoints from the EDS part of the config dump. */
 import { arr, f, num, obj, str, type ConfigDump, type Json, type Obj } from '../dump.js';
-import { goLess, goSortSlice } from '../go-sort.js';
-import { TabWriter } from '../tabwriter.js';
+import { goLess, goSortSlice } from '../../core/go-sort.js';
+import { TabWriter } from '../../core/tabwriter.js';
 import { sortKey } from './names.js';
 
 export interface EndpointFilter {

@@ -1,8 +1,8 @@
 /** `pc listener`: the LDS table (istioctl's configdump/listener.go), and the filter-chain descriptions describe reuses. */
 import { UserError } from '../../core/errors.js';
 import { arr, f, num, obj, str, wrapped, type ConfigDump, type Json, type Obj } from '../dump.js';
-import { goLess, goSortSlice } from '../go-sort.js';
-import { TabWriter } from '../tabwriter.js';
+import { goLess, goSortSlice } from '../../core/go-sort.js';
+import { TabWriter } from '../../core/tabwriter.js';
 
 const HTTP_CONNECTION_MANAGER = 'envoy.filters.network.http_connection_manager';
 const TCP_PROXY = 'envoy.filters.network.tcp_proxy';
