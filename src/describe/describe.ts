@@ -6,7 +6,7 @@
  * the ingress gateways that expose it.
  */
 import { UserError } from '../core/errors.js';
-import { containsLabels, type Labels } from '../kube/label-selector.js';
+import { containsLabels, selectorString, type Labels } from '../kube/label-selector.js';
 import { isMeshed, PROXY_CONTAINER } from '../kube/istio-pods.js';
 import { listPods, readPod, type Pod } from '../kube/pods.js';
 import { builtinResource, type Resources } from '../kube/resources.js';
@@ -83,11 +83,11 @@ export async function describeService(env: DescribeEnv, svcName: string, namespa
   const svc = (await env.res.getResource(SERVICES, svcName, namespace)) as Service | undefined;
   if (!svc) throw new UserError(`services "${svcName}" not found in the "${namespace}" namespace`);
   const kname = knameIn(env.namespace);
-  const selector = Object.entries(svc.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`);
+  const selector = selectorString({ matchLabels: svc.spec?.selector });
   const pods: Pod[] = [];
   let selected = 0;
-  if (selector.length > 0) {
-    const found = await listPods(env.res, namespace, selector.join(','));
+  if (selector) {
+    const found = await listPods(env.res, namespace, selector);
     selected = found.length;
     for (const pod of found) {
       if (pod.status?.phase !== 'Running') {
