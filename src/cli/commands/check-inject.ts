@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { colorEnabled } from '../../core/terminal.js';
 import type { GlobalOptions } from '../flags.js';
-import { clusterSession } from '../cluster-session.js';
+import { withCluster } from '../cluster-session.js';
 import type { MutatingWebhookConfiguration } from '../../inject/check-inject.js';
 
 interface Options {
@@ -29,8 +29,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
       throw new UserError(`invalid --labels "${opts.labels}": ${(err as Error).message}`);
     }
   }
-  const cluster = await clusterSession(globals).open();
-  try {
+  await withCluster(globals, async (cluster) => {
     const { builtinResource } = await import('../../kube/resources.js');
     const defaultNamespace = globals.namespace ?? cluster.namespace;
     let namespace = defaultNamespace;
@@ -46,7 +45,5 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
     const { checkInjection, renderVerdicts } = await import('../../inject/check-inject.js');
     const verdicts = checkInjection(mwcs.items as MutatingWebhookConfiguration[], podLabels ?? {}, ns.metadata.labels ?? {});
     process.stdout.write(renderVerdicts(verdicts, colorEnabled(process.stdout)));
-  } finally {
-    cluster.close();
-  }
+  });
 }

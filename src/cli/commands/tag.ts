@@ -5,9 +5,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { note, writeStdout } from '../../core/output.js';
-import type { Cluster } from '../../kube/cluster.js';
 import type { GlobalOptions } from '../flags.js';
-import { clusterSession } from '../cluster-session.js';
+import { withCluster } from '../cluster-session.js';
 
 interface SetOptions {
   revision?: string;
@@ -23,15 +22,6 @@ function oneTag(args: string[], what: 'creation' | 'removal'): string {
   if (args.length === 0) throw new UserError(`must provide a tag for ${what === 'creation' ? 'modification' : 'removal'}`);
   if (args.length > 1) throw new UserError(`must provide a single tag for ${what}`);
   return args[0]!;
-}
-
-async function withCluster<T>(globals: GlobalOptions, fn: (cluster: Cluster) => Promise<T>): Promise<T> {
-  const cluster = await clusterSession(globals).open();
-  try {
-    return await fn(cluster);
-  } finally {
-    cluster.close();
-  }
 }
 
 /** An answer to `question` on a terminal; with no terminal to ask on, "no" (istioctl reads EOF as no). */

@@ -177,16 +177,19 @@ export function sortedListeners(dump: ConfigDump, filter: ListenerFilter): Obj[]
   return listeners.filter((l) => listenerMatches(filter, l));
 }
 
+/** istioctl's listener order: port, then address, then type. */
+function listenerLess(a: Obj, b: Obj): boolean {
+  const ip = listenerPort(a);
+  const jp = listenerPort(b);
+  if (ip !== jp) return ip < jp;
+  const ia = listenerAddress(a);
+  const ja = listenerAddress(b);
+  if (ia !== ja) return goLess(ia, ja);
+  return goLess(listenerType(a), listenerType(b));
+}
+
 export function printListenerSummary(dump: ConfigDump, filter: ListenerFilter, opts: { includeConfigType?: boolean } = {}): string {
-  const listeners = goSortSlice(sortedListeners(dump, filter), (a, b) => {
-    const ip = listenerPort(a);
-    const jp = listenerPort(b);
-    if (ip !== jp) return ip < jp;
-    const ia = listenerAddress(a);
-    const ja = listenerAddress(b);
-    if (ia !== ja) return goLess(ia, ja);
-    return goLess(listenerType(a), listenerType(b));
-  });
+  const listeners = goSortSlice(sortedListeners(dump, filter), listenerLess);
   const w = new TabWriter({ minwidth: 0, padding: 1 });
   const header = ['ADDRESSES', 'PORT', ...(filter.verbose ? ['MATCH', 'DESTINATION'] : ['TYPE'])];
   w.row(...(opts.includeConfigType ? ['NAME', ...header] : header));
@@ -279,16 +282,8 @@ function chainMatches(chain: Obj, l: Obj): string[] {
 export function printWaypointListenerSummary(dump: ConfigDump): string {
   const listeners = dump.listeners();
   if (listeners.length === 0) throw new UserError('no listeners found');
-  goSortSlice(listeners, (a, b) => {
-    if (f(a, 'internal_listener') !== undefined && f(b, 'internal_listener') !== undefined) return goLess(str(a, 'name'), str(b, 'name'));
-    const ip = listenerPort(a);
-    const jp = listenerPort(b);
-    if (ip !== jp) return ip < jp;
-    const ia = listenerAddress(a);
-    const ja = listenerAddress(b);
-    if (ia !== ja) return goLess(ia, ja);
-    return goLess(listenerType(a), listenerType(b));
-  });
+  // Internal listeners (no address) among themselves: by name.
+  goSortSlice(listeners, (a, b) => (f(a, 'internal_listener') !== undefined && f(b, 'internal_listener') !== undefined ? goLess(str(a, 'name'), str(b, 'name')) : listenerLess(a, b)));
   const w = new TabWriter({ minwidth: 0, padding: 1 });
   w.row('LISTENER', 'CHAIN', 'MATCH', 'DESTINATION');
   for (const l of listeners) {
