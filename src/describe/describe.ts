@@ -12,7 +12,7 @@ import { listPods, readPod, type Pod } from '../kube/pods.js';
 import { builtinResource, type Resources } from '../kube/resources.js';
 import type { ConfigDump } from '../proxy/dump.js';
 import { goSortSlice } from '../core/go-sort.js';
-import { destinationRuleFor, rbacPolicies, virtualServiceFor } from './envoy-refs.js';
+import { destinationRuleFor, rbacPolicies, virtualServiceFor } from '../proxy/istio-refs.js';
 import { podRevision } from './istio-facts.js';
 import { composePeerAuthentication, matchingPolicies, printPeerAuthentication, type PeerAuthentication } from './peer-authentication.js';
 import {

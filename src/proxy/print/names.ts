@@ -52,12 +52,14 @@ export function clusterNameLess(a: string, b: string): boolean {
   return goLess(i.direction, j.direction);
 }
 
+/** `metadata.filter_metadata.istio.config`: the path of the Istio config a resource came from. */
+export function istioConfig(metadata: Json | undefined): Json | undefined {
+  return f(f(obj(metadata, 'filter_metadata'), 'istio'), 'config');
+}
+
 /** The Istio config a resource came from: `name.namespace`, `<unknown>`, or empty. */
 export function describeManagement(metadata: Json | undefined): string {
-  const filterMetadata = obj(metadata, 'filter_metadata');
-  if (!filterMetadata || !('istio' in filterMetadata)) return '';
-  const istio = filterMetadata['istio'];
-  const config = f(istio, 'config');
+  const config = istioConfig(metadata);
   if (config === undefined) return '';
   return renderConfig(typeof config === 'string' ? config : '');
 }
