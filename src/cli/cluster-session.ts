@@ -17,6 +17,16 @@ export interface ClusterSession {
   open(): Promise<Cluster>;
 }
 
+/** Runs `fn` with an open cluster and closes it afterwards, so no connection outlives the command. */
+export async function withCluster<T>(globals: GlobalOptions, fn: (cluster: Cluster) => Promise<T>): Promise<T> {
+  const cluster = await clusterSession(globals).open();
+  try {
+    return await fn(cluster);
+  } finally {
+    cluster.close();
+  }
+}
+
 /** Checks the flags at once (a bad --kubeclient-timeout is a usage error before any work). */
 export function clusterSession(globals: GlobalOptions): ClusterSession {
   const timeoutMs = parseDuration(globals.kubeclientTimeout, '--kubeclient-timeout');

@@ -1,9 +1,11 @@
 /** `sailctl dashboard <name>`: find the pod, check the permission, open the tunnel. */
 import { UsageError, UserError } from '../core/errors.js';
 import { checkAccess, type Cluster } from '../kube/cluster.js';
+import { istiodMonitoringPort } from '../kube/istio-pods.js';
 import { DASHBOARDS, dashboardUrl, type DashboardName } from './dashboards.js';
-import { findDashboardPod, type PodQuery, type PodTarget } from './pod-finder.js';
-import { Tunnel } from './tunnel.js';
+import type { PodTarget } from '../kube/pod-target.js';
+import { Tunnel } from '../kube/tunnel.js';
+import { findDashboardPod, type PodQuery } from './pod-finder.js';
 
 export interface DashboardRequest extends PodQuery {
   dashboard: DashboardName;
@@ -37,8 +39,7 @@ export async function openDashboard(cluster: Cluster, req: DashboardRequest): Pr
   const d = DASHBOARDS[req.dashboard];
   const target = await findDashboardPod(cluster.res, d, req);
   await checkPortForwardPermission(cluster, target.namespace);
-  const annotated = Number(target.pod.metadata?.annotations?.['prometheus.io/port']);
-  const remotePort = req.uiPort ?? (d.name === 'istiod-debug' && Number.isInteger(annotated) && annotated > 0 ? annotated : d.uiPort);
+  const remotePort = req.uiPort ?? (d.name === 'istiod-debug' ? istiodMonitoringPort(target.pod) : d.uiPort);
   const tunnel = new Tunnel({
     cluster,
     target,

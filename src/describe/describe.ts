@@ -6,13 +6,14 @@
  * the ingress gateways that expose it.
  */
 import { UserError } from '../core/errors.js';
-import { containsLabels, type Labels } from '../kube/label-selector.js';
+import { containsLabels, selectorString, type Labels } from '../kube/label-selector.js';
+import { isMeshed, PROXY_CONTAINER } from '../kube/istio-pods.js';
 import { listPods, readPod, type Pod } from '../kube/pods.js';
 import { builtinResource, type Resources } from '../kube/resources.js';
 import type { ConfigDump } from '../proxy/dump.js';
-import { goSortSlice } from '../proxy/go-sort.js';
-import { destinationRuleFor, rbacPolicies, virtualServiceFor } from './envoy-refs.js';
-import { isMeshed, podRevision, SIDECAR_CONTAINER } from './istio-facts.js';
+import { goSortSlice } from '../core/go-sort.js';
+import { destinationRuleFor, rbacPolicies, virtualServiceFor } from '../proxy/istio-refs.js';
+import { podRevision } from './istio-facts.js';
 import { composePeerAuthentication, matchingPolicies, printPeerAuthentication, type PeerAuthentication } from './peer-authentication.js';
 import {
   ingressIP,
@@ -82,20 +83,20 @@ export async function describeService(env: DescribeEnv, svcName: string, namespa
   const svc = (await env.res.getResource(SERVICES, svcName, namespace)) as Service | undefined;
   if (!svc) throw new UserError(`services "${svcName}" not found in the "${namespace}" namespace`);
   const kname = knameIn(env.namespace);
-  const selector = Object.entries(svc.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`);
+  const selector = selectorString({ matchLabels: svc.spec?.selector });
   const pods: Pod[] = [];
   let selected = 0;
-  if (selector.length > 0) {
-    const found = await listPods(env.res, namespace, selector.join(','));
+  if (selector) {
+    const found = await listPods(env.res, namespace, selector);
     selected = found.length;
     for (const pod of found) {
       if (pod.status?.phase !== 'Running') {
         env.out(`   Pod is not Running (${pod.status?.phase ?? ''})\n`);
         continue;
       }
-      const status = [...(pod.status.containerStatuses ?? []), ...(pod.status.initContainerStatuses ?? [])].find((s) => s.name === SIDECAR_CONTAINER);
-      if (!status) env.out(`Pod ${kname(pod)}: no container "${SIDECAR_CONTAINER}" in pod\n`);
-      else if (!status.ready) env.out(`WARNING: Pod ${kname(pod)} Container ${SIDECAR_CONTAINER} NOT READY\n`);
+      const status = [...(pod.status.containerStatuses ?? []), ...(pod.status.initContainerStatuses ?? [])].find((s) => s.name === PROXY_CONTAINER);
+      if (!status) env.out(`Pod ${kname(pod)}: no container "${PROXY_CONTAINER}" in pod\n`);
+      else if (!status.ready) env.out(`WARNING: Pod ${kname(pod)} Container ${PROXY_CONTAINER} NOT READY\n`);
       else pods.push(pod);
     }
   }
@@ -114,7 +115,7 @@ export async function describeService(env: DescribeEnv, svcName: string, namespa
 async function describePodServices(env: DescribeEnv, pod: Pod, services: Service[], podsLabels: Labels[], kname: Kname): Promise<void> {
   let dump: ConfigDump;
   try {
-    if (!isMeshed(pod)) throw new UserError(`pod ${kname(pod)} has no ${SIDECAR_CONTAINER} container, so there is no Envoy to ask`);
+    if (!isMeshed(pod)) throw new UserError(`pod ${kname(pod)} has no ${PROXY_CONTAINER} container, so there is no Envoy to ask`);
     dump = await env.configDump(pod);
   } catch (err) {
     if (env.ignoreUnmeshed) return;

@@ -88,13 +88,6 @@ export const hasCanonicalRevision = (labels: Record<string, string> | undefined)
 /** istio.io's docs page for pod requirements, for this Istio minor version. */
 export const DEPLOYMENT_REQUIREMENTS_URL = `https://istio.io/v${ISTIO_VERSION.split('.').slice(0, 2).join('.')}/docs/ops/deployment/requirements/`;
 
-export const SIDECAR_CONTAINER = 'istio-proxy';
-
-/** inject.FindSidecar: an istio-proxy container (or native sidecar init container). */
-export function isMeshed(pod: Pod): boolean {
-  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((c) => c.name === SIDECAR_CONTAINER);
-}
-
 const K8S_SUFFIX = '.svc.cluster.local';
 
 /** Appends .svc.cluster.local unless present (wildcards stay). */

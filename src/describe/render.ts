@@ -3,6 +3,7 @@
  * VirtualService and an ingress gateway's address: pure functions from objects to text,
  * indented by 0, 3 or 6 spaces as istioctl indents them.
  */
+import { isMeshed, PROXY_CONTAINER } from '../kube/istio-pods.js';
 import type { Pod } from '../kube/pods.js';
 import type { KubeObject } from '../kube/resources.js';
 import { containsLabels, type Labels } from '../kube/label-selector.js';
@@ -14,11 +15,9 @@ import {
   goQuote,
   hasCanonicalName,
   hasCanonicalRevision,
-  isMeshed,
   protocolForPort,
   protoText,
   resolveShortname,
-  SIDECAR_CONTAINER,
   type ServicePort,
 } from './istio-facts.js';
 
@@ -91,7 +90,7 @@ export function renderPod(pod: Pod, revision: string, kname: Kname, ignoreUnmesh
   const ports: string[] = [];
   for (const c of pod.spec?.containers ?? []) {
     for (const p of c.ports ?? []) ports.push(`${p.containerPort}${(p.protocol ?? 'TCP') !== 'TCP' ? `/${p.protocol}` : ''} (${c.name})`);
-    if (c.name !== SIDECAR_CONTAINER && c.name !== 'istio-operator' && c.securityContext?.runAsUser === 1337) out += UID_WARNING;
+    if (c.name !== PROXY_CONTAINER && c.name !== 'istio-operator' && c.securityContext?.runAsUser === 1337) out += UID_WARNING;
   }
   out += `Pod: ${kname(pod)}\n   Pod Revision: ${revision}\n`;
   out += ports.length > 0 ? `   Pod Ports: ${ports.join(', ')}\n` : '   Pod does not expose ports\n';

@@ -3,6 +3,7 @@
  * behaviour. Where a name clashes with Sprig (indent, contains, omit, toYaml...), this wins.
  */
 import { setOwn } from '../core/json.js';
+import { goDurationString } from '../core/duration.js';
 import { defn, int, map, str, strval } from './args.js';
 import { marshalJSON, marshalYAML } from './encode.js';
 import type { Fn } from './exec.js';
@@ -41,28 +42,6 @@ export function durationNanos(v: unknown): number | null {
   if (pos !== body.length || pos === 0) return null;
   return neg ? -total : total;
 }
-
-/** Go's time.Duration.String(): "45s", "1m30s", "1h0m0s", "500ms", "0s". */
-export function goDurationString(ns: number): string {
-  if (ns === 0) return '0s';
-  const neg = ns < 0;
-  let u = Math.round(Math.abs(ns));
-  let out: string;
-  if (u < 1e9) {
-    const [unit, div] = u < 1e3 ? ['ns', 1] : u < 1e6 ? ['µs', 1e3] : ['ms', 1e6];
-    out = trimFrac(u / (div as number)) + unit;
-  } else {
-    const h = Math.floor(u / 3600e9);
-    u -= h * 3600e9;
-    const m = Math.floor(u / 60e9);
-    u -= m * 60e9;
-    const secs = trimFrac(u / 1e9) + 's';
-    out = h > 0 ? `${h}h${m}m${secs}` : m > 0 ? `${m}m${secs}` : secs;
-  }
-  return neg ? '-' + out : out;
-}
-
-const trimFrac = (x: number): string => x.toFixed(9).replace(/\.?0+$/, '');
 
 /** Proto-JSON form of a duration: seconds with 0, 3, 6 or 9 fractional digits. */
 function protoDuration(ns: number): string {

@@ -1,6 +1,6 @@
 /**
  * What install and uninstall report while they work (the terminal renders it: ../cli/progress.ts),
- * and the duration formats their messages use.
+ * and how long a step took.
  */
 export interface Progress {
   /** A step started, e.g. a component being applied. */
@@ -21,11 +21,3 @@ export function formatElapsed(ms: number): string {
   return `${m}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
-/** Go's time.Duration form for messages: 5m0s, 30s, 1.5s, 1m30s, 250ms. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = Number(((ms % 60_000) / 1000).toFixed(3));
-  return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
-}

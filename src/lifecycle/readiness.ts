@@ -3,6 +3,7 @@
  * one-line reason built from its status, its pods and their events, so a slow install
  * says what it is waiting for instead of "Waiting for resources".
  */
+import { containsLabels } from '../kube/label-selector.js';
 import type { KubeObject } from '../kube/resources.js';
 import { describeObject } from '../kube/resources.js';
 
@@ -116,10 +117,9 @@ export interface EventLike {
   count?: number;
 }
 
-/** Whether every `matchLabels` pair of a selector is on the pod. */
+/** Whether every `matchLabels` pair of a selector is on the pod (an empty selector picks no pod here). */
 export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+  return !!selector && Object.keys(selector).length > 0 && containsLabels(labels, selector);
 }
 
 /** Why one pod is not ready: its waiting/terminated container, its Ready condition, or its latest warning event. */

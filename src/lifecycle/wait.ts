@@ -4,6 +4,7 @@
  * moment from the pods and their warning events. On timeout, the error names every
  * resource that is not ready and why.
  */
+import { goDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import type { KubeObject, Resources } from '../kube/resources.js';
 import { describeObject } from '../kube/resources.js';
@@ -11,7 +12,6 @@ import { sleep } from '../kube/rest.js';
 import { watchObjects, type ObjectSet, type WatchStats } from '../kube/watch.js';
 import { objectId } from './plan.js';
 import { explainNotReady, readinessOf, type EventLike, type PodLike, type Readiness } from './readiness.js';
-import { formatDuration } from './progress.js';
 
 export interface WaitOptions {
   /** Label selector every waited object carries (narrows the watches). */
@@ -28,7 +28,7 @@ export interface WaitOptions {
 
 export class NotReadyError extends UserError {
   constructor(readonly title: string, readonly lines: string[], timedOut: boolean, timeoutMs: number) {
-    super(`${title}: ${timedOut ? `not ready after ${formatDuration(timeoutMs)}` : 'cannot become ready'}:\n  ${lines.join('\n  ')}`, {
+    super(`${title}: ${timedOut ? `not ready after ${goDuration(timeoutMs)}` : 'cannot become ready'}:\n  ${lines.join('\n  ')}`, {
       hint: timedOut
         ? 'Fix the cause above (kubectl describe shows more) and run the same command again: it continues where it stopped. If the cluster is only slow (pulling images), raise --readiness-timeout.'
         : 'Fix the cause above and run the same command again: it continues where it stopped.',

@@ -1,13 +1,13 @@
 /**
- * Requests to a pod's Envoy admin API through the API server's port-forward: the same
- * Tunnel `dashboard proxy` uses, on an ephemeral local port, closed after the command's
- * requests. The admin paths per command are istioctl's (proxy-debugging.md §2.1.1).
+ * Requests to a pod's Envoy admin API: a connection to its admin port through the API
+ * server's port-forward (../kube/pod-http.ts), closed after the command's requests. The admin
+ * paths per command and the status rule are istioctl's (proxy-debugging.md §2.1.1).
  */
-import http from 'node:http';
 import { UserError } from '../core/errors.js';
 import type { Cluster } from '../kube/cluster.js';
-import type { PodTarget } from '../dashboard/pod-finder.js';
-import { Tunnel } from '../dashboard/tunnel.js';
+import { PodConnection } from '../kube/pod-http.js';
+import type { PodTarget } from '../kube/pod-target.js';
+import { parseConfigDump, type ConfigDump } from './dump.js';
 
 export const ADMIN_PATH = {
   cluster: 'config_dump?mask=dynamic_active_clusters,dynamic_warming_clusters,static_clusters',
@@ -18,35 +18,19 @@ export const ADMIN_PATH = {
   eds: 'config_dump?include_eds=true',
   endpoint: 'clusters?format=json',
   logging: 'logging',
+  /** The whole dump, no mask (describe, proxy-status <pod>). */
+  all: 'config_dump',
 } as const;
 
 export class EnvoyAdmin {
-  private readonly messages: string[] = [];
-  private tunnel?: Tunnel;
-  private port = 0;
-
   private constructor(
-    private readonly cluster: Cluster,
+    private readonly conn: PodConnection,
     readonly target: PodTarget,
-    private readonly adminPort: number,
+    private readonly timeoutMs?: number,
   ) {}
 
-  static async open(cluster: Cluster, target: PodTarget, adminPort: number): Promise<EnvoyAdmin> {
-    const admin = new EnvoyAdmin(cluster, target, adminPort);
-    admin.tunnel = new Tunnel({
-      cluster,
-      target,
-      remotePort: adminPort,
-      address: '127.0.0.1',
-      localPort: 0,
-      preferredPort: 0,
-      // One command's requests take well under this; the tunnel only needs the pod to stay.
-      checkIntervalMs: 60_000,
-      reconnectTimeoutMs: 1,
-      log: (m) => admin.messages.push(m),
-    });
-    admin.port = await admin.tunnel.start();
-    return admin;
+  static async open(cluster: Cluster, target: PodTarget, adminPort: number, options: { timeoutMs?: number } = {}): Promise<EnvoyAdmin> {
+    return new EnvoyAdmin(await PodConnection.open(cluster, target, adminPort), target, options.timeoutMs);
   }
 
   /** `pod.namespace`, as istioctl names the pod in messages. */
@@ -56,26 +40,22 @@ export class EnvoyAdmin {
 
   /** One HTTP request; anything but 200 is istioctl's `unexpected status code: N`. */
   async request(method: 'GET' | 'POST', path: string): Promise<string> {
-    this.messages.length = 0;
-    const { status, body } = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: this.port, method, path: `/${path}`, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end();
-    }).catch((err: Error) => {
-      // The tunnel says why the connection failed (port not listening, no permission); prefer that.
-      const why = this.messages.find((m) => /failed:/.test(m))?.replace(/^.*? failed: /, '') ?? err.message;
-      throw new UserError(`failure running port forward process: ${why}`, { cause: err });
-    });
+    const { status, body } = await this.conn.request(`/${path}`, { method, timeoutMs: this.timeoutMs });
     if (status !== 200) throw new UserError(`unexpected status code: ${status}`);
-    return body.toString('utf8');
+    return body;
   }
 
   close(): void {
-    this.tunnel?.close();
+    this.conn.close();
+  }
+}
+
+/** The pod's whole config dump (GET config_dump, no mask), read. */
+export async function readConfigDump(cluster: Cluster, target: PodTarget, adminPort: number, options: { timeoutMs?: number } = {}): Promise<ConfigDump> {
+  const admin = await EnvoyAdmin.open(cluster, target, adminPort, options);
+  try {
+    return parseConfigDump(await admin.request('GET', ADMIN_PATH.all), 'envoy');
+  } finally {
+    admin.close();
   }
 }

@@ -8,6 +8,7 @@
  */
 import { DataError, UserError } from '../core/errors.js';
 import type { Json, JsonObject } from '../core/json.js';
+import { goSortSlice } from '../core/go-sort.js';
 
 export type { Json };
 export type Obj = JsonObject;
@@ -70,6 +71,23 @@ export function wrapped(o: Json | undefined, snake: string): number | undefined 
   if (typeof v === 'object' && !Array.isArray(v)) return num(v, 'value');
   return typeof v === 'number' ? v : Number(v);
 }
+
+/** A copy of `o` without the named fields, in either spelling. */
+function without(o: Obj, ...snake: string[]): Obj {
+  const drop = new Set(snake.flatMap((name) => [name, camel(name)]));
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !drop.has(k)));
+}
+
+/** A copy of `o` with field `snake` set, under the spelling the dump used for it. */
+function withField(o: Obj, snake: string, value: Json): Obj {
+  const key = o[snake] === undefined && o[camel(snake)] !== undefined ? camel(snake) : snake;
+  return { ...o, [key]: value };
+}
+
+/** sort.Slice by a name, as istioctl orders the lists it compares. */
+const byName = <T>(items: T[], name: (item: T) => string): T[] => goSortSlice(items, (a, b) => name(a) < name(b));
+
+const isObj = (v: Json): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function typeUrl(o: Json | undefined): string {
   return o !== null && typeof o === 'object' && !Array.isArray(o) && typeof o['@type'] === 'string' ? o['@type'] : '';
@@ -139,6 +157,54 @@ export class ConfigDump {
     return sections.flatMap((s) => arr(s, 'ecds_filters')).filter((e): e is Obj => e !== null && typeof e === 'object' && !Array.isArray(e));
   }
 
+  /**
+   * istioctl's GetDynamicClusterDump(stripVersions): the dynamic active clusters sorted by
+   * name, without version_info and last_updated, as a ClustersConfigDump.
+   */
+  dynamicClusterDump(): Obj {
+    const list = arr(this.section(SECTION.clusters), 'dynamic_active_clusters').filter(isObj);
+    return { dynamic_active_clusters: byName(list, (c) => str(obj(c, 'cluster'), 'name')).map((c) => without(c, 'version_info', 'last_updated')) };
+  }
+
+  /**
+   * GetDynamicListenerDump(stripVersions): dynamic listeners that have an active state, sorted
+   * by name, without draining state, the active state's version and update time, or the
+   * listener entry's own name (Envoy adds it; istiod does not send it).
+   */
+  dynamicListenerDump(): Obj {
+    const list = arr(this.section(SECTION.listeners), 'dynamic_listeners').filter(isObj).filter((l) => obj(l, 'active_state') !== undefined);
+    const sorted = byName(list, (l) => str(obj(obj(l, 'active_state'), 'listener'), 'name'));
+    return {
+      dynamic_listeners: sorted.map((l) => {
+        const kept = without(l, 'draining_state', 'name');
+        return withField(kept, 'active_state', without(obj(l, 'active_state')!, 'version_info', 'last_updated'));
+      }),
+    };
+  }
+
+  /**
+   * GetDynamicRouteDump(stripVersions): dynamic route configurations sorted by name, each one's
+   * virtual hosts sorted by name too, without version_info and last_updated.
+   */
+  dynamicRouteDump(): Obj {
+    const list = arr(this.section(SECTION.routes), 'dynamic_route_configs').filter(isObj);
+    return {
+      dynamic_route_configs: byName(list, (r) => str(obj(r, 'route_config'), 'name')).map((r) => {
+        const config = obj(r, 'route_config');
+        const hosts = config && arr(config, 'virtual_hosts').filter(isObj);
+        const sorted = config && hosts!.length > 0 ? withField(config, 'virtual_hosts', byName(hosts!, (h) => str(h, 'name'))) : config;
+        return without(sorted ? withField(r, 'route_config', sorted) : r, 'version_info', 'last_updated');
+      }),
+    };
+  }
+
+  /** When routes were last loaded: the newest last_updated of the dynamic route configurations. */
+  routesLastUpdated(): Date | undefined {
+    const s = this.sectionOrUndefined(SECTION.routes);
+    const times = arr(s, 'dynamic_route_configs').map((r) => Date.parse(str(r, 'last_updated'))).filter((t) => !Number.isNaN(t));
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
+  }
+
   bootstrapSection(): Obj {
     return this.section(SECTION.bootstrap);
   }
@@ -148,12 +214,14 @@ export class ConfigDump {
   }
 }
 
-/** Where dump text came from: a file the user named (`-` is stdin), or the pod's Envoy. */
-export type DumpSource = { file: string } | 'envoy';
+/** Where dump text came from: a file the user named (`-` is stdin), the pod's Envoy, or an istiod (its debug endpoint). */
+export type DumpSource = { file: string } | 'envoy' | { istiod: string };
 
-/** A problem with the input: a named file is unreadable input (exit 65), Envoy's answer a failure (exit 1). */
+/** A problem with the input: a named file is unreadable input (exit 65), an answer over the network a failure (exit 1). */
 function inputError(source: DumpSource, what: string, problem: string, at?: { line: number; column: number }): UserError {
-  if (source === 'envoy') return new UserError(`the Envoy ${what} from the pod is unreadable: ${problem}${at ? ` at line ${at.line}, column ${at.column}` : ''}`);
+  const where = at ? ` at line ${at.line}, column ${at.column}` : '';
+  if (source === 'envoy') return new UserError(`the Envoy ${what} from the pod is unreadable: ${problem}${where}`);
+  if ('istiod' in source) return new UserError(`the ${what} from istiod ${source.istiod} is unreadable: ${problem}${where}`);
   const name = source.file === '-' ? '<stdin>' : source.file;
   return new DataError(`${name}${at ? `:${at.line}:${at.column}` : ''}: ${problem} (expected an Envoy ${what})`);
 }

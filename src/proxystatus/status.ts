@@ -7,8 +7,8 @@
  * DiscoveryResponse each istiod's xDS `istio.io/debug/syncz` would answer.
  */
 import { UserError } from '../core/errors.js';
-import { humanDuration } from '../core/human-duration.js';
-import { TabWriter } from '../proxy/tabwriter.js';
+import { humanDuration } from '../core/duration.js';
+import { TabWriter } from '../core/tabwriter.js';
 import type { IstiodSyncz, SyncStatus } from './syncz.js';
 
 const T = 'type.googleapis.com/';

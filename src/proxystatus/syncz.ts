@@ -11,7 +11,9 @@
 import { UserError } from '../core/errors.js';
 import { debug } from '../core/output.js';
 import type { Cluster } from '../kube/cluster.js';
-import { podHttpGet } from '../kube/pod-http.js';
+import { podRequest } from '../kube/pod-http.js';
+import { istiodMonitoringPort } from '../kube/istio-pods.js';
+import { podTarget } from '../kube/pod-target.js';
 import { PODS, type Pod } from '../kube/pods.js';
 import { KubeApiError } from '../kube/rest.js';
 
@@ -52,12 +54,6 @@ export interface SynczQuery {
   timeoutMs?: number;
 }
 
-/** istioctl's FindIstiodMonitoringPort: the prometheus.io/port annotation, else 15014. */
-export function monitoringPort(pod: Pod): number {
-  const port = Number(pod.metadata.annotations?.['prometheus.io/port']);
-  return Number.isInteger(port) && port > 0 ? port : 15014;
-}
-
 /** Running istiod pods of the Istio namespace (of one revision with -r). */
 export async function runningIstiods(cluster: Cluster, q: Pick<SynczQuery, 'istioNamespace' | 'revision' | 'podSelector'>): Promise<Pod[]> {
   const selector = [q.podSelector || 'app=istiod', q.revision ? `istio.io/rev=${q.revision}` : ''].filter(Boolean).join(',');
@@ -94,8 +90,7 @@ export async function fetchSyncz(cluster: Cluster, q: SynczQuery): Promise<Istio
   const path = `/debug/syncz${q.namespace ? `?namespace=${encodeURIComponent(q.namespace)}` : ''}`;
   const out: IstiodSyncz[] = [];
   for (const pod of istiods) {
-    const target = { namespace: pod.metadata.namespace!, name: pod.metadata.name, pod };
-    const res = await podHttpGet(cluster, target, monitoringPort(pod), path, { headers: token ? { Authorization: `Bearer ${token}` } : {}, timeoutMs: q.timeoutMs });
+    const res = await podRequest(cluster, podTarget(pod), istiodMonitoringPort(pod), path, { headers: token ? { Authorization: `Bearer ${token}` } : {}, timeoutMs: q.timeoutMs });
     if (res.status !== 200) throw new UserError(`istiod ${pod.metadata.name}: GET ${path} answered ${res.status}${res.body.trim() ? `: ${res.body.trim().split('\n')[0]}` : ''}`);
     let statuses: SyncStatus[];
     try {

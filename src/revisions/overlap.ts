@@ -4,45 +4,17 @@
  * true/false, each with and without istio.io/rev=<every revision seen>) against every Istio
  * injector webhook; a label set two webhooks both select would be injected twice.
  */
+import { selectorMatches, type LabelSelector, type Labels } from '../kube/label-selector.js';
 import type { KubeObject } from '../kube/resources.js';
 
-type Labels = Record<string, string>;
-interface Selector {
-  matchLabels?: Labels;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
 interface Webhook {
   name: string;
-  namespaceSelector?: Selector;
-  objectSelector?: Selector;
+  namespaceSelector?: LabelSelector;
+  objectSelector?: LabelSelector;
 }
 
-/** Kubernetes label-selector semantics; a missing selector selects everything. */
-export function selectorMatches(selector: Selector | undefined, labels: Labels): boolean {
-  if (!selector) return true;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const values = e.values ?? [];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[e.key]!)) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[e.key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false; // an invalid selector selects nothing
-    }
-  }
-  return true;
-}
+/** A missing selector selects everything; an invalid one nothing (Kubernetes' rules). */
+const selects = (selector: LabelSelector | undefined, labels: Labels) => !selector || selectorMatches(selector, labels);
 
 const REV = 'istio.io/rev';
 
@@ -76,7 +48,7 @@ export function webhookOverlaps(configs: readonly KubeObject[]): Map<string, str
       const matches: { config: string; id: string }[] = [];
       for (const c of counted) {
         for (const w of (c.webhooks ?? []) as Webhook[]) {
-          if (selectorMatches(w.namespaceSelector, ns) && selectorMatches(w.objectSelector, pod)) matches.push({ config: c.metadata.name, id: `${c.metadata.name}/${w.name}` });
+          if (selects(w.namespaceSelector, ns) && selects(w.objectSelector, pod)) matches.push({ config: c.metadata.name, id: `${c.metadata.name}/${w.name}` });
         }
       }
       const ids = [...new Set(matches.map((m) => m.id))];

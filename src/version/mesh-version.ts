@@ -3,6 +3,7 @@
  * over a port-forward; the image tags of the running pods carry the same fact and need
  * nothing but two paginated pod lists.
  */
+import { proxyContainer } from '../kube/istio-pods.js';
 import { isPodReady, listPods } from '../kube/pods.js';
 import type { Resources } from '../kube/resources.js';
 
@@ -55,7 +56,7 @@ export async function dataPlaneVersions(res: Resources): Promise<ProxyVersion[]>
   const pods = await listPods(res, undefined);
   const proxies: ProxyVersion[] = [];
   for (const pod of pods) {
-    const proxy = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === 'istio-proxy');
+    const proxy = proxyContainer(pod);
     if (!proxy) continue;
     const isGateway = (proxy.args ?? []).includes('router');
     proxies.push({ ID: `${pod.metadata?.name}.${pod.metadata?.namespace}`, IstioVersion: imageTag(proxy.image), Type: isGateway ? 'gateway' : 'sidecar', Revision: revisionOf(pod) });

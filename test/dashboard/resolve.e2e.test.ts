@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCluster, type Cluster } from '../../src/kube/cluster.js';
 import { openDashboard, type DashboardRequest } from '../../src/dashboard/index.js';
-import { parsePodArg } from '../../src/dashboard/pod-finder.js';
+import { parsePodArg } from '../../src/kube/pod-target.js';
 import { UserError } from '../../src/core/errors.js';
 import { addDeployment, addPod, httpGet, startDashboardEnv, startStandIn, type DashboardEnv, type StandIn } from './helpers.js';
 

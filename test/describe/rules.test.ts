@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { destinationRuleFor, rbacPolicies, virtualServiceFor } from '../../src/describe/envoy-refs.js';
+import { destinationRuleFor, rbacPolicies, virtualServiceFor } from '../../src/proxy/istio-refs.js';
 import { convertProtocol, findPort, goQuote, podRevision, protocolForPort, protoText } from '../../src/describe/istio-facts.js';
 import { composePeerAuthentication, matchingPolicies, type PeerAuthentication } from '../../src/describe/peer-authentication.js';
 import { knameIn, renderVirtualService, type Service, type VirtualService } from '../../src/describe/render.js';

@@ -10,7 +10,7 @@ import { explainNotReady, readinessOf } from '../../src/lifecycle/readiness.js';
 import { findWebhookConflicts } from '../../src/lifecycle/preflight.js';
 import { buildReport, fail, formatReport, ok, warn } from '../../src/core/check-report.js';
 import { plainProgress } from '../../src/cli/progress.js';
-import { formatDuration } from '../../src/lifecycle/progress.js';
+import { goDuration as formatDuration } from '../../src/core/duration.js';
 import { palette } from '../../src/core/terminal.js';
 
 const plain = palette({ isTTY: false } as NodeJS.WriteStream);

@@ -1,7 +1,7 @@
 /** The Go behaviours istioctl's output depends on, each on small cases worked out by hand from Go's rules. */
 import { describe, expect, it } from 'vitest';
-import { tabwrite } from '../../src/proxy/tabwriter.js';
-import { goLess, goSortSlice } from '../../src/proxy/go-sort.js';
+import { tabwrite } from '../../src/core/tabwriter.js';
+import { goLess, goSortSlice } from '../../src/core/go-sort.js';
 import { goFloat, goIndent, goQuote } from '../../src/proxy/go-json.js';
 import { jsonToYaml } from '../../src/proxy/go-yaml.js';
 

@@ -6,7 +6,7 @@
  * proxy does not watch it; ages in kubectl's HumanDuration.
  */
 import { describe, expect, it } from 'vitest';
-import { humanDuration } from '../../src/core/human-duration.js';
+import { humanDuration } from '../../src/core/duration.js';
 import { discoveryResponses, formatStatusTable, formatVerboseTable, proxyRows, CDS, ECDS, EDS, LDS, RDS } from '../../src/proxystatus/status.js';
 import type { IstiodSyncz } from '../../src/proxystatus/syncz.js';
 import { rewriteArgv } from '../../src/cli/argv.js';

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { UsageError, UserError } from '../../core/errors.js';
 import { colorEnabled } from '../../core/terminal.js';
 import type { GlobalOptions } from '../flags.js';
-import { clusterSession } from '../cluster-session.js';
+import { withCluster } from '../cluster-session.js';
 import type { MutatingWebhookConfiguration } from '../../inject/check-inject.js';
 
 interface Options {
@@ -29,13 +29,12 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
       throw new UsageError(`invalid --labels "${opts.labels}": ${(err as Error).message}`);
     }
   }
-  const cluster = await clusterSession(globals).open();
-  try {
+  await withCluster(globals, async (cluster) => {
     const { builtinResource } = await import('../../kube/resources.js');
     const defaultNamespace = globals.namespace ?? cluster.namespace;
     let namespace = defaultNamespace;
     if (args.length === 1) {
-      const { resolvePod } = await import('../../proxy/target.js');
+      const { resolvePod } = await import('../../kube/pod-target.js');
       const target = await resolvePod(cluster.res, args[0]!, defaultNamespace);
       namespace = target.namespace;
       podLabels = target.pod.metadata.labels ?? {};
@@ -46,7 +45,5 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
     const { checkInjection, renderVerdicts } = await import('../../inject/check-inject.js');
     const verdicts = checkInjection(mwcs.items as MutatingWebhookConfiguration[], podLabels ?? {}, ns.metadata.labels ?? {});
     process.stdout.write(renderVerdicts(verdicts, colorEnabled(process.stdout)));
-  } finally {
-    cluster.close();
-  }
+  });
 }

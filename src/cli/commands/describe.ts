@@ -6,11 +6,11 @@
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../../core/errors.js';
 import { note } from '../../core/output.js';
-import { parsePodArg } from '../../dashboard/pod-finder.js';
+import { parsePodArg, podTarget } from '../../kube/pod-target.js';
 import type { Cluster } from '../../kube/cluster.js';
 import type { Pod } from '../../kube/pods.js';
 import type { GlobalOptions } from '../flags.js';
-import { clusterSession } from '../cluster-session.js';
+import { withCluster } from '../cluster-session.js';
 
 interface Options {
   ignoreUnmeshed?: boolean;
@@ -23,8 +23,7 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
   if (args.length !== 1) throw new UsageError(kind === 'pod' ? 'expecting pod name' : 'expecting service name', { hint: `Run 'sailctl x describe ${kind} --help' for usage.` });
   const adminPort = Number(opts.proxyAdminPort ?? '15000');
   if (!Number.isInteger(adminPort) || adminPort < 1 || adminPort > 65535) throw new UsageError(`port number ${opts.proxyAdminPort} must be in the range 1..65535`);
-  const cluster = await clusterSession(globals).open();
-  try {
+  await withCluster(globals, async (cluster) => {
     const namespace = globals.namespace ?? cluster.namespace;
     const { describePod, describeService } = await import('../../describe/describe.js');
     const env = {
@@ -40,22 +39,12 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
     const name = arg.type ? `${arg.type}/${arg.name}` : arg.name;
     if (kind === 'pod') await describePod(env, name, arg.namespace ?? namespace);
     else await describeService(env, name, arg.namespace ?? namespace);
-  } finally {
-    cluster.close();
-  }
+  });
 }
 
 /** GET config_dump from the pod's Envoy admin port, through the API server's port-forward. */
 async function configDump(cluster: Cluster, pod: Pod, adminPort: number) {
-  const { EnvoyAdmin } = await import('../../proxy/admin.js');
-  const { parseConfigDump } = await import('../../proxy/dump.js');
-  const name = pod.metadata.name;
-  const namespace = pod.metadata.namespace ?? '';
+  const { readConfigDump } = await import('../../proxy/admin.js');
   if (pod.status?.phase !== 'Running') throw new UserError(`failure running port forward process: pod is not running. Status=${pod.status?.phase ?? 'Unknown'}`);
-  const admin = await EnvoyAdmin.open(cluster, { name, namespace, pod }, adminPort);
-  try {
-    return parseConfigDump(await admin.request('GET', 'config_dump'), 'envoy');
-  } finally {
-    admin.close();
-  }
+  return readConfigDump(cluster, podTarget(pod), adminPort);
 }

@@ -8,7 +8,7 @@ import { UserError, UsageError } from '../../core/errors.js';
 import { readInput } from '../../core/input.js';
 import { note } from '../../core/output.js';
 import type { GlobalOptions } from '../flags.js';
-import { clusterSession } from '../cluster-session.js';
+import { withCluster } from '../cluster-session.js';
 import type { Cluster } from '../../kube/cluster.js';
 import type { ConfigDump, DumpSource } from '../../proxy/dump.js';
 import type { EnvoyAdmin } from '../../proxy/admin.js';
@@ -70,16 +70,6 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
   const { parseConfigDump } = await import('../../proxy/dump.js');
   const dump = parseConfigDump(text, source);
   process.stdout.write(await render(sub, dump, opts, format));
-}
-
-/** Opens the cluster for `fn` and closes it afterwards, so no connection outlives the command. */
-async function withCluster<T>(globals: GlobalOptions, fn: (cluster: Cluster) => Promise<T>): Promise<T> {
-  const cluster = await clusterSession(globals).open();
-  try {
-    return await fn(cluster);
-  } finally {
-    cluster.close();
-  }
 }
 
 /** -n, else the kubeconfig context's namespace (which is "default" when unset). */
@@ -204,7 +194,8 @@ async function runLog(opts: Options, args: string[], globals: GlobalOptions, out
 
 async function changeLogLevels(opts: Options, args: string[], cluster: Cluster, globals: GlobalOptions, adminPort: number): Promise<void> {
 
-  const { resolveProxyPod, podsBySelector, checkProxyPod } = await import('../../proxy/target.js');
+  const { resolveProxyPod, checkProxyPod } = await import('../../proxy/target.js');
+  const { podsBySelector } = await import('../../kube/pod-target.js');
   const { EnvoyAdmin } = await import('../../proxy/admin.js');
   const namespace = namespaceOf(cluster, globals);
   const targets = opts.selector ? await podsBySelector(cluster.res, opts.selector, namespace) : [await resolveProxyPod(cluster.res, args[0]!, namespace)];

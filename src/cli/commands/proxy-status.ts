@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../../core/errors.js';
 import { writeStdout } from '../../core/output.js';
-import { clusterSession } from '../cluster-session.js';
+import { withCluster } from '../cluster-session.js';
 import { parseDuration, type GlobalOptions } from '../flags.js';
 
 interface Options {
@@ -34,8 +34,7 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
   const adminPort = Number(opts.proxyAdminPort);
   if (!Number.isInteger(adminPort) || adminPort < 1 || adminPort > 65535) throw new UsageError(`invalid --proxy-admin-port ${opts.proxyAdminPort}: must be between 1 and 65535`);
 
-  const cluster = await clusterSession(globals).open();
-  try {
+  await withCluster(globals, async (cluster) => {
     if (args.length === 1) {
       const { syncDiff } = await import('../../proxystatus/diff.js');
       writeStdout(await syncDiff(cluster, { podArg: args[0]!, namespace: globals.namespace ?? cluster.namespace, istioNamespace: globals.istioNamespace, revision: opts.revision, podSelector: opts.xdsLabel, file: opts.file, adminPort, timeoutMs }));
@@ -52,7 +51,5 @@ export async function run(opts: Options, args: string[], globals: GlobalOptions,
     }
     const rows = status.proxyRows(responses, globals.namespace);
     writeStdout(verbosity > 0 ? status.formatVerboseTable(rows) : status.formatStatusTable(rows));
-  } finally {
-    cluster.close();
-  }
+  });
 }

@@ -5,9 +5,8 @@
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../../core/errors.js';
 import { note, writeStdout } from '../../core/output.js';
-import type { Cluster } from '../../kube/cluster.js';
 import type { GlobalOptions } from '../flags.js';
-import { clusterSession } from '../cluster-session.js';
+import { withCluster } from '../cluster-session.js';
 
 interface SetOptions {
   revision?: string;
@@ -23,15 +22,6 @@ function oneTag(args: string[], what: 'creation' | 'removal'): string {
   if (args.length === 0) throw new UsageError(`must provide a tag for ${what === 'creation' ? 'modification' : 'removal'}`);
   if (args.length > 1) throw new UsageError(`must provide a single tag for ${what}`);
   return args[0]!;
-}
-
-async function withCluster<T>(globals: GlobalOptions, fn: (cluster: Cluster) => Promise<T>): Promise<T> {
-  const cluster = await clusterSession(globals).open();
-  try {
-    return await fn(cluster);
-  } finally {
-    cluster.close();
-  }
 }
 
 /** An answer to `question` on a terminal; with no terminal to ask on, "no" (istioctl reads EOF as no). */
@@ -100,7 +90,7 @@ export async function list(opts: { output: string }, args: string[], globals: Gl
     return writeStdout(`${emitManifestYaml(JSON.parse(json))}\n`);
   }
   if (format !== 'table') throw new UserError(`unknown format: ${format}`);
-  const { TabWriter } = await import('../../proxy/tabwriter.js');
+  const { TabWriter } = await import('../../core/tabwriter.js');
   const w = new TabWriter({ minwidth: 0, padding: 1 }).row('TAG', 'REVISION', 'NAMESPACES');
   for (const t of tags) w.row(t.tag, t.revision, t.namespaces.join(','));
   writeStdout(w.toString());

@@ -1,6 +1,6 @@
 /** `pc bootstrap -o short`: Istio and Envoy versions from the bootstrap's node. */
 import { f, num, obj, type ConfigDump, type Json } from '../dump.js';
-import { TabWriter } from '../tabwriter.js';
+import { TabWriter } from '../../core/tabwriter.js';
 
 function structString(s: Json | undefined, key: string): string | undefined {
   // A Struct field: protojson JSON gives the bare value; Envoy's dumps too.

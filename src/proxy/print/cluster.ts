@@ -1,9 +1,9 @@
 /** `pc cluster`: the CDS table and the clusters as JSON/YAML (istioctl's configdump/cluster.go). */
 import { UserError } from '../../core/errors.js';
 import { f, str, type ConfigDump, type Obj } from '../dump.js';
-import { goLess, goSortSlice } from '../go-sort.js';
-import { TabWriter } from '../tabwriter.js';
-import { describeManagement, parseSubsetKey, sortKey } from './names.js';
+import { goSortSlice } from '../../core/go-sort.js';
+import { TabWriter } from '../../core/tabwriter.js';
+import { clusterNameLess, describeManagement, parseSubsetKey } from './names.js';
 
 export interface ClusterFilter {
   fqdn?: string;
@@ -36,18 +36,7 @@ export function clusterType(cluster: Obj): string {
 export function sortedClusters(dump: ConfigDump): Obj[] {
   const clusters = dump.clusters();
   if (clusters.length === 0) throw new UserError('no clusters found');
-  return goSortSlice(clusters, (a, b) => {
-    const i = sortKey(str(a, 'name'));
-    const j = sortKey(str(b, 'name'));
-    if (i.host === j.host) {
-      if (i.subset === j.subset) {
-        if (i.port === j.port) return goLess(i.direction, j.direction);
-        return i.port < j.port;
-      }
-      return goLess(i.subset, j.subset);
-    }
-    return goLess(i.host, j.host);
-  });
+  return goSortSlice(clusters, (a, b) => clusterNameLess(str(a, 'name'), str(b, 'name')));
 }
 
 export function printClusterSummary(dump: ConfigDump, filter: ClusterFilter, opts: { includeConfigType?: boolean } = {}): string {

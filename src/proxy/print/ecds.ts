@@ -1,7 +1,7 @@
 /** `pc ecds`: extension configs delivered by ECDS (istioctl's configdump/ecds.go). */
 import { obj, str, type ConfigDump, type Obj } from '../dump.js';
-import { goLess, goSortSlice } from '../go-sort.js';
-import { TabWriter } from '../tabwriter.js';
+import { goLess, goSortSlice } from '../../core/go-sort.js';
+import { TabWriter } from '../../core/tabwriter.js';
 
 const PREFIX = 'type.googleapis.com/';
 

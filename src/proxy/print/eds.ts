@@ -1,8 +1,8 @@
 /** `pc eds` and the endpoint section of `pc all`: endpoints from the EDS part of the config dump. */
 import { arr, f, num, obj, str, type ConfigDump, type Json, type Obj } from '../dump.js';
-import { goLess, goSortSlice } from '../go-sort.js';
-import { TabWriter } from '../tabwriter.js';
-import { sortKey } from './names.js';
+import { goSortSlice } from '../../core/go-sort.js';
+import { TabWriter } from '../../core/tabwriter.js';
+import { clusterNameLess } from './names.js';
 
 export interface EndpointFilter {
   address?: string;
@@ -59,18 +59,7 @@ export function filteredLoadAssignments(dump: ConfigDump, filter: EndpointFilter
     if (count === 0) continue;
     out.push({ ...cla, endpoints });
   }
-  return goSortSlice(out, (a, b) => {
-    const i = sortKey(str(a, 'cluster_name'));
-    const j = sortKey(str(b, 'cluster_name'));
-    if (i.host === j.host) {
-      if (i.subset === j.subset) {
-        if (i.port === j.port) return goLess(i.direction, j.direction);
-        return i.port < j.port;
-      }
-      return goLess(i.subset, j.subset);
-    }
-    return goLess(i.host, j.host);
-  });
+  return goSortSlice(out, (a, b) => clusterNameLess(str(a, 'cluster_name'), str(b, 'cluster_name')));
 }
 
 function localityText(l: Json | undefined): string {

@@ -1,8 +1,8 @@
 /** `pc endpoint`: hosts from Envoy's admin /clusters?format=json (istioctl's writer/envoy/clusters). */
 import { UserError } from '../../core/errors.js';
 import { arr, f, num, obj, str, type Json, type Obj } from '../dump.js';
-import { goLess, goSortSlice } from '../go-sort.js';
-import { TabWriter } from '../tabwriter.js';
+import { goLess, goSortSlice } from '../../core/go-sort.js';
+import { TabWriter } from '../../core/tabwriter.js';
 import { healthName, type EndpointFilter } from './eds.js';
 
 /** The parsed /clusters?format=json response. */

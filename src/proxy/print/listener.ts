@@ -1,8 +1,8 @@
 /** `pc listener`: the LDS table (istioctl's configdump/listener.go), and the filter-chain descriptions describe reuses. */
 import { UserError } from '../../core/errors.js';
 import { arr, f, num, obj, str, wrapped, type ConfigDump, type Json, type Obj } from '../dump.js';
-import { goLess, goSortSlice } from '../go-sort.js';
-import { TabWriter } from '../tabwriter.js';
+import { goLess, goSortSlice } from '../../core/go-sort.js';
+import { TabWriter } from '../../core/tabwriter.js';
 
 const HTTP_CONNECTION_MANAGER = 'envoy.filters.network.http_connection_manager';
 const TCP_PROXY = 'envoy.filters.network.tcp_proxy';
@@ -177,16 +177,19 @@ export function sortedListeners(dump: ConfigDump, filter: ListenerFilter): Obj[]
   return listeners.filter((l) => listenerMatches(filter, l));
 }
 
+/** istioctl's listener order: port, then address, then type. */
+function listenerLess(a: Obj, b: Obj): boolean {
+  const ip = listenerPort(a);
+  const jp = listenerPort(b);
+  if (ip !== jp) return ip < jp;
+  const ia = listenerAddress(a);
+  const ja = listenerAddress(b);
+  if (ia !== ja) return goLess(ia, ja);
+  return goLess(listenerType(a), listenerType(b));
+}
+
 export function printListenerSummary(dump: ConfigDump, filter: ListenerFilter, opts: { includeConfigType?: boolean } = {}): string {
-  const listeners = goSortSlice(sortedListeners(dump, filter), (a, b) => {
-    const ip = listenerPort(a);
-    const jp = listenerPort(b);
-    if (ip !== jp) return ip < jp;
-    const ia = listenerAddress(a);
-    const ja = listenerAddress(b);
-    if (ia !== ja) return goLess(ia, ja);
-    return goLess(listenerType(a), listenerType(b));
-  });
+  const listeners = goSortSlice(sortedListeners(dump, filter), listenerLess);
   const w = new TabWriter({ minwidth: 0, padding: 1 });
   const header = ['ADDRESSES', 'PORT', ...(filter.verbose ? ['MATCH', 'DESTINATION'] : ['TYPE'])];
   w.row(...(opts.includeConfigType ? ['NAME', ...header] : header));
@@ -279,16 +282,8 @@ function chainMatches(chain: Obj, l: Obj): string[] {
 export function printWaypointListenerSummary(dump: ConfigDump): string {
   const listeners = dump.listeners();
   if (listeners.length === 0) throw new UserError('no listeners found');
-  goSortSlice(listeners, (a, b) => {
-    if (f(a, 'internal_listener') !== undefined && f(b, 'internal_listener') !== undefined) return goLess(str(a, 'name'), str(b, 'name'));
-    const ip = listenerPort(a);
-    const jp = listenerPort(b);
-    if (ip !== jp) return ip < jp;
-    const ia = listenerAddress(a);
-    const ja = listenerAddress(b);
-    if (ia !== ja) return goLess(ia, ja);
-    return goLess(listenerType(a), listenerType(b));
-  });
+  // Internal listeners (no address) among themselves: by name.
+  goSortSlice(listeners, (a, b) => (f(a, 'internal_listener') !== undefined && f(b, 'internal_listener') !== undefined ? goLess(str(a, 'name'), str(b, 'name')) : listenerLess(a, b)));
   const w = new TabWriter({ minwidth: 0, padding: 1 });
   w.row('LISTENER', 'CHAIN', 'MATCH', 'DESTINATION');
   for (const l of listeners) {

@@ -1,4 +1,5 @@
 /** How istioctl reads Istio's names out of xDS: cluster keys, config paths in metadata. */
+import { goLess } from '../../core/go-sort.js';
 import { f, obj, type Json } from '../dump.js';
 
 export interface SubsetKey {
@@ -36,17 +37,29 @@ export function goAtoi(s: string): number {
 }
 
 /** istioctl's safelyParseSubsetKey: names without 4 parts sort by their whole name. */
-export function sortKey(name: string): SubsetKey {
+function sortKey(name: string): SubsetKey {
   if (name.split('|').length > 3) return parseSubsetKey(name);
   return { direction: '', subset: '', host: name, port: 0 };
 }
 
+/** istioctl's order of clusters by name (cluster and eds tables): host, subset, port, direction. */
+export function clusterNameLess(a: string, b: string): boolean {
+  const i = sortKey(a);
+  const j = sortKey(b);
+  if (i.host !== j.host) return goLess(i.host, j.host);
+  if (i.subset !== j.subset) return goLess(i.subset, j.subset);
+  if (i.port !== j.port) return i.port < j.port;
+  return goLess(i.direction, j.direction);
+}
+
+/** `metadata.filter_metadata.istio.config`: the path of the Istio config a resource came from. */
+export function istioConfig(metadata: Json | undefined): Json | undefined {
+  return f(f(obj(metadata, 'filter_metadata'), 'istio'), 'config');
+}
+
 /** The Istio config a resource came from: `name.namespace`, `<unknown>`, or empty. */
 export function describeManagement(metadata: Json | undefined): string {
-  const filterMetadata = obj(metadata, 'filter_metadata');
-  if (!filterMetadata || !('istio' in filterMetadata)) return '';
-  const istio = filterMetadata['istio'];
-  const config = f(istio, 'config');
+  const config = istioConfig(metadata);
   if (config === undefined) return '';
   return renderConfig(typeof config === 'string' ? config : '');
 }

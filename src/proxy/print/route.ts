@@ -1,8 +1,8 @@
 /** `pc route`: the RDS table (istioctl's configdump/route.go). */
 import { UserError } from '../../core/errors.js';
 import { arr, f, obj, str, type ConfigDump, type Json, type Obj } from '../dump.js';
-import { goSortSlice } from '../go-sort.js';
-import { TabWriter } from '../tabwriter.js';
+import { goSortSlice } from '../../core/go-sort.js';
+import { TabWriter } from '../../core/tabwriter.js';
 import { describeMatch } from './listener.js';
 import { describeManagement, goAtoi } from './names.js';
 

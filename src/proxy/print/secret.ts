@@ -1,7 +1,7 @@
 /** `pc secret`: SDS secrets with their certificates' details (istioctl's writer/compare/sds). */
 import { X509Certificate } from 'node:crypto';
 import { arr, f, obj, str, type ConfigDump, type Json } from '../dump.js';
-import { TabWriter } from '../tabwriter.js';
+import { TabWriter } from '../../core/tabwriter.js';
 
 export interface SecretItem {
   name: string;

@@ -22,9 +22,14 @@ export function messageSlice(type: string, items: Obj[], format: StructuredForma
   return emit(goIndent(compact, '    '), format);
 }
 
-/** One message through jsonpb with Indent "    " (protomarshal.ToJSONWithIndent). */
+/** istioctl's protomarshal.ToJSONWithIndent(msg, "    "): jsonpb with its own 4-space indent. */
+export function toJsonWithIndent(type: string, value: Json): string {
+  return jsonpb(decodeMessage(type, value as JsonValue), '    ');
+}
+
+/** One message as ToJSONWithIndent prints it (bootstrap, secret -o json|yaml). */
 export function indentedMessage(type: string, value: Json, format: StructuredFormat): string {
-  return emit(jsonpb(decodeMessage(type, value as JsonValue), '    '), format);
+  return emit(toJsonWithIndent(type, value), format);
 }
 
 /** ECDS: all sections merged into one EcdsConfigDump, protojson Multiline with Indent "    ". */

@@ -8,7 +8,7 @@
  * and sort map keys.
  */
 import { goFloat, goQuote } from '../go-json.js';
-import { goSortSlice } from '../go-sort.js';
+import { goSortSlice } from '../../core/go-sort.js';
 import { enumText, isMessage, type FieldValue, type JsonValue, type MessageValue, type Scalar, type SingleValue, type WellKnown } from './decode.js';
 import type { FieldDesc } from './schema.js';
 

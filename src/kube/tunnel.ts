@@ -1,17 +1,18 @@
 /**
  * A local listener that forwards every connection to a pod port through the API server
- * (../kube/port-forward.ts, one WebSocket per connection), and keeps doing so: it
+ * (./port-forward.ts, one WebSocket per connection), and keeps doing so: it
  * checks the pod, moves to a ready replacement when the pod goes away, and fails loudly when none
  * appears in time (istioctl kept a dead tunnel open silently).
  */
 import net from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
+import { goDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
-import type { Cluster } from '../kube/cluster.js';
-import { isPodReady, readPod } from '../kube/pods.js';
-import { openPortForward } from '../kube/port-forward.js';
-import { findReplacement, type PodTarget } from './pod-finder.js';
+import type { Cluster } from './cluster.js';
+import { findReplacement, type PodTarget } from './pod-target.js';
+import { isPodReady, readPod } from './pods.js';
+import { openPortForward } from './port-forward.js';
 
 export interface TunnelOptions {
   cluster: Cluster;
@@ -254,7 +255,7 @@ export class Tunnel {
       }
       if (Date.now() >= deadline) {
         return this.fail(
-          new UserError(`pod ${lost.namespace}/${lost.name} ${why} and no ready replacement appeared within ${formatMs(timeoutMs)}; the tunnel is closed`, {
+          new UserError(`pod ${lost.namespace}/${lost.name} ${why} and no ready replacement appeared within ${goDuration(timeoutMs)}; the tunnel is closed`, {
             hint: `Check the workload with: kubectl get pods -n ${lost.namespace}${lost.replacementSelector ? ` -l ${lost.replacementSelector}` : ''}`,
           }),
         );
@@ -262,10 +263,6 @@ export class Tunnel {
       await new Promise((r) => setTimeout(r, Math.min(1000, this.opts.checkIntervalMs ?? 2000, Math.max(0, deadline - Date.now()))));
     }
   }
-}
-
-function formatMs(ms: number): string {
-  return ms < 1000 || ms % 1000 !== 0 ? `${ms}ms` : `${ms / 1000}s`;
 }
 
 /** client-node rejects with the WebSocket's error event: "Unexpected server response: 403" and the like. */

@@ -1,13 +1,13 @@
 /**
- * What a proxy's config dump says about a Service port: which DestinationRule built its
- * outbound cluster, which VirtualService built a route to it, and which RBAC policies guard
- * the inbound side. Istio records the source config as a path in each resource's
- * `metadata.filter_metadata.istio.config`; these read it the way istioctl describe does.
+ * What a proxy's config dump says about a Service port (x describe asks): which
+ * DestinationRule built its outbound cluster, which VirtualService built a route to it, and
+ * which RBAC policies guard the inbound side. Istio records the source config as a path in each
+ * resource's `metadata.filter_metadata.istio.config`; these read it the way istioctl describe does.
  */
-import { arr, f, obj, str, typeUrl, SECTION, type ConfigDump, type Json, type Obj } from '../proxy/dump.js';
-import { clusterMatches } from '../proxy/print/cluster.js';
-import { listenerAddress, listenerMatches } from '../proxy/print/listener.js';
-import { extendFQDN } from './istio-facts.js';
+import { arr, f, obj, str, typeUrl, SECTION, type ConfigDump, type Json, type Obj } from './dump.js';
+import { clusterMatches } from './print/cluster.js';
+import { listenerAddress, listenerMatches } from './print/listener.js';
+import { istioConfig } from './print/names.js';
 
 export interface ServiceRef {
   name: string;
@@ -26,8 +26,7 @@ const VIRTUAL_INBOUND = 'virtualInbound';
 
 /** `metadata.filter_metadata.istio.config` as a string ('' when absent or not a string). */
 function istioConfigPath(metadata: Json | undefined): string {
-  const istio = f(obj(metadata, 'filter_metadata'), 'istio');
-  const config = f(istio, 'config');
+  const config = istioConfig(metadata);
   return typeof config === 'string' ? config : '';
 }
 
@@ -41,7 +40,7 @@ const VS_PATH = configPathPattern('virtual-service');
  * DestinationRule's.
  */
 export function destinationRuleFor(dump: ConfigDump, svc: ServiceRef, port: number): ConfigName | undefined {
-  const filter = { fqdn: extendFQDN(`${svc.name}.${svc.namespace}`), port, direction: 'outbound' };
+  const filter = { fqdn: `${svc.name}.${svc.namespace}.svc.cluster.local`, port, direction: 'outbound' };
   let path = '';
   for (const dac of arr(dump.section(SECTION.clusters), 'dynamic_active_clusters')) {
     const cluster = obj(dac, 'cluster');
