@@ -59,3 +59,83 @@ ConfigMap stays self-contained for istiod. See src/injection-templates/include.t
         expirationSeconds: 43200
         audience: {{ valueOrDefault .Values.global.sds.token.aud "istio-ca" | quote }}
 {{ end }}
+
+{{- /* $appNames (comma-joined) and $firstApp: the pod's containers other than istio-proxy. */ -}}
+{{ define "pod-app-containers" }}
+{{- $appNames := "" -}}
+{{- $firstApp := "" -}}
+{{- range .Spec.Containers -}}
+  {{- if ne .Name "istio-proxy" -}}
+    {{- if eq $firstApp "" -}}{{- $firstApp = .Name -}}{{- end -}}
+    {{- if eq $appNames "" -}}{{- $appNames = .Name -}}{{- else -}}{{- $appNames = printf "%s,%s" $appNames .Name -}}{{- end -}}
+  {{- end -}}
+{{- end -}}
+{{ end }}
+
+{{- /* $podPorts: every container port as Kubernetes JSON, one per line (ISTIO_META_POD_PORTS). */ -}}
+{{ define "pod-ports" }}
+{{- $podPorts := "[" -}}
+{{- $sep := "" -}}
+{{- range $c := .Spec.Containers -}}
+  {{- range $p := $c.Ports -}}
+    {{- if structToJSON $p -}}
+      {{- $podPorts = printf "%s\n    %s%s" $podPorts $sep (structToJSON $p) -}}
+      {{- $sep = "," -}}
+    {{- end -}}
+  {{- end -}}
+{{- end -}}
+{{- $podPorts = printf "%s\n]" $podPorts -}}
+{{ end }}
+
+{{- /* The istiod root certificate: its ConfigMap, or a cluster trust bundle when istiod publishes one. */ -}}
+{{ define "istiod-ca-volume" }}
+- name: istiod-ca-cert
+{{- if eq (printf "%v" (valueOrDefault .Values.pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API "false")) "true" }}
+  projected:
+    sources:
+    - clusterTrustBundle:
+        name: {{ printf "istio.io:istiod-ca:%s" (valueOrDefault .Values.global.trustBundleName "root-cert") | quote }}
+        path: root-cert.pem
+{{- else }}
+  configMap:
+    name: {{ valueOrDefault .Values.global.trustBundleName "istio-ca-root-cert" | quote }}
+{{- end }}
+{{ end }}
+
+{{- /* The proxy's resources (also istio-init's): the four resource annotations if any is set, else values.global.proxy.resources without its null entries. */ -}}
+{{ define "proxy-resources" }}
+{{- $a := .ObjectMeta.Annotations }}
+{{- if or (isset $a `sidecar.istio.io/proxyCPU`) (isset $a `sidecar.istio.io/proxyMemory`) (isset $a `sidecar.istio.io/proxyCPULimit`) (isset $a `sidecar.istio.io/proxyMemoryLimit`) }}
+resources:
+  {{- if or (isset $a `sidecar.istio.io/proxyCPU`) (isset $a `sidecar.istio.io/proxyMemory`) }}
+  requests:
+    {{- if isset $a `sidecar.istio.io/proxyCPU` }}
+    cpu: {{ index $a `sidecar.istio.io/proxyCPU` | quote }}
+    {{- end }}
+    {{- if isset $a `sidecar.istio.io/proxyMemory` }}
+    memory: {{ index $a `sidecar.istio.io/proxyMemory` | quote }}
+    {{- end }}
+  {{- end }}
+  {{- if or (isset $a `sidecar.istio.io/proxyCPULimit`) (isset $a `sidecar.istio.io/proxyMemoryLimit`) }}
+  limits:
+    {{- if isset $a `sidecar.istio.io/proxyCPULimit` }}
+    cpu: {{ index $a `sidecar.istio.io/proxyCPULimit` | quote }}
+    {{- end }}
+    {{- if isset $a `sidecar.istio.io/proxyMemoryLimit` }}
+    memory: {{ index $a `sidecar.istio.io/proxyMemoryLimit` | quote }}
+    {{- end }}
+  {{- end }}
+{{- else if .Values.global.proxy.resources }}
+resources:
+  {{- range $section, $amounts := .Values.global.proxy.resources }}
+  {{- if $amounts }}
+  {{ $section }}:
+    {{- range $name, $amount := $amounts }}
+    {{- if $amount }}
+    {{ $name }}: {{ $amount | quote }}
+    {{- end }}
+    {{- end }}
+  {{- end }}
+  {{- end }}
+{{- end }}
+{{ end }}

@@ -138,7 +138,8 @@ function injectOne(root: JsonObject, pod: PodLocation, config: InjectionConfig, 
 function injectionRequested(metadata: JsonObject): boolean {
   const labels = stringMap(metadata.labels);
   const annotations = stringMap(metadata.annotations);
-  const choice = (labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'] ?? '').toLowerCase();
+  // Only exactly "false" opts out; other values fall back to the policy, which is `enabled` here.
+  const choice = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'] ?? '';
   if (IGNORED_NAMESPACES.has(String(metadata.namespace ?? ''))) return false;
   return choice !== 'false';
 }

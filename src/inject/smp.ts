@@ -1,12 +1,15 @@
 /**
- * Kubernetes strategic merge patch, restricted to what injection needs: merging a rendered
- * partial Pod onto a pod (injection.md §2.11). Lists with a Pod-schema merge key merge item
- * by item (patch items first, in patch order, then the original's remaining items); other
- * lists and scalars are replaced; maps merge recursively.
+ * Kubernetes strategic merge patch against the Pod schema, as istiod applies each rendered
+ * template (and each user override) to a pod (injection.md §2.11). Maps merge recursively; a
+ * null in the patch deletes the key (nulls inside newly added parts are dropped); lists with
+ * a Pod-schema merge key merge item by item; other lists and scalars are replaced.
+ * Merged lists follow apimachinery's element order: patch items in patch order, the
+ * original's other items in their order, interleaved by their original positions where both
+ * sides know them (so re-merging a container keeps it where it was, and new items go first).
  */
 import { isObject, type Json, type JsonObject } from '../core/json.js';
 
-/** Merge keys of list fields, by the field's name and the name of the object holding it. */
+/** Merge keys of list fields, by the field's name. */
 const MERGE_KEYS: Record<string, string> = {
   containers: 'name',
   initContainers: 'name',
@@ -19,61 +22,119 @@ const MERGE_KEYS: Record<string, string> = {
   volumeDevices: 'devicePath',
   hostAliases: 'ip',
   resourceClaims: 'name',
+  schedulingGates: 'name',
+  topologySpreadConstraints: 'topologyKey',
 };
 
 export function strategicMerge(original: JsonObject, patch: JsonObject): JsonObject {
   const out: JsonObject = { ...original };
-  for (const [key, value] of Object.entries(patch)) {
+  for (const key of Object.keys(patch)) {
+    const value = patch[key]!;
     const current = out[key];
     if (value === null) {
       delete out[key];
     } else if (isObject(value) && isObject(current)) {
       out[key] = strategicMerge(current, value);
-    } else if (Array.isArray(value) && Array.isArray(current) && MERGE_KEYS[key] && allKeyed(value, MERGE_KEYS[key]) && allKeyed(current, MERGE_KEYS[key])) {
+    } else if (Array.isArray(value) && Array.isArray(current) && MERGE_KEYS[key] !== undefined && allKeyed(value, MERGE_KEYS[key]) && allKeyed(current, MERGE_KEYS[key])) {
       out[key] = mergeList(current as JsonObject[], value as JsonObject[], MERGE_KEYS[key]);
     } else {
-      out[key] = value;
+      out[key] = withoutNulls(value);
     }
   }
   return out;
 }
 
 function allKeyed(list: Json[], key: string): boolean {
-  return list.every((item) => isObject(item) && item[key] !== undefined);
+  for (const item of list) if (!isObject(item) || item[key] === undefined || item[key] === null) return false;
+  return true;
 }
 
 function mergeList(original: JsonObject[], patch: JsonObject[], key: string): JsonObject[] {
-  const byKey = new Map(original.map((item) => [String(item[key]), item]));
-  const used = new Set<string>();
-  const out: JsonObject[] = [];
-  for (const item of patch) {
-    const id = String(item[key]);
-    const existing = byKey.get(id);
-    out.push(existing ? strategicMerge(existing, item) : item);
-    used.add(id);
+  const merged = original.slice();
+  const serverIndex = new Map<Json, number>();
+  original.forEach((item, i) => {
+    if (!serverIndex.has(item[key]!)) serverIndex.set(item[key]!, i);
+  });
+  const patchIndex = new Map<Json, number>();
+  for (let i = 0; i < patch.length; i++) {
+    const item = patch[i]!;
+    if (!patchIndex.has(item[key]!)) patchIndex.set(item[key]!, i);
+    const at = merged.findIndex((o) => o[key] === item[key]);
+    if (at >= 0) merged[at] = strategicMerge(merged[at]!, item);
+    else merged.push(withoutNulls(item) as JsonObject);
   }
-  for (const item of original) if (!used.has(String(item[key]))) out.push(item);
+  const fromPatch = merged.filter((m) => patchIndex.has(m[key]!));
+  const serverOnly = merged.filter((m) => !patchIndex.has(m[key]!));
+  fromPatch.sort((a, b) => patchIndex.get(a[key]!)! - patchIndex.get(b[key]!)!);
+  // Server-only items are already in original order. Interleave: a server-only item goes
+  // before a patch item only when both were in the original and it came first there.
+  const out: JsonObject[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < fromPatch.length) {
+    if (i >= serverOnly.length) out.push(fromPatch[j++]!);
+    else if (j >= fromPatch.length) out.push(serverOnly[i++]!);
+    else {
+      const li = serverIndex.get(serverOnly[i]![key]!);
+      const ri = serverIndex.get(fromPatch[j]![key]!);
+      if (li !== undefined && ri !== undefined && li < ri) out.push(serverOnly[i++]!);
+      else out.push(fromPatch[j++]!);
+    }
+  }
   return out;
 }
 
+/** A patch part added as a whole: its nulls are deletions of nothing. */
+function withoutNulls(value: Json): Json {
+  if (Array.isArray(value)) {
+    let changed = false;
+    const items = value.map((item) => {
+      const next = item !== null && typeof item === 'object' ? withoutNulls(item) : item;
+      if (next !== item) changed = true;
+      return next;
+    });
+    return changed ? items : value;
+  }
+  if (isObject(value)) {
+    let out: JsonObject | undefined;
+    for (const k of Object.keys(value)) {
+      const v = value[k]!;
+      const next = v === null ? undefined : typeof v === 'object' ? withoutNulls(v) : v;
+      if (next !== v) {
+        out ??= { ...value };
+        if (next === undefined) delete out[k];
+        else out[k] = next;
+      }
+    }
+    return out ?? value;
+  }
+  return value;
+}
+
+/** Map-typed Pod fields: their entries keep empty strings (struct fields lose them). */
+const STRING_MAPS = new Set(['labels', 'annotations', 'nodeSelector', 'volumeAttributes', 'limits', 'requests']);
+
 /**
- * What decoding YAML into Go structs and re-encoding does to a rendered template: nulls and
- * empty lists vanish (`emptyDir:` becomes a bare volume name), empty maps stay.
+ * What decoding rendered template YAML into Kubernetes types does to it before it patches the
+ * pod: empty lists and empty-string fields vanish (`value: ""` on an env entry, an empty
+ * `imagePullPolicy`); nulls stay, as deletions. Empty maps stay.
  */
-export function dropEmpty(value: Json): Json | undefined {
-  if (value === null) return undefined;
+export function asPatch(value: Json, parentKey = ''): Json | undefined {
   if (Array.isArray(value)) {
     const items: Json[] = [];
     for (const item of value) {
-      const kept = dropEmpty(item);
+      const kept = item !== null && typeof item === 'object' ? asPatch(item, '') : item;
       if (kept !== undefined) items.push(kept);
     }
     return items.length === 0 ? undefined : items;
   }
   if (isObject(value)) {
+    const keepEmpty = STRING_MAPS.has(parentKey);
     const out: JsonObject = {};
     for (const k of Object.keys(value)) {
-      const kept = dropEmpty(value[k]!);
+      const v = value[k]!;
+      if (v === '' && !keepEmpty) continue;
+      const kept = v !== null && typeof v === 'object' ? asPatch(v, k) : v;
       if (kept !== undefined) out[k] = kept;
     }
     return out;

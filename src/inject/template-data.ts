@@ -86,6 +86,8 @@ function meshView(mesh: JsonObject): Record<string, unknown> {
     TrustDomain: String(mesh.trustDomain ?? ''),
     EnablePrometheusMerge: { GetValue: mesh.enablePrometheusMerge !== false },
     DefaultConfig: proxyConfigView(isObject(mesh.defaultConfig) ? mesh.defaultConfig : {}),
+    // otelResourceAttributes reads the providers' serviceAttributeEnrichment.
+    ExtensionProviders: goView(Array.isArray(mesh.extensionProviders) ? mesh.extensionProviders : []),
   };
 }
 
