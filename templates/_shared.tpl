@@ -139,3 +139,135 @@ resources:
   {{- end }}
 {{- end }}
 {{ end }}
+
+{{- /* Gateway API deployments (kube-gateway, waypoint): metadata every generated object carries. */ -}}
+{{ define "gateway-object-annotations" }}
+annotations: {{ toJsonMap (omit .InfrastructureAnnotations "kubectl.kubernetes.io/last-applied-configuration" "gateway.istio.io/name-override" "gateway.istio.io/service-account" "gateway.istio.io/controller-version") }}
+labels: {{ toJsonMap .InfrastructureLabels (strdict "gateway.networking.k8s.io/gateway-name" .Name "gateway.networking.k8s.io/gateway-class-name" .GatewayClass) }}
+{{ end }}
+
+{{- /* The owning Gateway. */ -}}
+{{ define "gateway-owner" }}
+ownerReferences:
+- apiVersion: gateway.networking.k8s.io/v1
+  kind: Gateway
+  name: {{ .Name | quote }}
+  uid: {{ .UID | quote }}
+{{ end }}
+
+{{- /* ServiceAccount, HorizontalPodAutoscaler and PodDisruptionBudget of a generated gateway deployment. */ -}}
+{{ define "gateway-service-account" }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ .ServiceAccount | quote }}
+  namespace: {{ .Namespace | quote }}
+  {{ template "gateway-object-annotations" . }}
+  {{- if ge .KubeVersion 128 }}
+  {{ template "gateway-owner" . }}
+  {{- end }}
+{{ end }}
+
+{{ define "gateway-scaling" }}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ .DeploymentName | quote }}
+  namespace: {{ .Namespace | quote }}
+  {{ template "gateway-object-annotations" . }}
+  {{ template "gateway-owner" . }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ .DeploymentName | quote }}
+  maxReplicas: 1
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ .DeploymentName | quote }}
+  namespace: {{ .Namespace | quote }}
+  {{ template "gateway-object-annotations" . }}
+  {{ template "gateway-owner" . }}
+spec:
+  selector:
+    matchLabels:
+      gateway.networking.k8s.io/gateway-name: {{ .Name | quote }}
+{{ end }}
+
+{{- /* The spec of the Service in front of a generated gateway deployment. */ -}}
+{{ define "gateway-service-spec" }}
+spec:
+  ipFamilyPolicy: PreferDualStack
+  ports:
+  {{- range .Ports }}
+  - name: {{ .Name | quote }}
+    port: {{ .Port }}
+    protocol: TCP
+    appProtocol: {{ .AppProtocol }}
+  {{- end }}
+  selector:
+    {{ .GatewayNameLabel | quote }}: {{ .Name | quote }}
+  {{- if and .Spec.Addresses (eq .ServiceType "LoadBalancer") }}
+  loadBalancerIP: {{ (index .Spec.Addresses 0).Value | quote }}
+  {{- end }}
+  type: {{ .ServiceType | quote }}
+{{ end }}
+
+{{- /* The agent volumes of a generated gateway pod (istio-data, podinfo, token, istiod CA). */ -}}
+{{ define "gateway-pod-volumes" }}
+- name: istio-data
+  emptyDir: {}
+- name: istio-podinfo
+  downwardAPI:
+    items:
+    - path: labels
+      fieldRef:
+        fieldPath: metadata.labels
+    - path: annotations
+      fieldRef:
+        fieldPath: metadata.annotations
+- name: istio-token
+  projected:
+    sources:
+    - serviceAccountToken:
+        path: istio-token
+        expirationSeconds: 43200
+        audience: {{ valueOrDefault .Values.global.sds.token.aud "istio-ca" | quote }}
+- name: istiod-ca-cert
+{{- if eq (printf "%v" ((.Values.pilot).env).ENABLE_CLUSTER_TRUST_BUNDLE_API) "true" }}
+  projected:
+    sources:
+    - clusterTrustBundle:
+        name: {{ printf "istio.io:istiod-ca:%s" (.Values.global.trustBundleName | default "root-cert") | quote }}
+        path: root-cert.pem
+{{- else }}
+  configMap:
+    name: {{ .Values.global.trustBundleName | default "istio-ca-root-cert" | quote }}
+{{- end }}
+{{ end }}
+
+{{- /* The proxy probes of a generated gateway pod. */ -}}
+{{ define "gateway-probes" }}
+startupProbe:
+  httpGet:
+    path: /healthz/ready
+    port: 15021
+    scheme: HTTP
+  initialDelaySeconds: 1
+  periodSeconds: 1
+  timeoutSeconds: 1
+  successThreshold: 1
+  failureThreshold: 30
+readinessProbe:
+  httpGet:
+    path: /healthz/ready
+    port: 15021
+    scheme: HTTP
+  initialDelaySeconds: 0
+  periodSeconds: 15
+  timeoutSeconds: 1
+  successThreshold: 1
+  failureThreshold: 4
+{{ end }}

@@ -13,6 +13,8 @@ const PINNED: Record<string, { length: number; sha256: string }> = {
   gateway: { length: 10524, sha256: 'db562309680af0d4fe1cf1ee0c7e73fbc6c191cd826ed1d37f1396356b14e989' },
   'grpc-simple': { length: 1820, sha256: '2761eabed23309081e9e907f477871ed7c7ae85df2df52caae03328e6bbb269c' },
   'grpc-agent': { length: 12837, sha256: '78161523c2f1164ff860ec3283a68cd8b329a692d8058191ce541f67614c5d50' },
+  waypoint: { length: 13511, sha256: '32a977713e45125201b9e9d529e3981e065d9fcbf95a1ab18b972684014ad74b' },
+  'kube-gateway': { length: 14275, sha256: 'b4f2a684f81b223234ce17936b9e3064cac46c872d6c39e16de9818e420c7056' },
 };
 
 describe('built-in injection templates', () => {
