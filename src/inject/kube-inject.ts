@@ -183,6 +183,7 @@ function indentsSequences(text: string): boolean {
   return !/^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n\1- /m.test(text);
 }
 
+/** No line holds anything but blanks or a comment. */
 function isCommentsOnly(text: string): boolean {
-  return text.split('\n').every((line) => line.trim() === '' || line.trim().startsWith('#'));
+  return !/^[^\S\n]*[^\s#]/m.test(text);
 }

@@ -141,7 +141,7 @@ function renderTemplate(config: InjectionConfig, name: string, data: unknown): J
   }
   let output: string;
   try {
-    output = compiled(name, text).execute(data);
+    output = compiled(config, name, text).execute(data);
   } catch (err) {
     throw new InjectionError(`failed to render template "${name}": ${(err as Error).message}`);
   }
@@ -156,9 +156,15 @@ function renderTemplate(config: InjectionConfig, name: string, data: unknown): J
   return isObject(patch) ? patch : {};
 }
 
-/** parseTemplate caches by name and text, so each template is compiled once per process. */
-function compiled(name: string, text: string): Template {
-  return parseTemplate(name, text, { funcs: dataShapeFuncs });
+const compiledByConfig = new WeakMap<Record<string, string>, Map<string, Template>>();
+
+/** Each template is compiled once per configuration (parseTemplate's own cache hashes the whole text). */
+function compiled(config: InjectionConfig, name: string, text: string): Template {
+  let byName = compiledByConfig.get(config.templates);
+  if (!byName) compiledByConfig.set(config.templates, (byName = new Map()));
+  let template = byName.get(name);
+  if (!template) byName.set(name, (template = parseTemplate(name, text, { funcs: dataShapeFuncs })));
+  return template;
 }
 
 /** istiod's list: the annotation split at commas (empty names kept, repeats applied again), aliases expanded once. */

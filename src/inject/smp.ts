@@ -8,6 +8,7 @@
  * sides know them (so re-merging a container keeps it where it was, and new items go first).
  */
 import { isObject, type Json, type JsonObject } from '../core/json.js';
+import { flowStyles } from '../yaml/fast-parse.js';
 
 /** Merge keys of list fields, by the field's name. */
 const MERGE_KEYS: Record<string, string> = {
@@ -84,31 +85,19 @@ function mergeList(original: JsonObject[], patch: JsonObject[], key: string): Js
   return out;
 }
 
+/** Patch parts asPatch found nulls in (a null, or a part holding one). */
+const holdsNull = new WeakSet<object>();
+
 /** A patch part added as a whole: its nulls are deletions of nothing. */
 function withoutNulls(value: Json): Json {
-  if (Array.isArray(value)) {
-    let changed = false;
-    const items = value.map((item) => {
-      const next = item !== null && typeof item === 'object' ? withoutNulls(item) : item;
-      if (next !== item) changed = true;
-      return next;
-    });
-    return changed ? items : value;
+  if (value === null || typeof value !== 'object' || !holdsNull.has(value)) return value;
+  if (Array.isArray(value)) return value.map((item) => (item !== null && typeof item === 'object' ? withoutNulls(item) : item));
+  const out: JsonObject = {};
+  for (const k of Object.keys(value)) {
+    const v = value[k]!;
+    if (v !== null) out[k] = typeof v === 'object' ? withoutNulls(v) : v;
   }
-  if (isObject(value)) {
-    let out: JsonObject | undefined;
-    for (const k of Object.keys(value)) {
-      const v = value[k]!;
-      const next = v === null ? undefined : typeof v === 'object' ? withoutNulls(v) : v;
-      if (next !== v) {
-        out ??= { ...value };
-        if (next === undefined) delete out[k];
-        else out[k] = next;
-      }
-    }
-    return out ?? value;
-  }
-  return value;
+  return out;
 }
 
 /** Map-typed Pod fields: their entries keep empty strings (struct fields lose them). */
@@ -121,23 +110,42 @@ const STRING_MAPS = new Set(['labels', 'annotations', 'nodeSelector', 'volumeAtt
  */
 export function asPatch(value: Json, parentKey = ''): Json | undefined {
   if (Array.isArray(value)) {
-    const items: Json[] = [];
-    for (const item of value) {
+    let items: Json[] | undefined;
+    let nulls = false;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i]!;
       const kept = item !== null && typeof item === 'object' ? asPatch(item, '') : item;
-      if (kept !== undefined) items.push(kept);
+      if (kept !== item && !items) items = value.slice(0, i);
+      if (kept === undefined) continue;
+      if (kept === null || (typeof kept === 'object' && holdsNull.has(kept))) nulls = true;
+      items?.push(kept);
     }
-    return items.length === 0 ? undefined : items;
+    // A template's own `{}`/`[]` are not the user's flow collections: a fresh, unmarked copy.
+    const out = items ?? (flowStyles.has(value) ? value.slice() : value);
+    if (out.length === 0) return undefined;
+    if (nulls) holdsNull.add(out);
+    return out;
   }
   if (isObject(value)) {
     const keepEmpty = STRING_MAPS.has(parentKey);
-    const out: JsonObject = {};
-    for (const k of Object.keys(value)) {
+    let out: JsonObject | undefined;
+    let nulls = false;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       const v = value[k]!;
-      if (v === '' && !keepEmpty) continue;
-      const kept = v !== null && typeof v === 'object' ? asPatch(v, k) : v;
-      if (kept !== undefined) out[k] = kept;
+      const kept = v === '' && !keepEmpty ? undefined : v !== null && typeof v === 'object' ? asPatch(v, k) : v;
+      if (kept !== v && !out) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]!] = value[keys[j]!]!;
+      }
+      if (kept === undefined) continue;
+      if (kept === null || (typeof kept === 'object' && holdsNull.has(kept))) nulls = true;
+      if (out) out[k] = kept;
     }
-    return out;
+    const result = out ?? (flowStyles.has(value) ? { ...value } : value);
+    if (nulls) holdsNull.add(result);
+    return result;
   }
   return value;
 }

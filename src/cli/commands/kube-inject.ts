@@ -30,9 +30,10 @@ interface Options {
 export async function run(opts: Options, _args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
   if (!opts.filename) throw new UsageError('filename not specified (see --filename or -f)');
   const session = clusterSession(globals);
-  const [{ loadInjectionConfig }, { KubeInjector, emptyInput }, { DocumentSplitter, maxDocumentBytes, readChunks }] = await Promise.all([
+  const [{ loadInjectionConfig }, { emptyInput }, { injectInParallel }, { DocumentSplitter, maxDocumentBytes, readChunks }] = await Promise.all([
     import('../../inject/config-sources.js'),
     import('../../inject/kube-inject.js'),
+    import('../../inject/parallel.js'),
     import('../../yaml/stream.js'),
   ]);
   let close: (() => void) | undefined;
@@ -53,26 +54,25 @@ export async function run(opts: Options, _args: string[], globals: GlobalOptions
 
   const name = opts.filename === '-' ? '<stdin>' : opts.filename;
   const splitter = new DocumentSplitter(name, maxDocumentBytes());
-  const injector = new KubeInjector(name, loaded.config);
+  async function* documents() {
+    for await (const chunk of readChunks(opts.filename!)) yield splitter.push(chunk);
+    yield splitter.end();
+  }
   const sink = opts.output ? await fileSink(opts.output) : stdoutSink();
   let written = 0;
-  const write = (text: string) => {
-    sink.write(text);
-    written++;
-  };
+  let summary;
   try {
-    for await (const chunk of readChunks(opts.filename)) {
-      for (const doc of splitter.push(chunk)) write(injector.document(doc));
-      sink.flush();
-    }
-    for (const doc of splitter.end()) write(injector.document(doc));
+    summary = await injectInParallel(documents(), name, loaded.config, (text) => {
+      sink.write(text);
+      written++;
+    }, () => sink.flush());
     if (!splitter.sawContent) throw emptyInput(name);
   } catch (err) {
     sink.abort();
     throw withOutputHint(err, opts.output, written);
   }
   sink.commit();
-  if (injector.warnings.length > 0) process.stderr.write(`\n${injector.warnings.join('\n')}\n`);
+  if (summary.warnings.length > 0) process.stderr.write(`\n${summary.warnings.join('\n')}\n`);
 }
 
 interface Sink {
