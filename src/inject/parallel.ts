@@ -1,34 +1,37 @@
 /**
- * kube-inject on more than one core: documents go in batches to worker threads (each with its
- * own KubeInjector) while the main thread keeps reading, injects batches itself when the
- * workers are busy, and writes results strictly in input order. Small inputs never start a
- * worker (start-up cost); documents too large for a worker's small heap stay on the main thread.
- * A failure in document N still writes documents 1..N-1 first, whichever thread did them.
+ * kube-inject on more than one core: once an input proves large, documents go in batches to
+ * worker threads (one per core, each with its own KubeInjector and a capped heap) while the
+ * main thread only reads, hands out batches and writes results strictly in input order. Small
+ * inputs never start a worker (start-up cost); documents too large for a worker's heap are
+ * injected on the main thread. A failure in document N still writes documents 1..N-1 first,
+ * whichever thread did them.
  *
- * This module is also the workers' entry point: loaded in a worker thread started by
- * injectInParallel, it serves batches instead.
+ * This module is also the workers' entry point: started with WORKER_FLAG, it serves batches.
  */
-import { availableParallelism } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { UserError, type ExitCode } from '../core/errors.js';
 import type { InjectionConfig } from './config.js';
 import { KubeInjector } from './kube-inject.js';
 import type { StreamDocument } from '../yaml/stream.js';
 
-const WORKER_TAG = 'sailctl-kube-inject';
+/** In a worker's process.argv: this module then serves batches (loading worker_threads only there). */
+const WORKER_FLAG = '--sailctl-kube-inject-worker';
 /** Documents per batch: large enough to amortise messages, small enough to keep output flowing. */
 const BATCH_DOCS = 48;
 /** Documents the main thread does alone before a worker is worth starting. */
 const START_AFTER = 150;
 /** Larger documents are injected on the main thread (a worker's heap is kept small). */
 const WORKER_MAX_DOC = 256 * 1024;
-const WORKER_HEAP_MB = 128;
+const WORKER_HEAP_MB = 48;
+const WORKER_YOUNG_MB = 8;
 
-interface DocResult {
-  out: string;
+/** A batch's results: its documents' output (bytes when a worker made it), in order, up to any failure. */
+interface BatchResult {
+  out: string | Uint8Array;
+  docs: number;
   warnings: string[];
   injected: number;
-  fast: boolean;
+  fast: number;
 }
 
 interface SerialisedError {
@@ -40,12 +43,11 @@ interface SerialisedError {
 
 interface BatchReply {
   id: number;
-  results: DocResult[];
+  result: BatchResult;
   error?: SerialisedError;
 }
 
 interface WorkerInit {
-  tag: typeof WORKER_TAG;
   file: string;
   config: InjectionConfig;
 }
@@ -53,7 +55,7 @@ interface WorkerInit {
 /** One batch's place in the output: filled by whichever thread injected it. */
 interface Slot {
   done: boolean;
-  results: DocResult[];
+  result?: BatchResult;
   error?: unknown;
 }
 
@@ -64,14 +66,15 @@ export interface ParallelSummary {
 }
 
 /**
- * Injects every document `docs` yields, writing each output (in input order) through `write`.
- * `flush` is called whenever the written output has caught up with the input read so far.
+ * Injects every document `docs` yields, writing the output (in input order) through `write`
+ * with the number of documents it holds. `flush` is called whenever the written output has
+ * caught up with the input read so far.
  */
 export async function injectInParallel(
   docs: AsyncIterable<StreamDocument[]>,
   file: string,
   config: InjectionConfig,
-  write: (text: string) => void,
+  write: (out: string | Uint8Array, docs: number) => void,
   flush: () => void,
 ): Promise<ParallelSummary> {
   const main = new KubeInjector(file, config);
@@ -80,41 +83,45 @@ export async function injectInParallel(
   let head = 0;
   let seen = 0;
   let pool: WorkerPool | undefined;
-  const maxWorkers = workerCount();
+  const maxWorkers = await workerCount();
   let batch: StreamDocument[] = [];
 
   const emitReady = (): void => {
     while (head < slots.length && slots[head]!.done) {
       const slot = slots[head]!;
-      for (const r of slot.results) {
-        write(r.out);
+      const r = slot.result;
+      if (r && r.docs > 0) {
+        write(r.out, r.docs);
         summary.warnings.push(...r.warnings);
         summary.injected += r.injected;
-        if (r.fast) summary.fastPath++;
+        summary.fastPath += r.fast;
       }
       if (slot.error !== undefined) throw slot.error;
-      slots[head] = { done: true, results: [] };
+      slots[head] = { done: true };
       head++;
     }
   };
 
   const onMain = (docsOfBatch: StreamDocument[]): Slot => {
-    const slot: Slot = { done: true, results: [] };
-    try {
-      for (const doc of docsOfBatch) slot.results.push(injectOne(main, doc));
-    } catch (err) {
-      slot.error = err;
-    }
-    return slot;
+    const { result, error } = injectBatch(main, docsOfBatch);
+    return { done: true, result, error };
   };
 
-  const dispatch = (docsOfBatch: StreamDocument[]): void => {
+  /**
+   * Once workers run, the main thread only reads, hands out batches and writes (its heap stays
+   * small; the workers' heaps are capped), waiting for a free worker when all are busy.
+   */
+  const dispatch = async (docsOfBatch: StreamDocument[]): Promise<void> => {
     const big = docsOfBatch.some((d) => d.text.length > WORKER_MAX_DOC);
-    if (pool && !big && pool.idle()) {
-      const slot: Slot = { done: false, results: [] };
+    while (pool && !big && pool.alive() && !pool.idle()) {
+      await pool.settled();
+      emitReady();
+    }
+    if (pool && !big && pool.alive()) {
+      const slot: Slot = { done: false };
       slots.push(slot);
-      pool.send(docsOfBatch, slot, (reply) => {
-        slot.results = reply.results;
+      pool.send(docsOfBatch, (reply) => {
+        slot.result = reply.result;
         if (reply.error) slot.error = revive(reply.error);
         slot.done = true;
       }, () => {
@@ -132,22 +139,20 @@ export async function injectInParallel(
         batch.push(doc);
         seen++;
         if (batch.length >= BATCH_DOCS) {
-          if (!pool && maxWorkers > 0 && seen >= START_AFTER) pool = new WorkerPool(maxWorkers, file, config);
-          dispatch(batch);
+          if (!pool && maxWorkers > 0 && seen >= START_AFTER) pool = await WorkerPool.start(maxWorkers, file, config);
+          await dispatch(batch);
           batch = [];
-          // Let finished workers report before the main thread takes on more.
-          await new Promise<void>((resolve) => setImmediate(resolve));
           emitReady();
         }
       }
       if (batch.length > 0 && !pool) {
-        dispatch(batch);
+        await dispatch(batch);
         batch = [];
       }
       emitReady();
       if (head === slots.length) flush();
     }
-    if (batch.length > 0) dispatch(batch);
+    if (batch.length > 0) await dispatch(batch);
     while (head < slots.length) {
       emitReady();
       if (head < slots.length) await pool?.settled();
@@ -159,19 +164,35 @@ export async function injectInParallel(
   }
 }
 
-/** One per spare core (at most 3); SAILCTL_INJECT_WORKERS overrides (0: main thread only). */
-function workerCount(): number {
+/** One per core (at most 4; none on one core); SAILCTL_INJECT_WORKERS overrides (0: main thread only). */
+async function workerCount(): Promise<number> {
   const set = process.env.SAILCTL_INJECT_WORKERS;
   if (set !== undefined && /^\d+$/.test(set)) return Math.min(Number(set), 8);
-  return Math.max(0, Math.min(3, availableParallelism() - 1));
+  const { availableParallelism } = await import('node:os');
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : Math.min(4, cores);
 }
 
-function injectOne(injector: KubeInjector, doc: StreamDocument): DocResult {
-  const before = injector.warnings.length;
-  const injected = injector.injected;
-  const fast = injector.fastPath;
-  const out = injector.document(doc);
-  return { out, warnings: injector.warnings.slice(before), injected: injector.injected - injected, fast: injector.fastPath > fast };
+/** Injects a batch until a document fails; the output of the ones before it is kept. */
+function injectBatch(injector: KubeInjector, docs: StreamDocument[]): { result: BatchResult; error?: unknown } {
+  const warningsBefore = injector.warnings.length;
+  const injectedBefore = injector.injected;
+  const fastBefore = injector.fastPath;
+  const outs: string[] = [];
+  let error: unknown;
+  try {
+    for (const doc of docs) outs.push(injector.document(doc));
+  } catch (err) {
+    error = err;
+  }
+  const result: BatchResult = {
+    out: outs.join(''),
+    docs: outs.length,
+    warnings: injector.warnings.splice(warningsBefore),
+    injected: injector.injected - injectedBefore,
+    fast: injector.fastPath - fastBefore,
+  };
+  return { result, error };
 }
 
 function revive(error: SerialisedError): unknown {
@@ -191,10 +212,19 @@ class WorkerPool {
   private nextId = 0;
   private wake: (() => void) | undefined;
 
-  constructor(count: number, file: string, config: InjectionConfig) {
-    const init: WorkerInit = { tag: WORKER_TAG, file, config };
+  static async start(count: number, file: string, config: InjectionConfig): Promise<WorkerPool> {
+    const { Worker } = await import('node:worker_threads');
+    const init: WorkerInit = { file, config };
+    const workers: Worker[] = [];
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(new URL(import.meta.url), { workerData: init, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
+      workers.push(new Worker(new URL(import.meta.url), { argv: [WORKER_FLAG], workerData: init, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB }, stdout: false, stderr: false }));
+    }
+    return new WorkerPool(workers);
+  }
+
+  private constructor(started: Worker[]) {
+    for (let i = 0; i < started.length; i++) {
+      const worker = started[i]!;
       const entry = { worker, outstanding: 0, dead: false };
       worker.on('message', (reply: BatchReply) => {
         const cb = this.callbacks.get(reply.id);
@@ -223,7 +253,11 @@ class WorkerPool {
     return this.workers.some((w) => !w.dead && w.outstanding < 2);
   }
 
-  send(docs: StreamDocument[], _slot: Slot, done: (r: BatchReply) => void, lost: () => void): void {
+  alive(): boolean {
+    return this.workers.some((w) => !w.dead);
+  }
+
+  send(docs: StreamDocument[], done: (r: BatchReply) => void, lost: () => void): void {
     const index = this.workers.findIndex((w) => !w.dead && w.outstanding < 2);
     const entry = this.workers[index]!;
     const id = this.nextId++;
@@ -256,17 +290,18 @@ class WorkerPool {
 
 // ---- worker side ----
 
-function serveBatches(init: WorkerInit): void {
+async function serveBatches(): Promise<void> {
+  const { parentPort, workerData } = await import('node:worker_threads');
+  const init = workerData as WorkerInit;
   const injector = new KubeInjector(init.file, init.config);
+  const encoder = new TextEncoder();
   parentPort!.on('message', (msg: { id: number; docs: StreamDocument[] }) => {
-    const reply: BatchReply = { id: msg.id, results: [] };
-    try {
-      for (const doc of msg.docs) reply.results.push(injectOne(injector, doc));
-    } catch (err) {
-      reply.error = serialise(err);
-    }
-    parentPort!.postMessage(reply);
+    const { result, error } = injectBatch(injector, msg.docs);
+    // The output goes back as bytes in a transferred buffer: no copy, and none of it on the main heap.
+    const bytes = encoder.encode(result.out as string);
+    const reply: BatchReply = { id: msg.id, result: { ...result, out: bytes }, error: error === undefined ? undefined : serialise(error) };
+    parentPort!.postMessage(reply, [bytes.buffer]);
   });
 }
 
-if (!isMainThread && (workerData as WorkerInit | undefined)?.tag === WORKER_TAG) serveBatches(workerData as WorkerInit);
+if (process.argv.includes(WORKER_FLAG)) void serveBatches();

@@ -375,13 +375,6 @@ function flowScalar(st: FlowState, key: boolean): Scalar {
   return readScalar(plain);
 }
 
-function trimSpaces(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && text.charCodeAt(start) === 32) start++;
-  while (end > start && text.charCodeAt(end - 1) === 32) end--;
-  return text.slice(start, end);
-}
 
 function readScalar(text: string): Scalar {
   if (text.startsWith('"')) {

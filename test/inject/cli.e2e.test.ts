@@ -220,6 +220,21 @@ describe('streaming: one document at a time', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.sailctl-'))).toEqual([]);
   });
 
+  it('worker threads (large inputs) write exactly what the main thread alone writes, also up to a failure', async () => {
+    const many = Array.from({ length: 600 }, (_, i) => (i % 5 === 4 ? `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}}   # kept\n` : APP.replace('name: web\n', `name: web-${i}\n`)));
+    const file = write('many.yaml', many.join('---\n'));
+    const parallel = await inject(['-f', file], { env: { ...offline.env, SAILCTL_INJECT_WORKERS: '2' } });
+    const single = await inject(['-f', file], { env: { ...offline.env, SAILCTL_INJECT_WORKERS: '0' } });
+    expect(parallel.exitCode).toBe(0);
+    expect(parallel.stdout).toBe(single.stdout);
+    expect(parallel.stdout.split(/^---$/m).length - 1).toBe(600);
+    const broken = write('many-bad.yaml', [...many.slice(0, 500), 'apiVersion: v1\nkind: Pod\nmetadata: {name: [x\n', ...many.slice(500)].join('---\n'));
+    const failed = await inject(['-f', broken], { env: { ...offline.env, SAILCTL_INJECT_WORKERS: '2' } });
+    expect(failed.exitCode).toBe(65);
+    expect(failed.stderr).toMatch(/malformed YAML in document 501/);
+    expect(failed.stdout).toBe(single.stdout.split(/^---\n/m).slice(0, 500).map((d) => `${d}---\n`).join(''));
+  });
+
   it('a document over the size limit is exit 65 naming the limit and how to raise it', async () => {
     const r = await inject(['-f', appFile], { env: { ...offline.env, SAILCTL_MAX_DOCUMENT_SIZE: '100' } });
     expect(r.exitCode).toBe(65);

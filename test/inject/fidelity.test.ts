@@ -8,9 +8,11 @@ import { container, docs, envOf, inject, podMeta, podSpec, testConfig } from './
 
 const native = testConfig({ native: true });
 const classic = testConfig();
-const names = (list: any[] | undefined) => (list ?? []).map((c) => c.name);
-const status = (d: any) => JSON.parse(podMeta(d).annotations['sidecar.istio.io/status']);
-const overrides = (d: any) => podMeta(d).annotations['proxy.istio.io/overrides'];
+type Named = { name: string } & Record<string, unknown>;
+const names = (list: Named[] | undefined) => (list ?? []).map((c) => c.name);
+const status = (d: unknown) => JSON.parse(podMeta(d).annotations['sidecar.istio.io/status']);
+const overrides = (d: unknown) => podMeta(d).annotations['proxy.istio.io/overrides'];
+const named = <T extends Named>(list: T[], name: string): T | undefined => list.find((item) => item.name === name);
 
 describe('group 1: the pod supplies its own istio-proxy and istio-init', () => {
   const ledger = `apiVersion: apps/v1
@@ -69,8 +71,8 @@ spec:
     expect(names(spec.containers)).toEqual(['api', 'istio-proxy']);
     expect(names(spec.initContainers)).toEqual(['istio-init']);
     const parsed = JSON.parse(overrides(d));
-    expect(parsed.containers.map((c: any) => c.name)).toEqual(['istio-proxy']);
-    expect(parsed.initContainers.map((c: any) => c.name)).toEqual(['istio-init']);
+    expect(names(parsed.containers)).toEqual(['istio-proxy']);
+    expect(names(parsed.initContainers)).toEqual(['istio-init']);
     expect(parsed.containers[0].image).toBeUndefined();
   });
 
@@ -85,7 +87,7 @@ spec:
 
   it('CNI: the validation container runs as the user proxy UID, also 0', () => {
     const config = testConfig({ values: (v) => { v.pilot.cni.enabled = true; } });
-    const zero = ledger.replace('runAsUser: 2001', 'runAsUser: 0').replace(/      initContainers:\n      - name: istio-init\n        image: example.org\/netfix:7\n/, '');
+    const zero = ledger.replace('runAsUser: 2001', 'runAsUser: 0').replace(/ {6}initContainers:\n {6}- name: istio-init\n {8}image: example.org\/netfix:7\n/, '');
     const [d] = docs(inject(zero, config).output);
     const validation = container(podSpec(d), 'istio-validation');
     expect(validation.securityContext.runAsUser).toBe(0);
@@ -139,7 +141,7 @@ spec:
       imagePullSecrets: null,
       revision: 'default',
     });
-    const volumes = Object.fromEntries(spec.volumes.map((v: any) => [v.name, v]));
+    const volumes = Object.fromEntries(spec.volumes.map((v: Named) => [v.name, v]));
     expect(volumes['credential-socket']).toEqual({ name: 'credential-socket', emptyDir: {} });
     expect(volumes['workload-certs']).toEqual({ name: 'workload-certs', emptyDir: {} });
     expect(proxy.readinessProbe).toEqual({ httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 });
@@ -148,10 +150,10 @@ spec:
   });
 
   it('no app container: APP_CONTAINERS has no value and no default-container annotations', () => {
-    const only = gw.replace(/      - name: log-shipper\n(.*\n){4}/, "");
+    const only = gw.replace(/ {6}- name: log-shipper\n(.*\n){4}/, '');
     const [d] = docs(inject(only, native).output);
     const proxy = container(podSpec(d), 'istio-proxy');
-    expect(proxy.env.find((e: any) => e.name === 'ISTIO_META_APP_CONTAINERS')).toEqual({ name: 'ISTIO_META_APP_CONTAINERS' });
+    expect(named(proxy.env, 'ISTIO_META_APP_CONTAINERS')).toEqual({ name: 'ISTIO_META_APP_CONTAINERS' });
     expect(podMeta(d).annotations['kubectl.kubernetes.io/default-container']).toBeUndefined();
   });
 });
@@ -333,7 +335,7 @@ describe('group 7: a custom template touching istio-proxy under containers', () 
       driver: csi.example.org
       readOnly: true
 `;
-  const withTemplate = (nativeSidecars: boolean) => ({ ...testConfig({ native: nativeSidecars }), ...{} }) as any;
+  const withTemplate = (nativeSidecars: boolean) => testConfig({ native: nativeSidecars });
   const agent = `apiVersion: v1
 kind: Pod
 metadata:
@@ -357,8 +359,8 @@ spec:
     expect(d.spec.containers[1].volumeMounts).toEqual([{ name: 'workload-socket', mountPath: '/var/run/secrets/workload-spiffe-uds', readOnly: true }]);
     expect(names(d.spec.initContainers)).toEqual(['istio-init', 'istio-proxy']);
     const real = d.spec.initContainers[1];
-    expect(real.volumeMounts.find((m: any) => m.name === 'workload-socket').readOnly).toBeUndefined();
-    expect(d.spec.volumes.find((v: any) => v.name === 'workload-socket').csi).toEqual({ driver: 'csi.example.org', readOnly: true });
+    expect(named(real.volumeMounts, 'workload-socket')!.readOnly).toBeUndefined();
+    expect(named(d.spec.volumes, 'workload-socket')!.csi).toEqual({ driver: 'csi.example.org', readOnly: true });
     expect(status(d)).toMatchObject({ initContainers: ['istio-init', 'istio-proxy'], containers: ['istio-proxy'] });
   });
 
@@ -369,7 +371,7 @@ spec:
     expect(names(d.spec.containers)).toEqual(['agent', 'istio-proxy']);
     const proxy = d.spec.containers[1];
     expect(proxy.image).toBe('docker.io/istio/proxyv2:1.30.0');
-    expect(proxy.volumeMounts.find((m: any) => m.name === 'workload-socket').readOnly).toBe(true);
+    expect(named(proxy.volumeMounts, 'workload-socket')!.readOnly).toBe(true);
   });
 });
 

@@ -10,8 +10,11 @@ import { asStringMap, parseTemplate } from '../../src/gotemplate/index.js';
 import { defaultInjectionValues } from '../../src/inject/default-values.js';
 import { builtinTemplates } from '../../src/injection-templates/builtin.js';
 
-function render(name: string, over: Record<string, unknown> = {}): any[] {
-  const values: any = defaultInjectionValues();
+/** A rendered object: the assertions below check its shape. */
+type Rendered = ReturnType<ReturnType<typeof parseAllDocuments>[number]['toJS']>;
+
+function render(name: string, over: Record<string, unknown> = {}): Rendered[] {
+  const values = defaultInjectionValues() as { global: Record<string, unknown> };
   values.global.waypoint = { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: null } } };
   const data = {
     ServiceAccount: 'bookinfo-waypoint', Namespace: 'bookinfo', Name: 'bookinfo-waypoint', GatewayClass: 'istio-waypoint', UID: 'uid-7', KubeVersion: 131,
@@ -29,7 +32,8 @@ function render(name: string, over: Record<string, unknown> = {}): any[] {
   });
 }
 
-const env = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+type EnvVar = { name: string; value?: string; valueFrom?: unknown };
+const env = (c: { env: EnvVar[] }) => Object.fromEntries(c.env.map((e) => [e.name, e.value ?? e.valueFrom]));
 
 describe('Gateway API templates', () => {
   it('waypoint: service account, deployment, service, HPA and PDB owned by the Gateway', () => {
@@ -59,7 +63,7 @@ describe('Gateway API templates', () => {
     expect(pod.securityContext).toEqual({ sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] });
     const proxy = pod.containers[0];
     expect(proxy.args.slice(0, 2)).toEqual(['proxy', 'router']);
-    expect(proxy.ports.map((p: any) => p.containerPort)).toEqual([15020, 15021, 15090]);
+    expect(proxy.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([15020, 15021, 15090]);
     expect(env(proxy)).toMatchObject({ ISTIO_META_NETWORK: 'net-2', ISTIO_META_REQUESTED_NETWORK_VIEW: 'net-2', ISTIO_META_POD_PORTS: '[]' });
     expect(objects[2].spec).toMatchObject({ type: 'LoadBalancer', loadBalancerIP: '10.0.0.9', ipFamilyPolicy: 'PreferDualStack' });
     expect(objects[1].metadata.labels['gateway.istio.io/managed']).toBe('istio.io-gateway-controller');

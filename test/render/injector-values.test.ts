@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../../src/yaml/values.js';
 import { find, render } from './helpers.js';
 
-async function injector(sets: string[], files: string[] = []): Promise<{ config: any; values: any }> {
+async function injector(sets: string[], files: string[] = []) {
   const cm = find(await render(sets, { files }), 'ConfigMap', 'istio-sidecar-injector');
-  return { config: parseYaml(cm.data.config), values: JSON.parse(cm.data.values) };
+  return { config: parseYaml(cm.data.config) as { templates: Record<string, string> }, values: JSON.parse(cm.data.values) };
 }
 
 describe('injector ConfigMap', () => {

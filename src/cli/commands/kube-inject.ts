@@ -62,9 +62,9 @@ export async function run(opts: Options, _args: string[], globals: GlobalOptions
   let written = 0;
   let summary;
   try {
-    summary = await injectInParallel(documents(), name, loaded.config, (text) => {
-      sink.write(text);
-      written++;
+    summary = await injectInParallel(documents(), name, loaded.config, (out, docs) => {
+      sink.write(out);
+      written += docs;
     }, () => sink.flush());
     if (!splitter.sawContent) throw emptyInput(name);
   } catch (err) {
@@ -76,7 +76,7 @@ export async function run(opts: Options, _args: string[], globals: GlobalOptions
 }
 
 interface Sink {
-  write(text: string): void;
+  write(out: string | Uint8Array): void;
   /** Hands buffered output on (stdin input: as soon as its documents are done). */
   flush(): void;
   commit(): void;
@@ -96,9 +96,14 @@ function stdoutSink(): Sink {
     size = 0;
   };
   return {
-    write(text) {
-      pending.push(text);
-      size += text.length;
+    write(out) {
+      if (typeof out !== 'string') {
+        flush();
+        process.stdout.write(out);
+        return;
+      }
+      pending.push(out);
+      size += out.length;
       if (size >= FLUSH_BYTES) flush();
     },
     flush,
@@ -128,9 +133,14 @@ async function fileSink(target: string): Promise<Sink> {
     size = 0;
   };
   return {
-    write(text) {
-      pending.push(text);
-      size += text.length;
+    write(out) {
+      if (typeof out !== 'string') {
+        flush();
+        for (let at = 0; at < out.length; ) at += fs.writeSync(fd, out, at);
+        return;
+      }
+      pending.push(out);
+      size += out.length;
       if (size >= FLUSH_BYTES) flush();
     },
     flush,
