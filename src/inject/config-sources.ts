@@ -11,7 +11,7 @@ import { DataError, UserError } from '../core/errors.js';
 import { ClusterUnreachable, type ClusterConfigReader } from './cluster-source.js';
 import { nativeSidecarsFromEnv, withMeshDefaults, type InjectionConfig } from './config.js';
 import { defaultInjectionValues } from './default-values.js';
-import { buildInjectorConfig } from '../injection-templates/injector-config.js';
+import { buildInjectorConfig, injectorConfigObject } from '../injection-templates/injector-config.js';
 import { isObject, type JsonObject } from '../core/json.js';
 import { readInput } from '../yaml/documents.js';
 import { parseYaml } from '../yaml/values.js';
@@ -48,13 +48,18 @@ export interface ConfigEnvironment {
 /** The three rendered ConfigMap payloads kube-inject needs. */
 interface ConfigMapPayloads {
   config: string;
+  /** The `config` key already as data (rebuilt from the values it depends on, not parsed back). */
+  parsed: InjectorTemplates;
   values: JsonObject;
   mesh?: JsonObject;
 }
 
+type InjectorTemplates = Pick<InjectionConfig, 'templates' | 'defaultTemplates' | 'aliases'>;
+
 export async function loadInjectionConfig(options: InjectionConfigOptions, environment: ConfigEnvironment = {}): Promise<LoadedInjectionConfig> {
   const env = environment.env ?? process.env;
   let injectorText: string | undefined;
+  let injectorParsed: InjectorTemplates | undefined;
   let injectorName = options.injectConfigFile ?? '';
   let values: JsonObject | undefined;
   let mesh: JsonObject | undefined;
@@ -67,6 +72,7 @@ export async function loadInjectionConfig(options: InjectionConfigOptions, envir
     mesh = rendered.mesh ?? {};
     if (!options.injectConfigFile) {
       injectorText = rendered.config;
+      injectorParsed = rendered.parsed;
       injectorName = `${options.operatorFileName} (rendered)`;
     }
   }
@@ -104,6 +110,7 @@ export async function loadInjectionConfig(options: InjectionConfigOptions, envir
       const builtin = await renderedPayloads({ files: [], revision });
       if (injectorText === undefined) {
         injectorText = builtin.config;
+        injectorParsed = builtin.parsed;
         injectorName = 'built-in injector config';
       }
       values ??= builtin.values;
@@ -113,7 +120,7 @@ export async function loadInjectionConfig(options: InjectionConfigOptions, envir
     }
   }
 
-  const injector = parseInjectorConfig(injectorText, injectorName);
+  const injector = injectorParsed ?? parseInjectorConfig(injectorText, injectorName);
   const fromValues = typeof values.revision === 'string' ? values.revision : '';
   const effective = fromValues || revision;
   return {
@@ -177,16 +184,19 @@ export function parseInjectorConfig(text: string, name: string): Pick<InjectionC
   } catch {
     parsed = undefined; // not YAML: a bare Go template
   }
-  if (isObject(parsed) && isObject(parsed.templates)) {
-    const templates: Record<string, string> = {};
-    for (const [k, v] of Object.entries(parsed.templates)) if (typeof v === 'string') templates[k] = v;
-    const defaults = Array.isArray(parsed.defaultTemplates) && parsed.defaultTemplates.length > 0 ? parsed.defaultTemplates.map(String) : ['sidecar'];
-    const aliases: Record<string, string[]> = {};
-    if (isObject(parsed.aliases)) for (const [k, v] of Object.entries(parsed.aliases)) if (Array.isArray(v)) aliases[k] = v.map(String);
-    return { templates, defaultTemplates: defaults, aliases };
-  }
+  if (isObject(parsed) && isObject(parsed.templates)) return injectorTemplates(parsed);
   if (text.trim() === '') throw new DataError(`${name}: the injection config is empty`, { hint: 'Pass the istio-sidecar-injector ConfigMap key `config`, or a template.' });
   return { templates: { sidecar: text }, defaultTemplates: ['sidecar'], aliases: {} };
+}
+
+/** What injection uses of an injector config object: its templates, default list and aliases. */
+function injectorTemplates(parsed: Record<string, unknown>): InjectorTemplates {
+  const templates: Record<string, string> = {};
+  if (isObject(parsed.templates)) for (const [k, v] of Object.entries(parsed.templates)) if (typeof v === 'string') templates[k] = v;
+  const defaults = Array.isArray(parsed.defaultTemplates) && parsed.defaultTemplates.length > 0 ? parsed.defaultTemplates.map(String) : ['sidecar'];
+  const aliases: Record<string, string[]> = {};
+  if (isObject(parsed.aliases)) for (const [k, v] of Object.entries(parsed.aliases)) if (Array.isArray(v)) aliases[k] = v.map(String);
+  return { templates, defaultTemplates: defaults, aliases };
 }
 
 async function readStructured(file: string): Promise<JsonObject> {
@@ -210,14 +220,16 @@ async function renderedPayloads(input: { files: string[]; revision?: string }): 
   const injector = data('istio-sidecar-injector');
   const mesh = data('istio');
   if (injector && typeof injector.config === 'string' && typeof injector.values === 'string') {
+    const values = parseObject(injector.values, 'rendered injector values');
     return {
       config: injector.config,
-      values: parseObject(injector.values, 'rendered injector values'),
+      parsed: injectorTemplates(injectorConfigObject(values)),
+      values,
       mesh: typeof mesh?.mesh === 'string' ? parseObject(mesh.mesh, 'rendered mesh config') : undefined,
     };
   }
   // A profile without istiod (e.g. `empty`) renders no injector: our defaults, same builder.
   const values = defaultInjectionValues();
   if (input.revision && input.revision !== 'default') values.revision = input.revision;
-  return { config: buildInjectorConfig(values).config, values: values as JsonObject };
+  return { config: buildInjectorConfig(values).config, parsed: injectorTemplates(injectorConfigObject(values)), values: values as JsonObject };
 }

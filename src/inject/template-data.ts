@@ -53,6 +53,8 @@ export function buildTemplateData(config: InjectionConfig, pod: PodContext): Rec
     ProxyGID: pod.proxyGID,
     InboundTrafficPolicyMode: inbound.toUpperCase() === 'LOCALHOST' ? 'localhost' : 'passthrough',
     CompliancePolicy: config.compliancePolicy ?? '',
+    // Older Istio templates compare it (`gt .EstimatedConcurrency 0`); kube-inject has no estimate.
+    EstimatedConcurrency: 0,
   };
 }
 
