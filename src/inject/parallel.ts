@@ -18,8 +18,9 @@ import type { StreamDocument } from '../yaml/stream.js';
 const WORKER_FLAG = '--sailctl-kube-inject-worker';
 /** Documents per batch: large enough to amortise messages, small enough to keep output flowing. */
 const BATCH_DOCS = 48;
-/** Documents the main thread does alone before a worker is worth starting. */
+/** Documents (or, when the size is known, bytes) that make an input worth starting workers for. */
 const START_AFTER = 150;
+const START_BYTES = 512 * 1024;
 /** Larger documents are injected on the main thread (a worker's heap is kept small). */
 const WORKER_MAX_DOC = 256 * 1024;
 const WORKER_HEAP_MB = 48;
@@ -76,6 +77,8 @@ export async function injectInParallel(
   config: InjectionConfig,
   write: (out: string | Uint8Array, docs: number) => void,
   flush: () => void,
+  /** The input's size when known (a file): a large one starts the workers at once. */
+  inputBytes?: number,
 ): Promise<ParallelSummary> {
   const main = new KubeInjector(file, config);
   const summary: ParallelSummary = { warnings: [], injected: 0, fastPath: 0 };
@@ -139,7 +142,7 @@ export async function injectInParallel(
         batch.push(doc);
         seen++;
         if (batch.length >= BATCH_DOCS) {
-          if (!pool && maxWorkers > 0 && seen >= START_AFTER) pool = await WorkerPool.start(maxWorkers, file, config);
+          if (!pool && maxWorkers > 0 && (seen >= START_AFTER || (inputBytes ?? 0) >= START_BYTES)) pool = await WorkerPool.start(maxWorkers, file, config);
           await dispatch(batch);
           batch = [];
           emitReady();

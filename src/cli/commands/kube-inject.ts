@@ -65,7 +65,7 @@ export async function run(opts: Options, _args: string[], globals: GlobalOptions
     summary = await injectInParallel(documents(), name, loaded.config, (out, docs) => {
       sink.write(out);
       written += docs;
-    }, () => sink.flush());
+    }, () => sink.flush(), await inputSize(opts.filename));
     if (!splitter.sawContent) throw emptyInput(name);
   } catch (err) {
     sink.abort();
@@ -73,6 +73,18 @@ export async function run(opts: Options, _args: string[], globals: GlobalOptions
   }
   sink.commit();
   if (summary.warnings.length > 0) process.stderr.write(`\n${summary.warnings.join('\n')}\n`);
+}
+
+/** The size of a regular input file (undefined for stdin or anything unreadable: the read reports it). */
+async function inputSize(path: string): Promise<number | undefined> {
+  if (path === '-') return undefined;
+  try {
+    const { stat } = await import('node:fs/promises');
+    const info = await stat(path);
+    return info.isFile() ? info.size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface Sink {
