@@ -18,25 +18,8 @@
   {{- if contains "/" (valueOrDefault .Values.global.proxy.image "") -}}{{- $proxyImage = .Values.global.proxy.image -}}{{- end -}}
   {{- if contains "/" (valueOrDefault .Values.global.proxy_init.image "") -}}{{- $initImage = .Values.global.proxy_init.image -}}{{- end -}}
 {{- end -}}
-{{- $appNames := "" -}}
-{{- $firstApp := "" -}}
-{{- range .Spec.Containers -}}
-  {{- if ne .Name "istio-proxy" -}}
-    {{- if eq $firstApp "" -}}{{- $firstApp = .Name -}}{{- end -}}
-    {{- if eq $appNames "" -}}{{- $appNames = .Name -}}{{- else -}}{{- $appNames = printf "%s,%s" $appNames .Name -}}{{- end -}}
-  {{- end -}}
-{{- end -}}
-{{- $podPorts := "[" -}}
-{{- $sep := "" -}}
-{{- range $c := .Spec.Containers -}}
-  {{- range $p := $c.Ports -}}
-    {{- if structToJSON $p -}}
-      {{- $podPorts = printf "%s\n    %s%s" $podPorts $sep (structToJSON $p) -}}
-      {{- $sep = "," -}}
-    {{- end -}}
-  {{- end -}}
-{{- end -}}
-{{- $podPorts = printf "%s\n]" $podPorts -}}
+{{ template "pod-app-containers" . }}
+{{ template "pod-ports" . }}
 {{- $excludeInbound := excludeInboundPort $statusPort (annotation .ObjectMeta `traffic.sidecar.istio.io/excludeInboundPorts` (valueOrDefault .Values.global.proxy.excludeInboundPorts "")) -}}
 {{- $trustDomain := valueOrDefault .MeshConfig.TrustDomain (valueOrDefault .Values.global.trustDomain "cluster.local") -}}
 metadata:
@@ -58,7 +41,7 @@ metadata:
     {{- if and (ne $firstApp "") (not (isset $anno `kubectl.kubernetes.io/default-container`)) }}
     kubectl.kubernetes.io/default-container: {{ $firstApp | quote }}
     {{- end }}
-    {{- if and $cni (ne $mode "NONE") }}
+    {{- if $cni }}
     sidecar.istio.io/interceptionMode: {{ $mode | quote }}
     {{- with annotation .ObjectMeta `traffic.sidecar.istio.io/includeOutboundIPRanges` (valueOrDefault .Values.global.proxy.includeIPRanges "") }}
     traffic.sidecar.istio.io/includeOutboundIPRanges: {{ . | quote }}
@@ -80,7 +63,7 @@ metadata:
     {{- end }}
     {{- end }}
     {{- if eq (valueOrDefault .Values.pilot.cni.provider "") "multus" }}
-    k8s.v1.cni.cncf.io/networks: {{ appendMultusNetwork (index $anno `k8s.v1.cni.cncf.io/networks`) "istio-cni" | quote }}
+    k8s.v1.cni.cncf.io/networks: {{ appendMultusNetwork (index $anno `k8s.v1.cni.cncf.io/networks`) "default/istio-cni" | quote }}
     {{- end }}
     {{- end }}
 spec:
@@ -214,17 +197,7 @@ spec:
       medium: Memory
   {{ template "pod-volumes-agent" . }}
   {{- if eq (valueOrDefault .Values.global.pilotCertProvider "istiod") "istiod" }}
-  - name: istiod-ca-cert
-  {{- if eq (printf "%v" (valueOrDefault .Values.pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API "false")) "true" }}
-    projected:
-      sources:
-      - clusterTrustBundle:
-          name: {{ printf "istio.io:istiod-ca:%s" (valueOrDefault .Values.global.trustBundleName "root-cert") | quote }}
-          path: root-cert.pem
-  {{- else }}
-    configMap:
-      name: {{ valueOrDefault .Values.global.trustBundleName "istio-ca-root-cert" | quote }}
-  {{- end }}
+  {{ template "istiod-ca-volume" . }}
   {{- end }}
   - name: istio-ca-crl
     configMap:
@@ -244,40 +217,7 @@ spec:
   {{- end }}
 {{- /* ---------------------------------------------------------------------------------- */ -}}
 {{- define "sidecar-resources" }}
-{{- $a := .ObjectMeta.Annotations }}
-{{- if or (isset $a `sidecar.istio.io/proxyCPU`) (isset $a `sidecar.istio.io/proxyMemory`) (isset $a `sidecar.istio.io/proxyCPULimit`) (isset $a `sidecar.istio.io/proxyMemoryLimit`) }}
-    resources:
-      {{- if or (isset $a `sidecar.istio.io/proxyCPU`) (isset $a `sidecar.istio.io/proxyMemory`) }}
-      requests:
-        {{- if isset $a `sidecar.istio.io/proxyCPU` }}
-        cpu: {{ index $a `sidecar.istio.io/proxyCPU` | quote }}
-        {{- end }}
-        {{- if isset $a `sidecar.istio.io/proxyMemory` }}
-        memory: {{ index $a `sidecar.istio.io/proxyMemory` | quote }}
-        {{- end }}
-      {{- end }}
-      {{- if or (isset $a `sidecar.istio.io/proxyCPULimit`) (isset $a `sidecar.istio.io/proxyMemoryLimit`) }}
-      limits:
-        {{- if isset $a `sidecar.istio.io/proxyCPULimit` }}
-        cpu: {{ index $a `sidecar.istio.io/proxyCPULimit` | quote }}
-        {{- end }}
-        {{- if isset $a `sidecar.istio.io/proxyMemoryLimit` }}
-        memory: {{ index $a `sidecar.istio.io/proxyMemoryLimit` | quote }}
-        {{- end }}
-      {{- end }}
-{{- else if .Values.global.proxy.resources }}
-    resources:
-      {{- range $section, $amounts := .Values.global.proxy.resources }}
-      {{- if $amounts }}
-      {{ $section }}:
-        {{- range $name, $amount := $amounts }}
-        {{- if $amount }}
-        {{ $name }}: {{ $amount | quote }}
-        {{- end }}
-        {{- end }}
-      {{- end }}
-      {{- end }}
-{{- end }}
+    {{ template "proxy-resources" . }}
 {{- end }}
 {{- /* ---------------------------------------------------------------------------------- */ -}}
 {{- define "sidecar-proxy" }}
@@ -403,6 +343,10 @@ spec:
     - name: {{ $key | quote }}
       value: {{ $value | quote }}
     {{- end }}
+    {{- end }}
+    {{- with otelResourceAttributes $root.MeshConfig $anno $root.ObjectMeta.Labels (valueOrDefault $root.DeploymentMeta.Namespace "default") $root.Spec.Containers }}
+    - name: OTEL_RESOURCE_ATTRIBUTES
+      value: {{ . | quote }}
     {{- end }}
     {{- range $key, $value := $root.ProxyConfig.ProxyMetadata }}
     - name: {{ $key | quote }}

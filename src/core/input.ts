@@ -20,11 +20,16 @@ export async function readInput(path: string): Promise<{ name: string; text: str
   try {
     bytes = await readFile(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
-    throw new DataError(`cannot read ${path}: ${why}`, { cause: err });
+    throw readError(path, err);
   }
   return { name: path, text: decodeText(bytes, path) };
+}
+
+/** A file-system error reading a user's input, as the one message every command gives (exit 65). */
+export function readError(path: string, err: unknown): DataError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
+  return new DataError(`cannot read ${path}: ${why}`, { cause: err });
 }
 
 /** readInput for code that must stay synchronous (kubeconfig, profile files); `path` is a file. */
@@ -35,19 +40,21 @@ export function readTextFileSync(path: string): string {
 /**
  * Bytes as UTF-8 text: a leading byte-order mark is dropped, invalid UTF-8 is refused with the
  * byte offset of the first bad byte (the API server accepts only UTF-8), and so are NUL bytes.
+ * `base` places `bytes` in a larger input (a document of a stream) for the line and offset.
  */
-export function decodeText(bytes: Uint8Array, file: string): string {
+export function decodeText(bytes: Uint8Array, file: string, base: { line: number; byte: number } = { line: 1, byte: 0 }): string {
   if (!isUtf8(bytes)) {
-    const offset = firstInvalidUtf8(bytes);
-    const line = lineAtByte(bytes, offset);
+    const at = firstInvalidUtf8(bytes);
+    const offset = base.byte + at;
+    const line = base.line - 1 + lineAtByte(bytes, at);
     const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-    throw new DataError(`${file}:${line}: invalid UTF-8 at byte offset ${offset} (byte 0x${bytes[offset]!.toString(16).padStart(2, '0')})`, {
+    throw new DataError(`${file}:${line}: invalid UTF-8 at byte offset ${offset} (byte 0x${bytes[at]!.toString(16).padStart(2, '0')})`, {
       hint: utf16 ? 'The file looks like UTF-16; save it as UTF-8.' : 'Save the file as UTF-8; YAML and Kubernetes accept only UTF-8 text.',
     });
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
-    throw new DataError(`${file}:${lineAtByte(bytes, nul)}: binary data is not YAML or JSON (a NUL byte at byte offset ${nul})`, {
+    throw new DataError(`${file}:${base.line - 1 + lineAtByte(bytes, nul)}: binary data is not YAML or JSON (a NUL byte at byte offset ${base.byte + nul})`, {
       hint: 'Pass a text file holding Kubernetes resources.',
     });
   }

@@ -25,11 +25,11 @@ export interface TemplateSet {
 /** Arity metadata for functions ([min, max]); functions without it are not checked. */
 export const ARITY = Symbol('goArity');
 
-const NO_FINAL = Symbol('noFinal');
-type Final = unknown | typeof NO_FINAL;
-const BREAK = { signal: 'break' };
-const CONTINUE = { signal: 'continue' };
-const MAX_DEPTH = 1000;
+export const NO_FINAL = Symbol('noFinal');
+export type Final = unknown | typeof NO_FINAL;
+export const BREAK = { signal: 'break' };
+export const CONTINUE = { signal: 'continue' };
+export const MAX_DEPTH = 1000;
 
 interface Var {
   name: string;
@@ -50,7 +50,8 @@ export function execute(set: TemplateSet, tree: Tree, data: unknown): string {
   return st.out;
 }
 
-class State {
+/** The executor's state; compile.ts runs compiled templates on it too (so members are not private). */
+export class State {
   out = '';
   vars: Var[];
   tree: Tree;
@@ -61,7 +62,7 @@ class State {
   readonly root: unknown;
 
   constructor(
-    private readonly set: TemplateSet,
+    readonly set: TemplateSet,
     tree: Tree,
     data: unknown,
   ) {
@@ -125,7 +126,7 @@ class State {
     }
   }
 
-  private printable(v: unknown, pipe: PipeNode): string {
+  printable(v: unknown, pipe: PipeNode): string {
     if (v === undefined) return '<no value>';
     if (typeof v === 'string') return v;
     if (typeof v === 'function') {
@@ -135,7 +136,7 @@ class State {
     return formatValue(v);
   }
 
-  private walkRange(dot: unknown, node: Extract<Node, { k: 'range' }>): void {
+  walkRange(dot: unknown, node: Extract<Node, { k: 'range' }>): void {
     const mark = this.vars.length;
     const decl = node.pipe.decl;
     const val = this.evalPipeline(dot, { ...node.pipe, decl: [] });
@@ -176,7 +177,7 @@ class State {
     if (!ran && node.elseList) this.walk(node.elseList, dot);
   }
 
-  private walkTemplate(dot: unknown, node: Extract<Node, { k: 'template' }>): void {
+  walkTemplate(dot: unknown, node: Extract<Node, { k: 'template' }>): void {
     this.at(node.pos, node.text);
     const tree = this.set.trees.get(node.name);
     if (!tree) this.fail(`template ${JSON.stringify(node.name)} not defined`);
@@ -209,7 +210,7 @@ class State {
     return value;
   }
 
-  private setVar(name: string, value: unknown): void {
+  setVar(name: string, value: unknown): void {
     for (let i = this.vars.length - 1; i >= 0; i--) {
       if (this.vars[i].name === name) {
         this.vars[i].value = value;
@@ -219,12 +220,12 @@ class State {
     this.fail(`undefined variable: ${name}`);
   }
 
-  private varValue(name: string): unknown {
+  varValue(name: string): unknown {
     for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i].name === name) return this.vars[i].value;
     this.fail(`undefined variable: ${name}`);
   }
 
-  private evalCommand(dot: unknown, cmd: CommandNode, final: Final): unknown {
+  evalCommand(dot: unknown, cmd: CommandNode, final: Final): unknown {
     const first = cmd.args[0];
     switch (first.k) {
       case 'field':
@@ -253,11 +254,11 @@ class State {
     }
   }
 
-  private notAFunction(args: ArgNode[], final: Final): void {
+  notAFunction(args: ArgNode[], final: Final): void {
     if (args.length > 1 || final !== NO_FINAL) this.fail(`can't give argument to non-function ${args[0].text}`);
   }
 
-  private evalVariable(dot: unknown, v: Extract<ArgNode, { k: 'var' }>, args: ArgNode[] | null, final: Final): unknown {
+  evalVariable(dot: unknown, v: Extract<ArgNode, { k: 'var' }>, args: ArgNode[] | null, final: Final): unknown {
     this.at(v.pos, v.text);
     const value = this.varValue(v.name);
     if (v.idents.length === 0) {
@@ -267,7 +268,7 @@ class State {
     return this.evalFieldChain(dot, value, v, v.idents, args, final);
   }
 
-  private evalChain(dot: unknown, chain: Extract<ArgNode, { k: 'chain' }>, args: ArgNode[] | null, final: Final): unknown {
+  evalChain(dot: unknown, chain: Extract<ArgNode, { k: 'chain' }>, args: ArgNode[] | null, final: Final): unknown {
     this.at(chain.pos, chain.text);
     if (chain.node.k === 'nil') this.fail(`indirection through explicit nil in ${chain.text}`);
     let recv = this.evalArg(dot, chain.node);
@@ -275,14 +276,14 @@ class State {
     return this.evalFieldChain(dot, recv, chain, chain.idents, args, final);
   }
 
-  private evalFieldChain(dot: unknown, receiver: unknown, node: ArgNode, idents: string[], args: ArgNode[] | null, final: Final): unknown {
+  evalFieldChain(dot: unknown, receiver: unknown, node: ArgNode, idents: string[], args: ArgNode[] | null, final: Final): unknown {
     this.at(node.pos, node.text);
     const n = idents.length;
     for (let i = 0; i < n - 1; i++) receiver = this.evalField(dot, idents[i], null, NO_FINAL, receiver);
     return this.evalField(dot, idents[n - 1], args, final, receiver);
   }
 
-  private evalField(dot: unknown, name: string, args: ArgNode[] | null, final: Final, receiver: unknown): unknown {
+  evalField(dot: unknown, name: string, args: ArgNode[] | null, final: Final, receiver: unknown): unknown {
     const hasArgs = (args !== null && args.length > 1) || final !== NO_FINAL;
     if (receiver === undefined) {
       if (this.set.missingKey === 'error') this.fail(`nil data; no entry for key "${name}"`);
@@ -323,7 +324,7 @@ class State {
     this.fail(`can't evaluate field ${name} in type ${goTypeName(receiver)}`);
   }
 
-  private evalFunction(dot: unknown, name: string, cmd: CommandNode | ArgNode, args: ArgNode[] | null, final: Final): unknown {
+  evalFunction(dot: unknown, name: string, cmd: CommandNode | ArgNode, args: ArgNode[] | null, final: Final): unknown {
     this.at(cmd.pos, cmd.text);
     const fn = this.set.funcs.get(name);
     if (!fn) this.fail(`"${name}" is not a defined function`);
@@ -333,7 +334,7 @@ class State {
     return this.callFunction(fn, name, dot, args, final, undefined, cmd);
   }
 
-  private evalAndOr(dot: unknown, isAnd: boolean, name: string, args: ArgNode[], final: Final): unknown {
+  evalAndOr(dot: unknown, isAnd: boolean, name: string, args: ArgNode[], final: Final): unknown {
     const n = args.length - 1 + (final !== NO_FINAL ? 1 : 0);
     if (n < 1) this.fail(`wrong number of args for ${name}: want at least 1 got 0`);
     let v: unknown;
@@ -345,10 +346,15 @@ class State {
     return v;
   }
 
-  private callFunction(fn: Fn, name: string, dot: unknown, args: ArgNode[] | null, final: Final, receiver?: unknown, cmd?: CommandNode | ArgNode): unknown {
+  callFunction(fn: Fn, name: string, dot: unknown, args: ArgNode[] | null, final: Final, receiver?: unknown, cmd?: CommandNode | ArgNode): unknown {
     const argv: unknown[] = [];
     if (args) for (let i = 1; i < args.length; i++) argv.push(this.evalArg(dot, args[i]));
     if (final !== NO_FINAL) argv.push(final);
+    return this.invoke(fn, name, argv, args, receiver, cmd);
+  }
+
+  /** Calls `fn` with evaluated arguments: Go's arity check, and errors reported at the right node. */
+  invoke(fn: Fn, name: string, argv: unknown[], args: ArgNode[] | null, receiver?: unknown, cmd?: CommandNode | ArgNode): unknown {
     if (cmd) this.at(cmd.pos, cmd.text);
     const arity = (fn as unknown as { [ARITY]?: [number, number] })[ARITY];
     if (arity) {
@@ -374,7 +380,7 @@ class State {
     }
   }
 
-  private evalArg(dot: unknown, n: ArgNode): unknown {
+  evalArg(dot: unknown, n: ArgNode): unknown {
     this.at(n.pos, n.text);
     switch (n.k) {
       case 'dot':
@@ -398,7 +404,7 @@ class State {
 }
 
 /** A method of a class instance (Go method); own function-valued keys are plain values, as map entries. */
-function isMethod(receiver: object, name: string): boolean {
+export function isMethod(receiver: object, name: string): boolean {
   const proto = Object.getPrototypeOf(receiver);
   return proto !== null && proto !== Object.prototype && typeof (receiver as Record<string, unknown>)[name] === 'function';
 }

@@ -6,7 +6,8 @@
  */
 import { builtinFuncs } from './builtins.js';
 import { TemplateError } from './errors.js';
-import { execute, type Fn, type TemplateSet } from './exec.js';
+import { executeCompiled } from './compile.js';
+import { type Fn, type TemplateSet } from './exec.js';
 import { istioFuncs } from './istio.js';
 import { ParseError, parse } from './parser.js';
 import { sprigFuncs } from './sprig.js';
@@ -73,7 +74,7 @@ function compile(name: string, text: string, missingKey: MissingKey, extra?: Fun
   const run = (tname: string, data: unknown): string => {
     const tree = trees.get(tname);
     if (!tree) throw new TemplateError(`template: no template "${tname}" associated with template "${name}"`, name, 0, 0);
-    return execute(set, tree, data);
+    return executeCompiled(set, tree, data);
   };
   return { name, execute: (data) => run(name, data), executeTemplate: run };
 }

@@ -151,8 +151,16 @@ function containerPorts(containers: unknown, include: (c: unknown) => boolean): 
 
 // ---- misc ----
 
+/**
+ * Adds `namespace/name` to a Multus networks annotation unless it is there: a JSON list of
+ * objects gets `{"name": ..., "namespace": ...}` inserted before its last `]` (the rest of the
+ * text kept byte for byte; unparsable JSON is left alone), a comma list gets `, namespace/name`.
+ */
 function appendMultusNetwork(existing: string, network: string): string {
   if (existing === '') return network;
+  const slash = network.indexOf('/');
+  const namespace = slash < 0 ? '' : network.slice(0, slash);
+  const name = slash < 0 ? network : network.slice(slash + 1);
   const i = existing.lastIndexOf(']');
   if (i !== -1) {
     let nets: unknown;
@@ -161,9 +169,10 @@ function appendMultusNetwork(existing: string, network: string): string {
     } catch {
       return existing;
     }
-    if (!Array.isArray(nets)) return existing;
-    if (nets.some((n) => isMapLike(n) && n.name === network)) return existing;
-    return `${existing.slice(0, i)}, {"name": "${network}"}${existing.slice(i)}`;
+    if (!Array.isArray(nets) || !nets.every(isMapLike)) return existing;
+    if (nets.some((n) => n.name === name && (typeof n.namespace === 'string' ? n.namespace : '') === namespace)) return existing;
+    const entry = namespace ? `{"name": ${JSON.stringify(name)}, "namespace": ${JSON.stringify(namespace)}}` : `{"name": ${JSON.stringify(name)}}`;
+    return `${existing.slice(0, i)}, ${entry}${existing.slice(i)}`;
   }
   if (existing.split(',').some((n) => n.trim() === network)) return existing;
   return `${existing}, ${network}`;
@@ -172,6 +181,60 @@ function appendMultusNetwork(existing: string, network: string): string {
 /** Object.assign for Go maps: keys are data, so a `__proto__` key stays an entry (prototype pollution). */
 function assignOwn(out: Record<string, unknown>, from: Record<string, unknown>): void {
   for (const k of Object.keys(from)) setOwn(out, k, from[k]);
+}
+
+// ---- OpenTelemetry service attributes ----
+
+const OTEL_ANNOTATION = 'resource.opentelemetry.io/';
+
+/**
+ * OTEL_RESOURCE_ATTRIBUTES for the proxy, following OpenTelemetry's Kubernetes service
+ * attribute rules, but only when some mesh OpenTelemetry provider asks for them
+ * (serviceAttributeEnrichment: OTEL_SEMANTIC_CONVENTIONS); otherwise "". Each attribute is its
+ * `resource.opentelemetry.io/*` annotation, else: the namespace; the `app.kubernetes.io/version`
+ * label, else the single container's image tag/digest; `<namespace>.$(POD_NAME).<container>`.
+ */
+function otelResourceAttributes(mesh: unknown, annotations: unknown, labels: unknown, namespace: unknown, containers: unknown): string {
+  if (!semanticConventionsEnabled(mesh)) return '';
+  const annotation = (key: string): string => {
+    const v = isMapLike(annotations) ? mapGet(annotations, OTEL_ANNOTATION + key) : undefined;
+    return typeof v === 'string' ? v : '';
+  };
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const ns = text(namespace) || 'default';
+  const list = Array.isArray(containers) ? containers : [];
+  const label = isMapLike(labels) ? mapGet(labels, 'app.kubernetes.io/version') : undefined;
+  const version = annotation('service.version') || (typeof label === 'string' ? label : '') || (list.length === 1 ? imageVersion(text(field(list[0], 'Image'))) : '');
+  const first = list.length > 0 ? text(field(list[0], 'Name')) : '';
+  const instance = annotation('service.instance.id') || (first ? `${ns}.$(POD_NAME).${first}` : '');
+  const parts = [['service.namespace', annotation('service.namespace') || ns], ['service.version', version], ['service.instance.id', instance]];
+  return parts.filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+function semanticConventionsEnabled(mesh: unknown): boolean {
+  const providers = field(mesh, 'ExtensionProviders');
+  if (!Array.isArray(providers)) return false;
+  return providers.some((p) => {
+    const otel = field(p, 'Opentelemetry');
+    return otel !== undefined && otel !== null && field(otel, 'ServiceAttributeEnrichment') === 'OTEL_SEMANTIC_CONVENTIONS';
+  });
+}
+
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+
+/** `<tag>@<digest>`, `<digest>` or `<tag>` of an image reference (distribution/reference rules); "" if none or invalid. */
+export function imageVersion(image: string): string {
+  const at = image.indexOf('@');
+  const name = at < 0 ? image : image.slice(0, at);
+  const digest = at < 0 ? '' : image.slice(at + 1);
+  if (digest && !DIGEST.test(digest)) return '';
+  const lastSegment = name.slice(name.lastIndexOf('/') + 1);
+  const colon = lastSegment.lastIndexOf(':');
+  const tag = colon < 0 ? '' : lastSegment.slice(colon + 1);
+  if (tag && !TAG.test(tag)) return '';
+  if (tag && digest) return `${tag}@${digest}`;
+  return digest || tag;
 }
 
 function omitNil(v: unknown): unknown {
@@ -295,4 +358,5 @@ export const istioFuncs: Record<string, Fn> = {
     return out;
   }),
   omitNil: defn(1, 1, omitNil),
+  otelResourceAttributes: defn(5, 5, otelResourceAttributes),
 };

@@ -11,7 +11,7 @@ import { DataError, UserError } from '../core/errors.js';
 import { ClusterUnreachable, type ClusterConfigReader } from './cluster-source.js';
 import { nativeSidecarsFromEnv, withMeshDefaults, type InjectionConfig } from './config.js';
 import { defaultInjectionValues } from './default-values.js';
-import { buildInjectorConfig } from '../injection-templates/injector-config.js';
+import { buildInjectorConfig, injectorConfigObject } from '../injection-templates/injector-config.js';
 import { isObject, type JsonObject } from '../core/json.js';
 import type { BuiltinInjection } from './builtin-injection.js';
 import { readInput } from '../yaml/documents.js';
@@ -49,6 +49,8 @@ export interface ConfigEnvironment {
 /** The three rendered ConfigMap payloads kube-inject needs. */
 interface ConfigMapPayloads {
   config: string;
+  /** The `config` key already as data (rebuilt from the values it depends on, not parsed back). */
+  parsed: ParsedInjectorConfig;
   values: JsonObject;
   mesh?: JsonObject;
 }
@@ -67,17 +69,15 @@ export async function loadInjectionConfig(options: InjectionConfigOptions, envir
     const rendered = await renderedPayloads({ files: [options.operatorFileName], revision: options.revision });
     values = rendered.values;
     mesh = rendered.mesh ?? {};
-    if (!options.injectConfigFile) {
-      injectorText = rendered.config;
-      injectorName = `${options.operatorFileName} (rendered)`;
-    }
+    if (!options.injectConfigFile) injector = rendered.parsed;
   }
   if (options.injectConfigFile) injectorText = (await readInput(options.injectConfigFile)).text;
+  const needTemplates = () => injector === undefined && injectorText === undefined;
   if (!values && options.valuesFile) values = await readStructured(options.valuesFile);
   if (!mesh && options.meshConfigFile) mesh = await readStructured(options.meshConfigFile);
 
-  if (injectorText === undefined || !values || !mesh) {
-    const missing = [injectorText === undefined && 'templates', !values && 'values', !mesh && 'mesh config'].filter(Boolean).join(', ');
+  if (needTemplates() || !values || !mesh) {
+    const missing = [needTemplates() && 'templates', !values && 'values', !mesh && 'mesh config'].filter(Boolean).join(', ');
     let reader: ClusterConfigReader | undefined;
     let unreachable: string | undefined;
     try {
@@ -89,8 +89,8 @@ export async function loadInjectionConfig(options: InjectionConfigOptions, envir
     if (reader) {
       try {
         if (!options.revision) revision = (await reader.defaultRevision()) ?? '';
-        const fromCluster = await readClusterConfigMaps(reader, options, revision, { injector: injectorText === undefined || !values, mesh: !mesh });
-        if (injectorText === undefined) {
+        const fromCluster = await readClusterConfigMaps(reader, options, revision, { injector: needTemplates() || !values, mesh: !mesh });
+        if (needTemplates()) {
           injectorText = fromCluster.config;
           injectorName = fromCluster.injectorName;
         }
@@ -102,9 +102,9 @@ export async function loadInjectionConfig(options: InjectionConfigOptions, envir
         unreachable = err.message;
       }
     }
-    if (injectorText === undefined || !values || !mesh) {
+    if (needTemplates() || !values || !mesh) {
       const builtin = await builtinInjection(revision);
-      if (injectorText === undefined) injector = builtin.injector;
+      if (needTemplates()) injector = builtin.injector;
       values ??= builtin.values;
       mesh ??= builtin.mesh;
       const why = unreachable ? `the cluster is not reachable (${unreachable})` : 'no cluster is configured';
@@ -112,7 +112,7 @@ export async function loadInjectionConfig(options: InjectionConfigOptions, envir
     }
   }
 
-  // The built-in config comes parsed; text from a file or the cluster is parsed here.
+  // Rendered configs come parsed; text from a file or the cluster is parsed here.
   injector ??= parseInjectorConfig(injectorText ?? '', injectorName);
   const fromValues = typeof values.revision === 'string' ? values.revision : '';
   const effective = fromValues || revision;
@@ -181,16 +181,19 @@ export function parseInjectorConfig(text: string, name: string): ParsedInjectorC
     if (err instanceof DataError) throw err; // a broken limit or duplicate key, already placed
     parsed = undefined; // not YAML: a bare Go template
   }
-  if (isObject(parsed) && isObject(parsed.templates)) {
-    const templates: Record<string, string> = {};
-    for (const [k, v] of Object.entries(parsed.templates)) if (typeof v === 'string') templates[k] = v;
-    const defaults = Array.isArray(parsed.defaultTemplates) && parsed.defaultTemplates.length > 0 ? parsed.defaultTemplates.map(String) : ['sidecar'];
-    const aliases: Record<string, string[]> = {};
-    if (isObject(parsed.aliases)) for (const [k, v] of Object.entries(parsed.aliases)) if (Array.isArray(v)) aliases[k] = v.map(String);
-    return { templates, defaultTemplates: defaults, aliases };
-  }
+  if (isObject(parsed) && isObject(parsed.templates)) return injectorTemplates(parsed);
   if (text.trim() === '') throw new DataError(`${name}: the injection config is empty`, { hint: 'Pass the istio-sidecar-injector ConfigMap key `config`, or a template.' });
   return { templates: { sidecar: text }, defaultTemplates: ['sidecar'], aliases: {} };
+}
+
+/** What injection uses of an injector config object: its templates, default list and aliases. */
+function injectorTemplates(parsed: Record<string, unknown>): ParsedInjectorConfig {
+  const templates: Record<string, string> = {};
+  if (isObject(parsed.templates)) for (const [k, v] of Object.entries(parsed.templates)) if (typeof v === 'string') templates[k] = v;
+  const defaults = Array.isArray(parsed.defaultTemplates) && parsed.defaultTemplates.length > 0 ? parsed.defaultTemplates.map(String) : ['sidecar'];
+  const aliases: Record<string, string[]> = {};
+  if (isObject(parsed.aliases)) for (const [k, v] of Object.entries(parsed.aliases)) if (Array.isArray(v)) aliases[k] = v.map(String);
+  return { templates, defaultTemplates: defaults, aliases };
 }
 
 async function readStructured(file: string): Promise<JsonObject> {
@@ -214,7 +217,7 @@ async function builtinInjection(revision: string): Promise<BuiltinInjection> {
 
 export async function computeBuiltinInjection(revision = ''): Promise<BuiltinInjection> {
   const rendered = await renderedPayloads({ files: [], revision });
-  return { injector: parseInjectorConfig(rendered.config, 'built-in injector config'), values: rendered.values, mesh: rendered.mesh ?? {} };
+  return { injector: rendered.parsed, values: rendered.values, mesh: rendered.mesh ?? {} };
 }
 
 /**
@@ -233,14 +236,16 @@ async function renderedPayloads(input: { files: string[]; revision?: string }): 
   const injector = data('istio-sidecar-injector');
   const mesh = data('istio');
   if (injector && typeof injector.config === 'string' && typeof injector.values === 'string') {
+    const values = parseObject(injector.values, 'rendered injector values');
     return {
       config: injector.config,
-      values: parseObject(injector.values, 'rendered injector values'),
+      parsed: injectorTemplates(injectorConfigObject(values)),
+      values,
       mesh: typeof mesh?.mesh === 'string' ? parseObject(mesh.mesh, 'rendered mesh config') : undefined,
     };
   }
   // A profile without istiod (e.g. `empty`) renders no injector: our defaults, same builder.
   const values = defaultInjectionValues();
   if (input.revision && input.revision !== 'default') values.revision = input.revision;
-  return { config: buildInjectorConfig(values).config, values: values as JsonObject };
+  return { config: buildInjectorConfig(values).config, parsed: injectorTemplates(injectorConfigObject(values)), values: values as JsonObject };
 }

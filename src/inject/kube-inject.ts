@@ -1,9 +1,10 @@
 /**
- * `kube-inject` over a multi-document YAML stream (injection.md §4.2, §5): workloads get their
- * pods injected in place (comments and key order kept), everything else is copied byte for
- * byte. The whole stream is processed before anything is returned, so a bad document never
- * leaves half an output behind. Plain documents (no comments, library-style formatting) skip
- * the yaml Document model with byte-identical output (injectPlainChunk).
+ * `kube-inject` over a multi-document YAML stream (injection.md §4.2, §5), one document at a
+ * time: workloads get their pods injected in place (comments and key order kept), everything
+ * else is copied byte for byte. Documents are read, injected and written as they arrive
+ * (KubeInjector.document), so memory stays flat and a failure in document N leaves documents
+ * 1..N-1 written; the error names document N. Plain documents (no comments, library-style
+ * formatting) skip the yaml Document model with byte-identical output (injectPlainChunk).
  */
 import { DataError, UserError } from '../core/errors.js';
 import type { InjectionConfig } from './config.js';
@@ -11,10 +12,11 @@ import { InjectionError, injectPod } from './pod-inject.js';
 import { podShapeError } from './pod-shape.js';
 import { locatePods, type PodLocation } from './workloads.js';
 import { getPath, isObject, setPath, stringMap, type Json, type JsonObject } from '../core/json.js';
-import { parseDocumentText, splitDocuments, type DocumentText } from '../yaml/documents.js';
+import { parseDocumentText, type DocumentText } from '../yaml/documents.js';
 import { parseFastYaml } from '../yaml/fast-parse.js';
 import { emitYaml } from '../yaml/fast-stringify.js';
-import { orderLike, writeAt } from '../yaml/sync.js';
+import { DocumentSplitter, type StreamDocument } from '../yaml/stream.js';
+import { keepNumberText, orderLike, writeAt } from '../yaml/sync.js';
 
 export interface KubeInjectResult {
   output: string;
@@ -30,22 +32,53 @@ export interface KubeInjectOptions {
   fastPath?: boolean;
 }
 
+/** JavaScript's own limit errors, whichever layer reports them. */
+const ENGINE_LIMIT = /Maximum call stack size exceeded|Invalid string length|Invalid array length/;
+
 const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
+
+/** Injects documents one by one, counting what it did; warnings are kept for the end. */
+export class KubeInjector {
+  readonly warnings: string[] = [];
+  injected = 0;
+  fastPath = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly config: InjectionConfig,
+    private readonly options: KubeInjectOptions = {},
+  ) {}
+
+  /** The output for one document: its text, then `---`. */
+  document(doc: StreamDocument): string {
+    let result: { text: string; injected: number; fast?: boolean };
+    try {
+      result = processChunk(doc, doc.index, this.file, this.config, this.warnings, this.options.fastPath !== false);
+    } catch (err) {
+      // Nesting or sizes beyond what the engine can hold: one clear line, never JavaScript's text.
+      if (err instanceof RangeError || (err instanceof Error && ENGINE_LIMIT.test(err.message))) {
+        throw new DataError(`${this.file}:${doc.line}: document ${doc.index + 1} is too deeply nested or too large to inject`, { cause: err, hint: 'Check the document for runaway nesting or an oversized value.' });
+      }
+      throw err;
+    }
+    this.injected += result.injected;
+    if (result.fast) this.fastPath++;
+    return result.text.endsWith('\n') ? `${result.text}---\n` : `${result.text}\n---\n`;
+  }
+}
+
+/** kube-inject over text held in memory (tests, small inputs): the same rules as the stream. */
 export function kubeInject(text: string, file: string, config: InjectionConfig, options: KubeInjectOptions = {}): KubeInjectResult {
-  if (text.includes('\u0000')) throw new DataError(`${file}: binary data is not YAML`, { hint: 'Pass Kubernetes resources as YAML text.' });
-  if (text.trim() === '') throw new DataError(`${file}: no input: the file is empty`, { hint: 'Pass a file (or stdin) holding Kubernetes resources.' });
-  const chunks = splitDocuments(text, file);
-  const warnings: string[] = [];
-  let injected = 0;
-  let fastPath = 0;
-  const parts: string[] = [];
-  chunks.forEach((chunk, index) => {
-    const result = processChunk(chunk, index, file, config, warnings, options.fastPath !== false);
-    injected += result.injected;
-    if (result.fast) fastPath++;
-    parts.push(result.text.endsWith('\n') ? result.text : `${result.text}\n`, '---\n');
-  });
-  return { output: parts.join(''), warnings, injected, fastPath };
+  const splitter = new DocumentSplitter(file, Infinity);
+  const docs = [...splitter.push(Buffer.from(text, 'utf8')), ...splitter.end()];
+  if (!splitter.sawContent) throw emptyInput(file);
+  const injector = new KubeInjector(file, config, options);
+  const output = docs.map((doc) => injector.document(doc)).join('');
+  return { output, warnings: injector.warnings, injected: injector.injected, fastPath: injector.fastPath };
+}
+
+export function emptyInput(file: string): DataError {
+  return new DataError(`${file}: no input: the file is empty`, { hint: 'Pass a file (or stdin) holding Kubernetes resources.' });
 }
 
 function processChunk(chunk: DocumentText, index: number, file: string, config: InjectionConfig, warnings: string[], tryFast: boolean): { text: string; injected: number; fast?: boolean } {
@@ -55,6 +88,7 @@ function processChunk(chunk: DocumentText, index: number, file: string, config: 
   if (fast) return { ...fast, fast: true };
   const doc = parseDocumentText(chunk, file, index);
   const value: unknown = doc.toJS({ maxAliasCount: 10_000 });
+  keepNumberText(doc);
   if (!isObject(value)) return { text: chunk.text, injected: 0 };
   const pods = podsOf(value, where);
   if (pods.length === 0) return { text: chunk.text, injected: 0 };
@@ -82,7 +116,7 @@ function injectPlainChunk(chunk: DocumentText, where: string, config: InjectionC
   const pods = podsOf(value, where);
   if (pods.length === 0) return { text: chunk.text, injected: 0 };
   const indentSeq = indentsSequences(chunk.text);
-  if (emitYaml(value, { indentSeq }) !== (chunk.text.endsWith('\n') ? chunk.text : `${chunk.text}\n`)) return undefined;
+  if (emitYaml(value, { indentSeq, flowAsRead: true }) !== (chunk.text.endsWith('\n') ? chunk.text : `${chunk.text}\n`)) return undefined;
   const local: string[] = [];
   const results: [PodLocation, { metadata: JsonObject; spec: JsonObject }][] = [];
   for (const pod of pods) {
@@ -138,7 +172,8 @@ function injectOne(root: JsonObject, pod: PodLocation, config: InjectionConfig, 
 function injectionRequested(metadata: JsonObject): boolean {
   const labels = stringMap(metadata.labels);
   const annotations = stringMap(metadata.annotations);
-  const choice = (labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'] ?? '').toLowerCase();
+  // Only exactly "false" opts out; other values fall back to the policy, which is `enabled` here.
+  const choice = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'] ?? '';
   if (IGNORED_NAMESPACES.has(String(metadata.namespace ?? ''))) return false;
   return choice !== 'false';
 }
@@ -148,6 +183,7 @@ function indentsSequences(text: string): boolean {
   return !/^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n\1- /m.test(text);
 }
 
+/** No line holds anything but blanks or a comment. */
 function isCommentsOnly(text: string): boolean {
-  return text.split('\n').every((line) => line.trim() === '' || line.trim().startsWith('#'));
+  return !/^[^\S\n]*[^\s#]/m.test(text);
 }

@@ -1,16 +1,20 @@
 /**
- * Injecting one pod (or pod template): render the templates, strategic-merge them onto the
- * pod, then the post-processing chain of injection.md §2 in istiod's order — user overrides,
- * cluster/network env, Prometheus merge, secure metrics port, probe rewrite, status annotation,
- * container order. Works on plain JSON; the caller writes the result back into its document.
+ * Injecting one pod (or pod template) as istiod does (injection.md §2, injection-fidelity.md):
+ * each requested template is rendered against a stripped copy of the pod, strategic-merged into
+ * the "template pod" and onto the pod itself; then the user's own versions of injected
+ * containers are merged back, and post-processing runs in istiod's order: cluster/network env,
+ * Prometheus merge, probe rewrite, status annotation, container order. Quantities end up in
+ * Kubernetes' canonical form everywhere, as istiod's typed pod has them. Works on plain JSON;
+ * the caller writes the result back into its document.
  */
 import { parseTemplate, type Template } from '../gotemplate/index.js';
 import { findInvalidAnnotation, parseGoBool } from './annotations.js';
 import type { InjectionConfig } from './config.js';
-import { mergePrometheus } from './prometheus.js';
+import { adjustRunAs, applyUserContainers, findIn, listOf, overridesAnnotation, PROXY, readOverrides, type InjectionStatus, type Overrides } from './overrides.js';
+import { clearPrometheusAnnotations, mergePrometheus } from './prometheus.js';
 import { proberEnvValue, rewriteAppProbes } from './probes.js';
 import { canonicalQuantity } from './quantity.js';
-import { dropEmpty, strategicMerge } from './smp.js';
+import { asPatch, strategicMerge } from './smp.js';
 import { buildTemplateData, dataShapeFuncs } from './template-data.js';
 import { clone, isObject, stringMap, withDefaults, type Json, type JsonObject } from '../core/json.js';
 import { parseYaml } from '../yaml/values.js';
@@ -27,15 +31,7 @@ export class InjectionError extends Error {}
 
 const STATUS = 'sidecar.istio.io/status';
 const OVERRIDES = 'proxy.istio.io/overrides';
-const PROXY = 'istio-proxy';
-
-interface InjectionStatus {
-  initContainers: string[] | null;
-  containers: string[] | null;
-  volumes: string[] | null;
-  imagePullSecrets: string[] | null;
-  revision: string;
-}
+const NETWORK_LABEL = 'topology.istio.io/network';
 
 export function injectPod(config: InjectionConfig, input: PodToInject): { metadata: JsonObject; spec: JsonObject } {
   const annotations = stringMap(input.metadata.annotations);
@@ -44,113 +40,98 @@ export function injectPod(config: InjectionConfig, input: PodToInject): { metada
 
   const meshProxy = isObject(config.meshConfig.defaultConfig) ? config.meshConfig.defaultConfig : {};
   const proxyConfig = annotations['proxy.istio.io/config'] ? withDefaults(meshProxy, (parseYaml(annotations['proxy.istio.io/config']) ?? {}) as JsonObject) : meshProxy;
+  const meshStatusPort = Number(meshProxy.statusPort ?? 15020);
 
   const previous = readStatus(annotations[STATUS]);
-  const previousProxyEnv = envOf(findContainer(input.spec, PROXY));
-  const overridesAnnotation = readOverrides(annotations[OVERRIDES]);
-  const baseSpec = previous ? stripInjected(input.spec, previous, overridesAnnotation) : clone(input.spec);
-
+  const overrides = readOverrides(annotations[OVERRIDES]);
   const nativeAnnotation = annotations['sidecar.istio.io/nativeSidecar'];
   const native = nativeAnnotation === 'true' ? true : nativeAnnotation === 'false' ? false : config.nativeSidecars;
-  const userProxy = findContainer(baseSpec, PROXY);
-  const userSecurity = isObject(userProxy?.securityContext) ? userProxy.securityContext : {};
-  const proxyUID = positive(userSecurity.runAsUser) ?? 1337;
-  const proxyGID = positive(userSecurity.runAsGroup) ?? 1337;
 
+  const dataPod = previous ? strippedForTemplates(input, previous, overrides, meshStatusPort) : input;
   const data = buildTemplateData(config, {
     typeMeta: input.typeMeta,
     deployMeta: input.deployMeta,
-    metadata: input.metadata,
-    spec: baseSpec,
+    metadata: dataPod.metadata,
+    spec: dataPod.spec,
     proxyConfig,
     native,
-    proxyUID,
-    proxyGID,
+    proxyUID: 1337,
+    proxyGID: 1337,
   });
 
-  let pod: JsonObject = { metadata: clone(input.metadata), spec: baseSpec };
-  const injected = { initContainers: [] as string[], containers: [] as string[], volumes: [] as string[], imagePullSecrets: [] as string[] };
+  // Templates merge onto the pod as given (not the stripped copy): a re-injected pod keeps what
+  // the new templates do not replace, as with istiod.
+  let pod: JsonObject = { metadata: clone(input.metadata), spec: clone(input.spec) };
+  let templatePod: JsonObject = {};
   for (const name of templateNames(config, annotations)) {
-    const rendered = renderTemplate(config, name, data);
-    canonicaliseResources(rendered);
-    recordNames(rendered, injected);
-    pod = strategicMerge(pod, rendered);
+    const patch = renderTemplate(config, name, data);
+    templatePod = strategicMerge(templatePod, patch);
+    // A native proxy lives in initContainers: the user's own istio-proxy (or an old classic
+    // one) moves there first, so the template merges into it by name.
+    if (native && findIn(specOf(templatePod), ['initContainers'], PROXY) && findIn(specOf(pod), ['containers'], PROXY)) relocateProxy(specOf(pod));
+    pod = strategicMerge(pod, patch);
   }
-  const metadata = pod.metadata as JsonObject;
-  const spec = pod.spec as JsonObject;
 
-  // User customisations of injected containers win field by field.
-  const templateContainers = new Set([...injected.containers, ...injected.initContainers]);
-  const overrides = previous
-    ? overridesAnnotation
-    : {
-        containers: listOf(input.spec.containers).filter((c) => templateContainers.has(String(c.name))),
-        initContainers: listOf(input.spec.initContainers).filter((c) => templateContainers.has(String(c.name))),
-      };
-  for (const field of ['containers', 'initContainers'] as const) {
-    for (const user of overrides[field]) {
-      const patch = { ...user };
-      if (patch.image === 'auto') delete patch.image;
-      for (const listField of ['containers', 'initContainers'] as const) {
-        const list = spec[listField];
-        if (!Array.isArray(list)) continue;
-        const index = list.findIndex((c) => isObject(c) && c.name === user.name);
-        if (index >= 0) list[index] = strategicMerge(list[index] as JsonObject, patch);
-      }
-    }
-  }
+  const templateSpec = specOf(templatePod);
+  const user = applyUserContainers(pod, input.spec, templateSpec, previous, overrides);
+  pod = user.pod;
+  const metadata = isObject(pod.metadata) ? pod.metadata : {};
+  const spec = specOf(pod);
   const anns = stringMap(metadata.annotations);
-  if (!previous && (overrides.containers.length > 0 || overrides.initContainers.length > 0)) {
-    anns[OVERRIDES] = JSON.stringify({
-      ...(overrides.containers.length > 0 ? { containers: overrides.containers } : {}),
-      ...(overrides.initContainers.length > 0 ? { initContainers: overrides.initContainers } : {}),
-    });
-  }
-  const proxy = findContainer(spec, PROXY);
-  const mode = annotations['sidecar.istio.io/interceptionMode'] ?? String(proxyConfig.interceptionMode ?? 'REDIRECT');
-  if (proxy && mode === 'TPROXY' && isObject(proxy.securityContext)) proxy.securityContext.runAsUser = 0;
+  if (!previous && (user.applied.containers.length > 0 || user.applied.initContainers.length > 0)) anns[OVERRIDES] = overridesAnnotation(user.applied);
+  const tproxy = String(proxyConfig.interceptionMode ?? '') === 'TPROXY' || anns['sidecar.istio.io/interceptionMode'] === 'TPROXY';
+  adjustRunAs(spec, input.spec, tproxy);
 
+  const labels = stringMap(metadata.labels);
+  const proxy = findIn(spec, ['containers', 'initContainers'], PROXY);
+  const network = labels[NETWORK_LABEL] || stringAt(config.values, 'global', 'network');
+  const clusterName = stringAt(config.values, 'global', 'multiCluster', 'clusterName');
+  if (proxy) overwriteClusterEnv(proxy, { ...(clusterName ? { ISTIO_META_CLUSTER_ID: clusterName } : {}), ...(network ? { ISTIO_META_NETWORK: network } : {}) });
+
+  let prometheus;
+  try {
+    prometheus = mergePrometheus(anns, meshStatusPort, config.meshConfig.enablePrometheusMerge !== false);
+  } catch (err) {
+    throw new InjectionError((err as Error).message);
+  }
+  if (prometheus) {
+    replaceAnnotations(anns, prometheus.annotations);
+    if (proxy && prometheus.env) appendEnv(proxy, 'ISTIO_PROMETHEUS_ANNOTATIONS', prometheus.env);
+  }
   if (proxy) {
-    moveClusterEnv(proxy, config, stringMap(metadata.labels));
-    const statusPort = Number(proxyConfig.statusPort ?? 15020);
-    let prometheus;
-    try {
-      prometheus = mergePrometheus(anns, statusPort, config.meshConfig.enablePrometheusMerge !== false);
-    } catch (err) {
-      throw new InjectionError((err as Error).message);
-    }
-    if (prometheus) {
-      replaceAnnotations(anns, prometheus.annotations);
-      if (prometheus.env) setEnv(proxy, 'ISTIO_PROMETHEUS_ANNOTATIONS', prometheus.env);
-    }
-    if (!envOf(proxy).has('ISTIO_PROMETHEUS_ANNOTATIONS') && previousProxyEnv.has('ISTIO_PROMETHEUS_ANNOTATIONS')) {
-      setEnv(proxy, 'ISTIO_PROMETHEUS_ANNOTATIONS', previousProxyEnv.get('ISTIO_PROMETHEUS_ANNOTATIONS')!);
-    }
     const securePort = envOf(proxy).get('ENVOY_SECURE_MERGED_METRICS_PORT');
     if (securePort && securePort !== '0' && anns['prometheus.istio.io/secure-port'] === undefined) anns['prometheus.istio.io/secure-port'] = securePort;
-
-    const rewrite = parseGoBool(anns['sidecar.istio.io/rewriteAppHTTPProbers']) ?? (valueAt(config.values, 'sidecarInjectorWebhook', 'rewriteAppHTTPProbe') !== false);
-    const probePort = Number(annotations['status.sidecar.istio.io/port'] ?? statusPort);
+    const rewrite = parseGoBool(anns['sidecar.istio.io/rewriteAppHTTPProbers']) ?? valueAt(config.values, 'sidecarInjectorWebhook', 'rewriteAppHTTPProbe') !== false;
+    const probePort = Number(anns['status.sidecar.istio.io/port'] ?? meshStatusPort);
     if (rewrite && probePort !== 0) {
       const probers = rewriteAppProbes([...listOf(spec.containers), ...listOf(spec.initContainers)], probePort);
-      const value = proberEnvValue(previousProxyEnv.get('ISTIO_KUBE_APP_PROBERS'), probers);
+      const old = previous ? envOf(proxy).get('ISTIO_KUBE_APP_PROBERS') : undefined;
+      const value = proberEnvValue(old, probers);
       if (value) setEnv(proxy, 'ISTIO_KUBE_APP_PROBERS', value);
     }
   }
 
-  const status: InjectionStatus = {
-    initContainers: nullIfEmpty(injected.initContainers),
-    containers: nullIfEmpty(injected.containers),
-    volumes: nullIfEmpty(injected.volumes),
-    imagePullSecrets: nullIfEmpty(injected.imagePullSecrets),
-    revision: config.revision || 'default',
-  };
-  anns[STATUS] = JSON.stringify(status);
+  if (network && labels[NETWORK_LABEL] !== network) metadata.labels = { ...(isObject(metadata.labels) ? metadata.labels : {}), [NETWORK_LABEL]: network };
+  anns[STATUS] = JSON.stringify(statusOf(templateSpec, config.revision));
   metadata.annotations = anns;
 
   const hold = proxyConfig.holdApplicationUntilProxyStarts === true || valueAt(config.values, 'global', 'proxy', 'holdApplicationUntilProxyStarts') === true;
-  reorderContainers(spec, native, hold);
+  reorderContainers(spec, hold);
+  canonicalQuantities(spec);
   return { metadata, spec };
+}
+
+function specOf(pod: JsonObject): JsonObject {
+  if (!isObject(pod.spec)) pod.spec = {};
+  return pod.spec as JsonObject;
+}
+
+function relocateProxy(spec: JsonObject): void {
+  const containers = listOf(spec.containers);
+  const at = containers.findIndex((c) => c.name === PROXY);
+  const [proxy] = containers.splice(at, 1);
+  spec.containers = containers;
+  spec.initContainers = [...listOf(spec.initContainers), proxy!];
 }
 
 function renderTemplate(config: InjectionConfig, name: string, data: unknown): JsonObject {
@@ -160,7 +141,7 @@ function renderTemplate(config: InjectionConfig, name: string, data: unknown): J
   }
   let output: string;
   try {
-    output = compiled(name, text).execute(data);
+    output = compiled(config, name, text).execute(data);
   } catch (err) {
     throw new InjectionError(`failed to render template "${name}": ${(err as Error).message}`);
   }
@@ -170,42 +151,41 @@ function renderTemplate(config: InjectionConfig, name: string, data: unknown): J
   } catch (err) {
     throw new InjectionError(`template "${name}" did not produce valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  const cleaned = dropEmpty((parsed ?? {}) as Json);
-  return isObject(cleaned) ? cleaned : {};
+  if (parsed !== null && parsed !== undefined && !isObject(parsed)) throw new InjectionError(`template "${name}" did not produce a pod (got ${Array.isArray(parsed) ? 'a list' : typeof parsed})`);
+  const patch = asPatch((parsed ?? {}) as Json);
+  return isObject(patch) ? patch : {};
 }
 
-/** parseTemplate caches by name and text, so each template is compiled once per process. */
-function compiled(name: string, text: string): Template {
-  return parseTemplate(name, text, { funcs: dataShapeFuncs });
+const compiledByConfig = new WeakMap<Record<string, string>, Map<string, Template>>();
+
+/** Each template is compiled once per configuration (parseTemplate's own cache hashes the whole text). */
+function compiled(config: InjectionConfig, name: string, text: string): Template {
+  let byName = compiledByConfig.get(config.templates);
+  if (!byName) compiledByConfig.set(config.templates, (byName = new Map()));
+  let template = byName.get(name);
+  if (!template) byName.set(name, (template = parseTemplate(name, text, { funcs: dataShapeFuncs })));
+  return template;
 }
 
+/** istiod's list: the annotation split at commas (empty names kept, repeats applied again), aliases expanded once. */
 function templateNames(config: InjectionConfig, annotations: Record<string, string>): string[] {
   const requested = annotations['inject.istio.io/templates'];
-  const names = requested !== undefined ? requested.split(',').map((s) => s.trim()).filter(Boolean) : config.defaultTemplates;
-  const out: string[] = [];
-  for (const name of names) for (const n of config.aliases[name] ?? [name]) if (!out.includes(n)) out.push(n);
-  return out;
+  const names = requested !== undefined ? requested.split(',').map((s) => s.trim()) : config.defaultTemplates;
+  return names.flatMap((name) => config.aliases[name] ?? [name]);
 }
 
-function recordNames(rendered: JsonObject, into: Record<'initContainers' | 'containers' | 'volumes' | 'imagePullSecrets', string[]>): void {
-  const spec = isObject(rendered.spec) ? rendered.spec : {};
-  for (const field of ['initContainers', 'containers', 'volumes', 'imagePullSecrets'] as const) {
-    for (const item of listOf(spec[field])) {
-      const name = String(item.name ?? '');
-      if (name && !into[field].includes(name)) into[field].push(name);
-    }
-  }
-}
-
-function canonicaliseResources(rendered: JsonObject): void {
-  const spec = isObject(rendered.spec) ? rendered.spec : {};
-  for (const c of [...listOf(spec.containers), ...listOf(spec.initContainers)]) {
-    if (!isObject(c.resources)) continue;
-    for (const section of Object.values(c.resources)) {
-      if (!isObject(section)) continue;
-      for (const [k, v] of Object.entries(section)) section[k] = canonicalQuantity(v) as Json;
-    }
-  }
+function statusOf(templateSpec: JsonObject, revision: string): InjectionStatus {
+  const names = (field: string): string[] | null => {
+    const out = listOf(templateSpec[field]).map((item) => String(item.name ?? ''));
+    return out.length > 0 ? out : null;
+  };
+  return {
+    initContainers: names('initContainers'),
+    containers: names('containers'),
+    volumes: names('volumes'),
+    imagePullSecrets: names('imagePullSecrets'),
+    revision: revision || 'default',
+  };
 }
 
 function readStatus(text: string | undefined): InjectionStatus | undefined {
@@ -218,74 +198,95 @@ function readStatus(text: string | undefined): InjectionStatus | undefined {
   }
 }
 
-function readOverrides(text: string | undefined): { containers: JsonObject[]; initContainers: JsonObject[] } {
-  if (text) {
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (isObject(parsed)) return { containers: listOf(parsed.containers), initContainers: listOf(parsed.initContainers) };
-    } catch {
-      // fall through: an unreadable overrides annotation carries no customisations
+/**
+ * The pod the templates read on re-injection: the previously injected containers out (per
+ * list), the user's recorded customisations back in, Prometheus annotations that point at the
+ * agent cleared, and no status annotation; so app containers and ports are computed fresh.
+ */
+function strippedForTemplates(input: PodToInject, status: InjectionStatus, overrides: Overrides, statusPort: number): { metadata: JsonObject; spec: JsonObject } {
+  const spec = clone(input.spec);
+  for (const list of ['containers', 'initContainers'] as const) {
+    const kept = listOf(spec[list]);
+    for (const name of status[list] ?? []) {
+      const at = kept.findIndex((c) => c.name === name);
+      if (at >= 0) kept.splice(at, 1);
+    }
+    const restored = [...kept, ...clone(overrides[list])];
+    if (restored.length > 0 || spec[list] !== undefined) spec[list] = restored;
+  }
+  const annotations = stringMap(input.metadata.annotations);
+  delete annotations[STATUS];
+  if (annotations['prometheus.io/port'] === String(statusPort)) clearPrometheusAnnotations(annotations);
+  return { metadata: { ...input.metadata, annotations }, spec };
+}
+
+/** Entries post-processing appends after the cluster entries on first injection. */
+const APPENDED_LATER = new Set(['ISTIO_PROMETHEUS_ANNOTATIONS', 'ISTIO_KUBE_APP_PROBERS']);
+
+/**
+ * istiod's overwriteClusterInfo: these env entries go last, sorted by name, with these values.
+ * On re-injection the entries appended after them the first time stay after them, so injecting
+ * twice writes the same order (istiod would move the cluster entries behind them).
+ */
+function overwriteClusterEnv(proxy: JsonObject, envs: Record<string, string>): void {
+  const names = Object.keys(envs).sort();
+  if (names.length === 0) return;
+  const env = listOf(proxy.env).filter((e) => !(String(e.name) in envs));
+  let tail = env.length;
+  while (tail > 0 && APPENDED_LATER.has(String(env[tail - 1]!.name))) tail--;
+  proxy.env = [...env.slice(0, tail), ...names.map((name) => ({ name, value: envs[name]! })), ...env.slice(tail)];
+}
+
+/**
+ * istiod's reorderPod: the proxy goes last among containers (first when the app waits for
+ * it); a native proxy's init containers run capture, proxy, core dump, then the user's; else
+ * CNI validation first and iptables capture and core dump last. Nothing moves between lists.
+ */
+function reorderContainers(spec: JsonObject, hold: boolean): void {
+  if (Array.isArray(spec.containers)) spec.containers = moveNamed(listOf(spec.containers), PROXY, hold ? 'first' : 'last');
+  if (!Array.isArray(spec.initContainers)) return;
+  let inits = listOf(spec.initContainers);
+  if (inits.some((c) => c.name === PROXY)) {
+    for (const name of ['enable-core-dump', PROXY, 'istio-validation', 'istio-init']) inits = moveNamed(inits, name, 'first');
+  } else {
+    inits = moveNamed(inits, 'istio-validation', 'first');
+    inits = moveNamed(inits, 'istio-init', 'last');
+    inits = moveNamed(inits, 'enable-core-dump', 'last');
+  }
+  spec.initContainers = inits;
+}
+
+function moveNamed(list: JsonObject[], name: string, where: 'first' | 'last'): JsonObject[] {
+  const at = list.findIndex((c) => c.name === name);
+  if (at < 0) return list;
+  const rest = [...list.slice(0, at), ...list.slice(at + 1)];
+  return where === 'first' ? [list[at]!, ...rest] : [...rest, list[at]!];
+}
+
+/** Kubernetes writes every quantity canonically (`1000m` → `"1"`); istiod's pod is typed, so it does too. */
+function canonicalQuantities(spec: JsonObject): void {
+  const fix = (section: unknown): void => {
+    if (!isObject(section)) return;
+    for (const k of Object.keys(section)) section[k] = canonicalQuantity(section[k]) as Json;
+  };
+  for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+    for (const c of listOf(spec[list])) {
+      if (!isObject(c.resources)) continue;
+      fix(c.resources.limits);
+      fix(c.resources.requests);
     }
   }
-  return { containers: [], initContainers: [] };
-}
-
-/** The pod as the user wrote it: previously injected containers out, their customisations back in. */
-function stripInjected(spec: JsonObject, status: InjectionStatus, overrides: { containers: JsonObject[]; initContainers: JsonObject[] }): JsonObject {
-  const out = clone(spec);
-  for (const field of ['containers', 'initContainers'] as const) {
-    const injected = new Set([...(status.containers ?? []), ...(status.initContainers ?? [])]);
-    const kept = listOf(out[field]).filter((c) => !injected.has(String(c.name)));
-    const restored = [...kept, ...clone(overrides[field])];
-    if (restored.length > 0) out[field] = restored;
-    else delete out[field];
+  for (const v of listOf(spec.volumes)) if (isObject(v.emptyDir) && v.emptyDir.sizeLimit !== undefined) v.emptyDir.sizeLimit = canonicalQuantity(v.emptyDir.sizeLimit) as Json;
+  fix(spec.overhead);
+  if (isObject(spec.resources)) {
+    fix(spec.resources.limits);
+    fix(spec.resources.requests);
   }
-  return out;
 }
 
-function moveClusterEnv(proxy: JsonObject, config: InjectionConfig, labels: Record<string, string>): void {
-  const networkLabel = labels['topology.istio.io/network'];
-  const clusterName = valueAt(config.values, 'global', 'multiCluster', 'clusterName');
-  const network = valueAt(config.values, 'global', 'network');
-  if (!clusterName && !network && !networkLabel) return;
-  const env = listOf(proxy.env);
-  const moved = new Map<string, JsonObject>();
-  for (const name of ['ISTIO_META_CLUSTER_ID', 'ISTIO_META_NETWORK']) {
-    const entry = env.find((e) => e.name === name);
-    if (entry) moved.set(name, entry);
-  }
-  if (networkLabel) moved.set('ISTIO_META_NETWORK', { name: 'ISTIO_META_NETWORK', value: networkLabel });
-  proxy.env = [...env.filter((e) => !moved.has(String(e.name))), ...[...moved.keys()].sort().map((k) => moved.get(k)!)];
-}
-
-function reorderContainers(spec: JsonObject, native: boolean, hold: boolean): void {
-  let containers = listOf(spec.containers);
-  let inits = listOf(spec.initContainers);
-  const proxy = [...containers, ...inits].find((c) => c.name === PROXY);
-  const capture = inits.filter((c) => c.name === 'istio-init' || c.name === 'istio-validation');
-  const userInits = inits.filter((c) => c.name !== PROXY && c.name !== 'istio-init' && c.name !== 'istio-validation');
-  containers = containers.filter((c) => c.name !== PROXY);
-  if (native && proxy) {
-    proxy.restartPolicy = 'Always';
-    inits = [...capture, proxy, ...userInits];
-  } else {
-    const validation = capture.filter((c) => c.name === 'istio-validation');
-    const init = capture.filter((c) => c.name === 'istio-init');
-    inits = [...validation, ...userInits, ...init];
-    if (proxy) containers = hold ? [proxy, ...containers] : [...containers, proxy];
-  }
-  if (containers.length > 0 || spec.containers !== undefined) spec.containers = containers;
-  if (inits.length > 0) spec.initContainers = inits;
-  else delete spec.initContainers;
-}
-
-function findContainer(spec: JsonObject, name: string): JsonObject | undefined {
-  return [...listOf(spec.containers), ...listOf(spec.initContainers)].find((c) => c.name === name);
-}
-
-function envOf(container: JsonObject | undefined): Map<string, string> {
+function envOf(container: JsonObject): Map<string, string> {
   const out = new Map<string, string>();
-  for (const e of listOf(container?.env)) if (typeof e.value === 'string') out.set(String(e.name), e.value);
+  for (const e of listOf(container.env)) if (typeof e.value === 'string') out.set(String(e.name), e.value);
   return out;
 }
 
@@ -297,21 +298,13 @@ function setEnv(container: JsonObject, name: string, value: string): void {
   container.env = env;
 }
 
+function appendEnv(container: JsonObject, name: string, value: string): void {
+  container.env = [...listOf(container.env), { name, value }];
+}
+
 function replaceAnnotations(target: Record<string, string>, next: Record<string, string>): void {
   for (const k of Object.keys(target)) if (!(k in next)) delete target[k];
   Object.assign(target, next);
-}
-
-function listOf(value: unknown): JsonObject[] {
-  return Array.isArray(value) ? (value.filter(isObject) as JsonObject[]) : [];
-}
-
-function nullIfEmpty(list: string[]): string[] | null {
-  return list.length > 0 ? list : null;
-}
-
-function positive(value: unknown): number | undefined {
-  return typeof value === 'number' && value > 0 ? value : undefined;
 }
 
 function valueAt(root: JsonObject, ...path: string[]): Json | undefined {
@@ -321,4 +314,9 @@ function valueAt(root: JsonObject, ...path: string[]): Json | undefined {
     cur = cur[key];
   }
   return cur;
+}
+
+function stringAt(root: JsonObject, ...path: string[]): string {
+  const v = valueAt(root, ...path);
+  return typeof v === 'string' ? v : '';
 }

@@ -7,6 +7,13 @@ import { parseGoBool } from './annotations.js';
 const RESERVED_PORTS = new Set([15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090]);
 const sanitize = (key: string): string => key.replace(/[^a-zA-Z0-9]/g, '_');
 
+const SCRAPE_KEYS = ['prometheus_io_scrape', 'prometheus_io_path', 'prometheus_io_port'];
+
+/** Removes every spelling of the scrape, path and port annotations (in place). */
+export function clearPrometheusAnnotations(annotations: Record<string, string>): void {
+  for (const k of Object.keys(annotations)) if (SCRAPE_KEYS.includes(sanitize(k))) delete annotations[k];
+}
+
 export interface PrometheusMergeResult {
   /** Annotations after the merge (a new object). */
   annotations: Record<string, string>;

@@ -20,6 +20,8 @@ export interface PodContext {
 }
 
 const proxyConfigJson = new WeakMap<object, JsonObject>();
+/** protoToJSON's text per ProxyConfig object (the mesh default is the same object for most pods). */
+const protoJsonText = new WeakMap<object, string>();
 
 export function buildTemplateData(config: InjectionConfig, pod: PodContext): Record<string, unknown> {
   const annotations = stringMap(pod.metadata.annotations);
@@ -41,7 +43,7 @@ export function buildTemplateData(config: InjectionConfig, pod: PodContext): Rec
     },
     Spec: goView(pod.spec),
     ProxyConfig: proxyConfigView(pod.proxyConfig),
-    MeshConfig: meshView(config.meshConfig),
+    MeshConfig: meshViewOf(config.meshConfig),
     Values: values,
     Revision: config.revision,
     NativeSidecars: pod.native,
@@ -51,6 +53,8 @@ export function buildTemplateData(config: InjectionConfig, pod: PodContext): Rec
     ProxyGID: pod.proxyGID,
     InboundTrafficPolicyMode: inbound.toUpperCase() === 'LOCALHOST' ? 'localhost' : 'passthrough',
     CompliancePolicy: config.compliancePolicy ?? '',
+    // Older Istio templates compare it (`gt .EstimatedConcurrency 0`); kube-inject has no estimate.
+    EstimatedConcurrency: 0,
   };
 }
 
@@ -79,6 +83,15 @@ function proxyConfigView(proxyConfig: JsonObject): Record<string, unknown> {
   return view;
 }
 
+const meshViews = new WeakMap<JsonObject, Record<string, unknown>>();
+
+/** The mesh view is the same for every pod of a configuration (templates only read it). */
+function meshViewOf(mesh: JsonObject): Record<string, unknown> {
+  let view = meshViews.get(mesh);
+  if (!view) meshViews.set(mesh, (view = meshView(mesh)));
+  return view;
+}
+
 function meshView(mesh: JsonObject): Record<string, unknown> {
   return {
     ProxyListenPort: Number(mesh.proxyListenPort ?? 15001),
@@ -86,6 +99,8 @@ function meshView(mesh: JsonObject): Record<string, unknown> {
     TrustDomain: String(mesh.trustDomain ?? ''),
     EnablePrometheusMerge: { GetValue: mesh.enablePrometheusMerge !== false },
     DefaultConfig: proxyConfigView(isObject(mesh.defaultConfig) ? mesh.defaultConfig : {}),
+    // otelResourceAttributes reads the providers' serviceAttributeEnrichment.
+    ExtensionProviders: goView(Array.isArray(mesh.extensionProviders) ? mesh.extensionProviders : []),
   };
 }
 
@@ -100,13 +115,17 @@ export const dataShapeFuncs: FuncMap = {
   protoToJSON(value: unknown): string {
     const json = (value !== null && typeof value === 'object' && proxyConfigJson.get(value)) || unwrapGoView(value);
     if (!isObject(json)) return '{}';
+    const done = protoJsonText.get(json);
+    if (done !== undefined) return done;
     const kept: JsonObject = {};
     for (const [k, v] of Object.entries(json)) {
       if (v === null || v === '' || JSON.stringify(v) === JSON.stringify(PROXY_CONFIG_DEFAULTS[k])) continue;
       if (isObject(v) && Object.keys(v).length === 0) continue;
       kept[k] = v;
     }
-    return JSON.stringify(kept);
+    const text = JSON.stringify(kept);
+    protoJsonText.set(json, text);
+    return text;
   },
   structToJSON(value: unknown): string {
     const json = unwrapGoView(value);

@@ -11,7 +11,7 @@ import { packageRoot } from '../core/package-root.js';
 import { expandBlocks, parseBlocks } from './include.js';
 
 /** Template names, in the order the injector ConfigMap lists them; NAME is read from templates/NAME.tpl. */
-export const BUILTIN_TEMPLATE_NAMES = ['sidecar', 'gateway', 'grpc-agent'] as const;
+export const BUILTIN_TEMPLATE_NAMES = ['sidecar', 'gateway', 'grpc-simple', 'grpc-agent', 'waypoint', 'kube-gateway'] as const;
 
 const SHARED_FILE = '_shared.tpl';
 

@@ -10,15 +10,17 @@ import { builtinTemplates } from './builtin.js';
 /** Istio keeps a legacy `template` key whose content makes old injectors fail loudly. */
 const LEGACY_TEMPLATE_SENTINEL = '{{ Template_Version_And_Istio_Version_Mismatched_Check_Installation }}';
 
-/** Mesh settings are not part of it: they reach the templates at injection time. */
-export function buildInjectorConfig(values: Record<string, unknown>): { config: string; values: string } {
+/**
+ * The `config` key as an object. It depends only on values the `values` key also carries
+ * (global, sidecarInjectorWebhook), so it can be rebuilt from either.
+ */
+export function injectorConfigObject(values: Record<string, unknown>): Record<string, unknown> & { templates: Record<string, string>; defaultTemplates: unknown[] } {
   const webhook = asRecord(values.sidecarInjectorWebhook);
   const global = asRecord(values.global);
   const proxy = asRecord(global.proxy);
   const userTemplates = asRecord(webhook.templates);
   const defaultTemplates = Array.isArray(webhook.defaultTemplates) && webhook.defaultTemplates.length > 0 ? webhook.defaultTemplates : ['sidecar'];
-
-  const config = {
+  return {
     defaultTemplates,
     policy: typeof proxy.autoInject === 'string' && proxy.autoInject !== '' ? proxy.autoInject : 'enabled',
     alwaysInjectSelector: Array.isArray(webhook.alwaysInjectSelector) ? webhook.alwaysInjectSelector : [],
@@ -27,6 +29,13 @@ export function buildInjectorConfig(values: Record<string, unknown>): { config: 
     template: LEGACY_TEMPLATE_SENTINEL,
     templates: { ...builtinTemplates(), ...(userTemplates as Record<string, string>) },
   };
+}
+
+/** Mesh settings are not part of it: they reach the templates at injection time. */
+export function buildInjectorConfig(values: Record<string, unknown>): { config: string; values: string } {
+  const config = injectorConfigObject(values);
+  const webhook = asRecord(values.sidecarInjectorWebhook);
+  const global = asRecord(values.global);
   const pilot = asRecord(values.pilot);
   const gateways = asRecord(values.gateways);
   const injectorValues = {

@@ -10,6 +10,7 @@ import { ISTIO_VERSION } from '../version/build-info.js';
 import { clone, isObject, overlay, overlayInto, type JsonObject } from '../core/json.js';
 import { parseYamlDocuments, readInput, type SourceDoc } from '../yaml/documents.js';
 import { loadProfile, requireIstioOperator } from './profiles.js';
+import { applyNullPaths, nullSetValue, userNullPaths } from './null-values.js';
 import { applySet, formatPath, parseSetFlag, type SetFlag } from './set-path.js';
 import { DEFAULT_HUB, IOP_API_VERSION, IOP_KIND, type IstioOperator, type ResolveInput, type ResolvedIstioOperator } from './types.js';
 import { DNS1123_LABEL, formatIssues, validateIstioOperator } from './validate.js';
@@ -30,7 +31,7 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
   if (stdinAt >= 0 && stdinAt !== files.length - 1) {
     throw new UsageError('-f -: standard input must be the last --filename', 'Move "-f -" after the other files.');
   }
-  const sets = (input.sets ?? []).map(parseSetFlag);
+  const sets = (input.sets ?? []).map((raw) => nullSetValue(parseSetFlag(raw)));
   const revisionFlag = revisionFromFlag(input.revision);
   if (revisionFlag !== undefined) sets.push(parseSetFlag(`revision=${revisionFlag}`));
 
@@ -88,7 +89,8 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
   translateToValues(merged, userSpec);
 
   const warnings: string[] = [];
-  const issues = validateIstioOperator(merged as unknown as IstioOperator);
+  // A null value means "no value" (it only removes a chart default), so it is always valid.
+  const issues = validateIstioOperator(overlay(merged) as unknown as IstioOperator);
   if (issues.errors.length > 0) {
     const text = formatIssues(issues.errors, (path) => locate(origins, path));
     if (!input.force) {
@@ -108,6 +110,8 @@ export async function resolveIstioOperator(input: ResolveInput): Promise<Resolve
   if (isObject(finalSpec.unvalidatedValues)) {
     finalSpec.values = overlay(isObject(finalSpec.values) ? finalSpec.values : {}, finalSpec.unvalidatedValues);
   }
+  const nulls = userNullPaths(fileDocs.map((d) => d.value as JsonObject), sets);
+  if (nulls.length > 0) applyNullPaths(isObject(finalSpec.values) ? finalSpec.values : (finalSpec.values = {}), nulls, true);
   return { iop: merged as unknown as IstioOperator, profile, warnings };
 }
 

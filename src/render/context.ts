@@ -7,6 +7,8 @@ import { DEFAULT_HUB, type ComponentSpec, type GatewayComponentSpec, type IstioO
 import { ISTIO_VERSION } from '../version/build-info.js';
 import { CHART_DEFAULTS } from './chart-defaults.js';
 import { chartOverlays } from './chart-profiles.js';
+import type { JsonObject } from '../core/json.js';
+import { applyNullPaths, userNullPaths } from '../operator/null-values.js';
 import { overlay, isMap, str, truthy } from './tree.js';
 import type { ComponentName } from './types.js';
 
@@ -54,6 +56,8 @@ export function buildContext(iop: IstioOperator): RenderContext {
 
   // Every layer is a values tree, so their merge is one too; CHART_DEFAULTS holds each section.
   const values = overlay(CHART_DEFAULTS, ...chartOverlays(profile, platform, compat), translated, user) as ChartValues;
+  // A user null removes the chart default and stays null, as in Istio's charts.
+  applyNullPaths(values as JsonObject, userNullPaths([{ spec: { values: user as JsonObject } }], []), false);
   values.global.hub = str(values.global.hub) || DEFAULT_HUB;
   values.global.tag = str(values.global.tag) || ISTIO_VERSION;
   const revision = str(values.revision) === 'default' ? '' : str(values.revision);

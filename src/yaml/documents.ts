@@ -105,34 +105,6 @@ export interface DocumentText {
 
 const SEPARATOR = /^---(?:[ \t]+(?:#.*)?)?$/;
 
-/**
- * Splits a stream at its `---` lines without parsing it, so each document can be handled (and
- * copied byte for byte) on its own. Blank-only chunks are dropped; comment-only ones are kept.
- */
-export function splitDocuments(text: string, file: string): DocumentText[] {
-  const lines = text.split('\n');
-  const chunks: DocumentText[] = [];
-  let start = 0;
-  const flush = (end: number) => {
-    if (end > start) {
-      const body = lines.slice(start, end).join('\n');
-      if (body.trim() !== '' || end - start > 1) chunks.push({ text: body, line: start + 1 });
-    }
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, '');
-    if (!line.startsWith('---')) continue;
-    if (!SEPARATOR.test(line)) {
-      throw new DataError(`${file}:${i + 1}: unexpected content after the document separator '---'`, { hint: 'Put the document on the line after ---.' });
-    }
-    flush(i);
-    start = i + 1;
-  }
-  flush(lines.length);
-  // Blank-only chunks (e.g. the newline after a trailing ---) carry nothing.
-  return chunks.filter((c) => c.text.trim() !== '' || c.text.includes('#'));
-}
-
 /** The document model of one chunk of a stream (keeps comments and layout); `index` is its 0-based place in the stream. */
 export function parseDocumentText(chunk: DocumentText, file: string, index: number): Document.Parsed {
   const lineCounter = new LineCounter();

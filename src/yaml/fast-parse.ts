@@ -27,8 +27,8 @@ class Unsupported extends Error {}
 
 type Scalar = string | number | boolean | null;
 const DECLINED = Symbol('declined');
-/** A scalar, the items of a one-line list (copied on every use), or DECLINED. */
-type Resolved = Scalar | readonly Scalar[] | typeof DECLINED;
+/** A scalar, a one-line flow collection (built fresh on every use), or DECLINED. */
+type Resolved = Scalar | FlowNode | typeof DECLINED;
 const MEMO_LIMIT = 50_000;
 /** A `key: rest` line split once; null when the line is not a map entry. */
 interface Entry {
@@ -45,6 +45,15 @@ function remember<V>(memo: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
+/**
+ * A copy of `text` that does not keep its source alive: V8 makes substrings views of the
+ * whole string they were cut from, so a memoised line would keep its entire document (or
+ * rendered template) in memory for as long as the memo holds it.
+ */
+export function ownString(text: string): string {
+  return text.length < 13 ? text : (text + ' ').slice(0, -1);
+}
+
 /** The value of one YAML document, or undefined when the library must read it. */
 export function parseFastYaml(text: string): Json | undefined {
   // Tabs and CRs are outside the subset (indentation is spaces only).
@@ -52,7 +61,10 @@ export function parseFastYaml(text: string): Json | undefined {
   const lines: Line[] = [];
   for (const raw of text.split('\n')) {
     let line = lineMemo.get(raw);
-    if (line === undefined) line = remember(lineMemo, raw, measure(raw));
+    if (line === undefined) {
+      const own = ownString(raw);
+      line = remember(lineMemo, own, measure(own));
+    }
     if (line !== null) lines.push(line);
   }
   if (lines.length === 0) return null;
@@ -222,15 +234,14 @@ const DECIMAL = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 const FLOAT = /^[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?$/;
 
 /**
- * `text` as a scalar, resolved once and kept on its (memoised) line or entry; `{}`, `[]` and
- * one-line lists are fresh each time (callers may change them).
+ * `text` as a scalar or a one-line flow collection, resolved once and kept on its (memoised)
+ * line or entry; collections are built fresh each time (callers may change them).
  */
 function scalar(holder: { value?: Resolved }, text: string): Json {
-  if (text === '{}') return {};
-  if (text === '[]') return [];
   if (holder.value === undefined) {
     try {
-      holder.value = text.charCodeAt(0) === 91 /* [ */ ? readFlowList(text) : readScalar(text);
+      const c = text.charCodeAt(0);
+      holder.value = c === 123 /* { */ || c === 91 /* [ */ ? readFlow(text) : readScalar(text);
     } catch (err) {
       if (!(err instanceof Unsupported)) throw err;
       holder.value = DECLINED;
@@ -238,30 +249,142 @@ function scalar(holder: { value?: Resolved }, text: string): Json {
   }
   const value = holder.value;
   if (value === DECLINED) throw new Unsupported();
-  return Array.isArray(value) ? value.slice() : (value as Scalar);
+  return value instanceof FlowNode ? value.build() : (value as Scalar);
+}
+
+// ---- one-line flow collections: `{a: b, c: [1, 2]}`, `[ {x: 1} ]` ----
+
+/** How a flow collection was written: `{ a: b }` (padded), `{a: b}` (tight), or `{}` (empty). */
+export type FlowStyle = 'padded' | 'tight' | 'empty';
+
+/**
+ * Flow collections the reader built, with how their source was written. The yaml library keeps
+ * a flow collection flow when it writes a document back (adding entries to it in flow style,
+ * with its own `{ a: b }` padding); the writer and orderLike follow these marks to do the same.
+ */
+export const flowStyles = new WeakMap<object, FlowStyle>();
+
+const MAX_FLOW_DEPTH = 32;
+
+/** A parsed flow collection, kept in the memo and built into fresh (marked) values on use. */
+class FlowNode {
+  constructor(
+    readonly entries: readonly (readonly [string, FlowValue])[] | undefined,
+    readonly items: readonly FlowValue[] | undefined,
+    readonly style: FlowStyle,
+  ) {}
+
+  build(): Json {
+    let out: Json;
+    if (this.items) out = this.items.map(buildValue);
+    else {
+      const map: JsonObject = {};
+      for (const [k, v] of this.entries!) map[k] = buildValue(v);
+      out = map;
+    }
+    flowStyles.set(out, this.style);
+    return out;
+  }
+}
+type FlowValue = Scalar | FlowNode;
+
+function buildValue(v: FlowValue): Json {
+  return v instanceof FlowNode ? v.build() : v;
+}
+
+/** The whole text as one flow collection (nothing may follow it), or Unsupported. */
+function readFlow(text: string): FlowNode {
+  const state = { text, at: 0 };
+  const node = flowCollection(state, 0);
+  if (state.at !== text.length) throw new Unsupported();
+  return node;
+}
+
+interface FlowState {
+  text: string;
+  at: number;
+}
+
+function flowCollection(st: FlowState, depth: number): FlowNode {
+  if (depth > MAX_FLOW_DEPTH) throw new Unsupported();
+  const isMap = st.text.charCodeAt(st.at) === 123;
+  const close = isMap ? 125 /* } */ : 93; /* ] */
+  st.at++;
+  if (st.text.charCodeAt(st.at) === close) {
+    st.at++;
+    return new FlowNode(isMap ? [] : undefined, isMap ? undefined : [], 'empty');
+  }
+  const padded = st.text.charCodeAt(st.at) === 32;
+  if (padded) st.at++;
+  const entries: [string, FlowValue][] = [];
+  const items: FlowValue[] = [];
+  const keys = new Set<string>();
+  for (;;) {
+    if (isMap) {
+      const key = flowScalar(st, true);
+      if (typeof key !== 'string' || keys.has(key) || key in Object.prototype) throw new Unsupported();
+      keys.add(key);
+      if (st.text.charCodeAt(st.at) !== 58 || st.text.charCodeAt(st.at + 1) !== 32) throw new Unsupported();
+      st.at += 2;
+      entries.push([key, flowValue(st, depth)]);
+    } else {
+      items.push(flowValue(st, depth));
+    }
+    const c = st.text.charCodeAt(st.at);
+    if (c === 44 /* , */ && st.text.charCodeAt(st.at + 1) === 32) {
+      st.at += 2;
+      continue;
+    }
+    // The closing bracket, after one space when the opening one had one.
+    if (padded) {
+      if (c !== 32) throw new Unsupported();
+      st.at++;
+    }
+    if (st.text.charCodeAt(st.at) !== close) throw new Unsupported();
+    st.at++;
+    return new FlowNode(isMap ? entries : undefined, isMap ? undefined : items, padded ? 'padded' : 'tight');
+  }
+}
+
+function flowValue(st: FlowState, depth: number): FlowValue {
+  const c = st.text.charCodeAt(st.at);
+  return c === 123 || c === 91 ? flowCollection(st, depth + 1) : flowScalar(st, false);
 }
 
 /**
- * `[a, "b", 1]` on one line: scalars only, each quoted or plain. Plain items give up anything
- * that means more inside a flow list (`[]{},:#?`), so a quoted item holding a comma or bracket
- * is split apart and fails its quote check.
+ * A quoted or plain scalar inside a flow collection. A plain one ends at `,`, `]` or `}` (or at
+ * `: ` for a key) and may not hold anything that means more inside flow (`[]{}`, `#`, `: `).
  */
-function readFlowList(text: string): readonly Scalar[] {
-  if (!text.endsWith(']')) throw new Unsupported();
-  return text.slice(1, -1).split(',').map((part) => {
-    const item = trimSpaces(part);
-    if (item === '' || (item[0] !== '"' && item[0] !== "'" && /[[\]{}:#?]/.test(item))) throw new Unsupported();
-    return readScalar(item);
-  });
+function flowScalar(st: FlowState, key: boolean): Scalar {
+  const { text } = st;
+  const start = st.at;
+  const q = text.charCodeAt(start);
+  if (q === 34 || q === 39) {
+    const close = closingQuote(text.slice(start));
+    if (close < 0) throw new Unsupported();
+    st.at = start + close + 1;
+    return readScalar(text.slice(start, st.at));
+  }
+  let end = start;
+  for (; end < text.length; end++) {
+    const c = text.charCodeAt(end);
+    if (c === 44 || c === 93 || c === 125) break;
+    if (c === 123 || c === 91 || c === 35) throw new Unsupported();
+    if (c === 58 && (text.charCodeAt(end + 1) === 32 || end + 1 === text.length)) {
+      if (key) break;
+      throw new Unsupported();
+    }
+  }
+  // The space before a padded collection's closing bracket is padding, not part of the scalar.
+  if (end > start && text.charCodeAt(end - 1) === 32 && text.charCodeAt(end) !== 44) end--;
+  const plain = text.slice(start, end);
+  st.at = end;
+  if (plain.charCodeAt(0) === 32) throw new Unsupported();
+  // `a:` before a flow indicator, or a value the library would read differently in flow.
+  if (plain.endsWith(':') || plain.startsWith(':')) throw new Unsupported();
+  return readScalar(plain);
 }
 
-function trimSpaces(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && text.charCodeAt(start) === 32) start++;
-  while (end > start && text.charCodeAt(end - 1) === 32) end--;
-  return text.slice(start, end);
-}
 
 function readScalar(text: string): Scalar {
   if (text.startsWith('"')) {

@@ -13,14 +13,21 @@
  *   `"on"` stays quoted where the library (1.2 only) would write `on`. Never declines.
  * Tests: test/yaml/fast-stringify.test.ts (both styles against the library).
  */
-import { stringify } from 'yaml';
 import type { Json } from '../core/json.js';
+import { Document, isSeq, stringify } from 'yaml';
+import { flowStyles, ownString } from './fast-parse.js';
 
 export interface EmitOptions {
   /** Map keys in sorted order (the library's `sortMapEntries`); default: insertion order. */
   sortKeys?: boolean;
   /** List items indented under their key (the library's default) instead of level with it. */
   indentSeq?: boolean;
+  /**
+   * Flow collections the fast reader marked are written with the padding their source had
+   * (`{a: b}` or `{ a: b }`) instead of the library's `{ a: b }`: for checking that a document
+   * is written exactly as the library would write it back.
+   */
+  flowAsRead?: boolean;
 }
 
 class Unsupported extends Error {}
@@ -31,13 +38,16 @@ type Rendered = string[];
 interface Style {
   sortKeys: boolean;
   indentSeq: boolean;
+  /** Marked flow collections: ignored (block), written as the library does, or as they were read. */
+  flow: 'none' | 'library' | 'read';
   key(key: string): string;
   scalar(value: unknown): Rendered;
 }
 
 /** The document text (ending in a newline), or undefined when the library must write it. */
 export function emitYaml(value: Json, options: EmitOptions = {}): string | undefined {
-  const style = options.sortKeys ? (options.indentSeq === false ? LIBRARY_SORTED : LIBRARY_SORTED_INDENTED) : options.indentSeq === false ? LIBRARY : LIBRARY_INDENTED;
+  let style = options.sortKeys ? (options.indentSeq === false ? LIBRARY_SORTED : LIBRARY_SORTED_INDENTED) : options.indentSeq === false ? LIBRARY : LIBRARY_INDENTED;
+  if (options.flowAsRead) style = { ...style, flow: 'read' };
   // The library writes `{}`, `[]` and top-level scalars in ways not mirrored here.
   if (!(isMap(value) ? hasEntries(value) : Array.isArray(value) && value.length > 0)) return undefined;
   try {
@@ -85,13 +95,14 @@ function libraryScalar(value: unknown): Rendered {
   const hit = valueMemo.get(value);
   if (hit) return hit;
   // Names, paths, images: the library writes these plain (the tests check a sample).
-  if (SIMPLE_PLAIN.test(value) && !CORE_WORDS.test(value)) return remember(valueMemo, value, [value]);
-  if (DIGITS.test(value)) return remember(valueMemo, value, [`"${value}"`]);
-  const text = stringify({ k: value }, { lineWidth: 0 });
+  const own = ownString(value);
+  if (SIMPLE_PLAIN.test(own) && !CORE_WORDS.test(own)) return remember(valueMemo, own, [own]);
+  if (DIGITS.test(own)) return remember(valueMemo, own, [`"${own}"`]);
+  const text = stringify({ k: own }, { lineWidth: 0 });
   // "k: <first>\n  <more>\n": continuation lines carry the 2 columns of indentation under `k`.
-  const lines = text.slice(3, -1).split('\n');
+  const lines = text.slice(3, -1).split('\n').map(ownString);
   if (lines.slice(1).some((l) => l === '' || !l.startsWith('  '))) throw new Unsupported();
-  return remember(valueMemo, value, lines);
+  return remember(valueMemo, own, lines);
 }
 
 function libraryKey(key: string): string {
@@ -99,10 +110,10 @@ function libraryKey(key: string): string {
   if (hit !== undefined) return hit;
   const text = stringify({ [key]: 1 }, { lineWidth: 0 });
   if (!text.endsWith(': 1\n') || text.startsWith('?') || text.slice(0, -4).includes('\n')) throw new Unsupported();
-  return remember(keyMemo, key, text.slice(0, -4));
+  return remember(keyMemo, ownString(key), ownString(text.slice(0, -4)));
 }
 
-const LIBRARY: Style = { sortKeys: false, indentSeq: false, key: libraryKey, scalar: libraryScalar };
+const LIBRARY: Style = { sortKeys: false, indentSeq: false, flow: 'library', key: libraryKey, scalar: libraryScalar };
 const LIBRARY_INDENTED: Style = { ...LIBRARY, indentSeq: true };
 const LIBRARY_SORTED: Style = { ...LIBRARY, sortKeys: true };
 const LIBRARY_SORTED_INDENTED: Style = { ...LIBRARY, sortKeys: true, indentSeq: true };
@@ -156,7 +167,7 @@ function literalBlock(s: string): Rendered | undefined {
   return [`|${chomp}`, ...lines.map((l) => (l === '' ? '' : '  ' + l))];
 }
 
-const MANIFEST: Style = { sortKeys: true, indentSeq: false, key: manifestKey, scalar: manifestScalar };
+const MANIFEST: Style = { sortKeys: true, indentSeq: false, flow: 'none', key: manifestKey, scalar: manifestScalar };
 
 // ---- Structure, shared by both styles. ----
 
@@ -218,7 +229,9 @@ function writeSeq(out: Out, seq: Json[], col: number, firstPrefixed: boolean): v
   for (const item of seq) {
     out.text += (first && firstPrefixed ? '' : indent) + '-';
     first = false;
-    if (isMap(item) && hasEntries(item)) {
+    if (out.style.flow !== 'none' && item !== null && typeof item === 'object' && flowStyles.has(item)) {
+      out.text += ' ' + flowText(item, out.style) + '\n';
+    } else if (isMap(item) && hasEntries(item)) {
       out.text += ' ';
       writeMap(out, item, col + 2, true);
     } else if (Array.isArray(item) && item.length > 0) {
@@ -232,7 +245,9 @@ function writeSeq(out: Out, seq: Json[], col: number, firstPrefixed: boolean): v
 
 /** The value after `key:` written at column `col`. */
 function writeValue(out: Out, child: Json, col: number): void {
-  if (isMap(child) && hasEntries(child)) {
+  if (out.style.flow !== 'none' && child !== null && typeof child === 'object' && flowStyles.has(child)) {
+    out.text += ' ' + flowText(child, out.style) + '\n';
+  } else if (isMap(child) && hasEntries(child)) {
     out.text += '\n';
     if (out.style === MANIFEST) writeSharedMap(out, child, col + 2);
     else writeMap(out, child, col + 2, false);
@@ -295,4 +310,65 @@ function continuation(lines: Rendered, col: number): string {
   let text = '';
   for (let i = 1; i < lines.length; i++) text += lines[i] === '' ? '\n' : pad(col) + lines[i]! + '\n';
   return text;
+}
+
+// ---- Flow collections (`{ a: b }`, `[ 1, 2 ]`), as the library writes those it read as flow ----
+
+/**
+ * A marked flow collection on one line: items joined by `, `, maps as `key: value`, everything
+ * inside written flow, scalars quoted as the library quotes them inside flow collections.
+ */
+function flowText(value: Json[] | { [k: string]: Json }, style: Style): string {
+  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    for (const item of value) parts.push(flowItem(item, style));
+  } else {
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined);
+    if (style.sortKeys) keys.sort();
+    for (const key of keys) parts.push(`${flowKey(key)}: ${flowItem(value[key]!, style)}`);
+  }
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  if (parts.length === 0) return open + close;
+  let pad = ' ';
+  if (style.flow === 'read') {
+    const read = flowStyles.get(value);
+    if (read !== 'padded' && read !== 'tight') throw new Unsupported();
+    if (read === 'tight') pad = '';
+  }
+  return `${open}${pad}${parts.join(', ')}${pad}${close}`;
+}
+
+function flowItem(item: Json, style: Style): string {
+  if (item !== null && typeof item === 'object') return flowText(item, style);
+  if (item === null) return 'null';
+  if (typeof item === 'boolean') return item ? 'true' : 'false';
+  if (typeof item === 'number') {
+    if (!Number.isSafeInteger(item)) throw new Unsupported();
+    return String(item);
+  }
+  return flowString(item, false);
+}
+
+function flowKey(key: string): string {
+  return flowString(key, true);
+}
+
+const flowMemo = new Map<string, string>();
+const flowKeyMemo = new Map<string, string>();
+
+/** A string inside a flow collection, rendered once by the library (as a flow item or key). */
+function flowString(value: string, key: boolean): string {
+  const memo = key ? flowKeyMemo : flowMemo;
+  const hit = memo.get(value);
+  if (hit !== undefined) return hit;
+  const own = ownString(value);
+  if (SIMPLE_PLAIN.test(own) && !CORE_WORDS.test(own)) return remember(memo, own, own);
+  const doc = new Document(key ? { [own]: 1 } : [own]);
+  if (!isSeq(doc.contents) && !key) throw new Unsupported();
+  (doc.contents as { flow?: boolean }).flow = true;
+  const text = doc.toString({ lineWidth: 0 });
+  // `[ item ]\n` or `{ key: 1 }\n`
+  const inner = key ? text.slice(2, -6) : text.slice(2, -3);
+  if (inner.includes('\n') || !text.endsWith(key ? ': 1 }\n' : ' ]\n')) throw new Unsupported();
+  return remember(memo, own, ownString(inner));
 }

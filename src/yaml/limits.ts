@@ -28,8 +28,16 @@ export function maxDocumentBytes(): number {
   return mb * 1024 * 1024;
 }
 
+/** The error for a document over the size limit (also raised by the streaming splitter, stream.ts). */
+export function documentTooLarge(file: string, line: number, index: number, limit = maxDocumentBytes()): DataError {
+  return new DataError(`${file}:${line}: document ${index + 1} is larger than ${sizeText(limit)} (${LIMIT_NAME})`, {
+    hint: 'Split the input into smaller documents if it is not meant to be this large.',
+  });
+}
+
 function sizeText(bytes: number): string {
-  return `${Math.round(bytes / (1024 * 1024))} MiB`;
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  return bytes >= 1024 ** 2 ? `${Math.round(bytes / 1024 ** 2)} MiB` : `${bytes} bytes`;
 }
 
 /** Named in the message itself, so it survives readers that list only messages (analyze, validate). */
@@ -79,9 +87,7 @@ function checkDocumentSizes(text: string, origin: Origin, firstIndex: number): v
   const check = (end: number) => {
     if (end - start > limit) {
       const line = origin.lineBase + (text.slice(0, start).match(/\n/g)?.length ?? 0) + 1;
-      throw new DataError(`${origin.file}:${line}: document ${index + 1} is larger than ${sizeText(limit)} (${LIMIT_NAME})`, {
-        hint: 'Split the input into smaller documents if it is not meant to be this large.',
-      });
+      throw documentTooLarge(origin.file, line, index, limit);
     }
   };
   for (let m = marker.exec(text); m !== null; m = marker.exec(text)) {

@@ -4,10 +4,18 @@
  * list items are matched by name/mountPath/containerPort so reordered containers keep comments.
  * orderLike gives the same order on plain values, for writers that skip the Document model.
  */
-import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, visit, type Document, type Node, type Pair, type Scalar } from 'yaml';
 import { isObject, type Json, type JsonObject } from '../core/json.js';
+import { flowStyles } from './fast-parse.js';
 
 const IDENTITY_KEYS = ['name', 'mountPath', 'containerPort', 'ip', 'devicePath'];
+
+/** syncNode keeps a flow collection's node, so it stays flow: the fast reader's mark moves along. */
+function keepFlow<T extends Json>(original: Json, out: T): T {
+  const style = flowStyles.get(original as object);
+  if (style !== undefined) flowStyles.set(out as object, style);
+  return out;
+}
 
 /** Writes `value` at `path` (whose parent exists), keeping what is already there as syncNode does. */
 export function writeAt(doc: Document, path: readonly (string | number)[], value: JsonObject): void {
@@ -67,7 +75,7 @@ export function orderLike(original: Json | undefined, value: Json): Json {
     const out: Record<string, Json> = {};
     for (const key of Object.keys(original)) if (key in value) out[key] = orderLike(original[key], value[key]!);
     for (const key of Object.keys(value)) if (!(key in original)) out[key] = value[key]!;
-    return out;
+    return keepFlow(original, out);
   }
   if (Array.isArray(value) && Array.isArray(original)) {
     const byIdentity = new Map<string, Json>();
@@ -75,11 +83,12 @@ export function orderLike(original: Json | undefined, value: Json): Json {
       const id = identityOfOriginal(item);
       if (id !== undefined && !byIdentity.has(id)) byIdentity.set(id, item);
     }
-    return value.map((child, i) => {
+    const out = value.map((child, i) => {
       const id = identityOf(child);
       const match = id !== undefined ? byIdentity.get(id) : original.length === value.length ? original[i] : undefined;
       return match !== undefined ? orderLike(match, child) : child;
     });
+    return keepFlow(original, out);
   }
   return value;
 }
@@ -111,4 +120,42 @@ function identityOfNode(node: unknown): string | undefined {
     if (v !== undefined && v !== null && typeof v !== 'object') return `${key}=${String(v)}`;
   }
   return undefined;
+}
+
+const KEEP_TEXT = 'KEEP_SOURCE_TEXT';
+
+/**
+ * Numbers are written as the user wrote them while their value is unchanged: JavaScript numbers
+ * would turn 9223372036854775807 into 9223372036854776000 and a 32-digit integer into 1e+31.
+ * Marks the document's numeric scalars and adds a tag that writes their source text (numbers
+ * given a new value are written as the library would).
+ */
+export function keepNumberText(doc: Document): void {
+  let marked = false;
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'number' && typeof node.source === 'string') {
+        node.format = KEEP_TEXT;
+        marked = true;
+      }
+    },
+  });
+  if (!marked) return;
+  const tags = doc.schema.tags;
+  const keep = {
+    identify: (value: unknown) => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: KEEP_TEXT,
+    test: /^$/,
+    resolve: (text: string) => text,
+    stringify(node: Scalar, ctx: unknown, onComment?: () => void, onChompKeep?: () => void): string {
+      const source = (node as Scalar & { source?: string }).source;
+      if (typeof source === 'string' && Number(source) === node.value) return source;
+      const fallback = tags.find((t) => t !== keep && !t.format && t.identify?.(node.value) && t.test !== undefined);
+      const plain = Object.assign(Object.create(Object.getPrototypeOf(node) as object) as Scalar, node, { format: undefined });
+      return (fallback?.stringify as (n: Scalar, c: unknown, a?: () => void, b?: () => void) => string)(plain, ctx, onComment, onChompKeep);
+    },
+  };
+  tags.unshift(keep as unknown as (typeof tags)[number]);
 }

@@ -54,6 +54,17 @@ const pod = {
   ProxyConfig: { statusPort: 15020 },
 };
 
+const otel = {
+  Mesh: { ExtensionProviders: [{ name: 'zipkin', zipkin: {} }, { name: 'otel', opentelemetry: { serviceAttributeEnrichment: 'OTEL_SEMANTIC_CONVENTIONS' } }] },
+  Off: { ExtensionProviders: [{ name: 'otel', opentelemetry: { port: 4317 } }] },
+  A: {},
+  Ann: { 'resource.opentelemetry.io/service.namespace': 'team-x', 'resource.opentelemetry.io/service.version': 'v9', 'resource.opentelemetry.io/service.instance.id': 'id-1' },
+  L: {},
+  Lv: { 'app.kubernetes.io/version': '3.0' },
+  C: [{ name: 'web', image: 'registry:5000/team/web:2.1@sha256:0123456789abcdef0123456789abcdef' }],
+  Two: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }],
+};
+
 describe('Istio helper functions', () => {
   afterEach(() => {
     delete process.env.GT_TEST_VAR;
@@ -76,6 +87,11 @@ describe('Istio helper functions', () => {
     ['{{ appendMultusNetwork .j "istio-cni" }}|{{ appendMultusNetwork .k "istio-cni" }}', { j: '[{"name": "a"}]', k: '[{"name": "istio-cni"}]' }, '[{"name": "a"}, {"name": "istio-cni"}]|[{"name": "istio-cni"}]'],
     ['{{ strdict "a" "1" "b" }} {{ toJsonMap (strdict "b" "2") (strdict "a" "1") }} {{ omit .m "a" }}', { m: { a: 1, b: 2 } }, 'map[a:1 b:] {"a":"1","b":"2"} map[b:2]'],
     ['{{ mergeMaps (dict "a" 1 "c" 1) (dict "a" 2 "b" 3) }}', {}, 'map[a:2 b:3 c:1]'],
+    ['{{ appendMultusNetwork .j "default/istio-cni" }}|{{ appendMultusNetwork .k "default/istio-cni" }}|{{ appendMultusNetwork "x, default/istio-cni" "default/istio-cni" }}|{{ appendMultusNetwork .bad "default/istio-cni" }}', { j: '[{"name":"istio-cni"}]', k: '[{"name":"istio-cni","namespace":"default"}]', bad: '[oops]' }, '[{"name":"istio-cni"}, {"name": "istio-cni", "namespace": "default"}]|[{"name":"istio-cni","namespace":"default"}]|x, default/istio-cni|[oops]'],
+    ['{{ otelResourceAttributes .Mesh .A .L "shop" .C }}|{{ otelResourceAttributes .Off .A .L "shop" .C }}', otel, 'service.namespace=shop,service.version=2.1@sha256:0123456789abcdef0123456789abcdef,service.instance.id=shop.$(POD_NAME).web|'],
+    ['{{ otelResourceAttributes .Mesh .Ann .L "" .Two }}', otel, 'service.namespace=team-x,service.version=v9,service.instance.id=id-1'],
+    ['{{ otelResourceAttributes .Mesh .A .Lv "shop" .Two }}', otel, 'service.namespace=shop,service.version=3.0,service.instance.id=shop.$(POD_NAME).a'],
+    ['{{ otelResourceAttributes .Mesh .A .L "" .Two }}', otel, 'service.namespace=default,service.instance.id=default.$(POD_NAME).a'],
     ['{{ toJson (omitNil .v) }}', { v: { a: null, b: { c: null, d: 1 }, e: [null, 2] } }, '{"b":{"d":1},"e":[2]}'],
   ];
   it.each(cases)('%j', (t, d, want) => expect(render(t, d)).toBe(want));

@@ -106,13 +106,14 @@ spec:
   });
 });
 
-describe('errors: one message, exit code, nothing on stdout', () => {
-  const cases: { name: string; text: string; code: number; message: RegExp }[] = [
+describe('errors: one message and exit code; documents before the failing one are written', () => {
+  const cases: { name: string; text: string; code: number; message: RegExp; stdout?: string }[] = [
     {
       name: 'malformed YAML names file, line and document',
       text: 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n  labels: {a: [}\n',
       code: 65,
-      message: /^Error: .*bad\.yaml:9:\d+: malformed YAML in document 2: /m,
+      message: /^Error: .*bad\.yaml:9:\d+: malformed YAML in document 2: [^\n]*\nFix the YAML syntax at that position\. The 1 document before it went to standard output\.$/m,
+      stdout: 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n',
     },
     {
       name: 'a bad annotation value names the workload',
@@ -147,7 +148,7 @@ describe('errors: one message, exit code, nothing on stdout', () => {
       const r = await inject(['-f', write('bad.yaml', c.text)]);
       expect(r.stderr).toMatch(c.message);
       expect(r.stderr).not.toMatch(/^\s+at /m);
-      expect(r.stdout).toBe('');
+      expect(r.stdout).toBe(c.stdout ?? '');
       expect(r.exitCode).toBe(c.code);
     });
   }
@@ -179,6 +180,86 @@ describe('errors: one message, exit code, nothing on stdout', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('');
     expect(readFileSync(out, 'utf8')).toBe((await inject(['-f', appFile])).stdout);
+  });
+});
+
+describe('streaming: one document at a time', () => {
+  it('stdin: the first document comes out before the input ends', async () => {
+    const { spawn } = await import('node:child_process');
+    const { SAILCTL } = await import('../helpers/cli.js');
+    const child = spawn(process.execPath, [SAILCTL, 'kube-inject', '-f', '-'], { env: { ...process.env, ...offline.env } });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    const first = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        if (out.includes('istio-proxy')) resolve();
+      });
+    });
+    child.stdin.write(`${APP}---\n`);
+    await first; // the input is still open here
+    child.stdin.end(APP.replace('name: web\n', 'name: web2\n'));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(out.split(/^---$/m).length - 1).toBe(2);
+  });
+
+  it('a failure in document 3 keeps documents 1 and 2 on stdout; -o leaves its file alone', async () => {
+    const bad = write('third-bad.yaml', `${APP}---\n${APP}---\napiVersion: v1\nkind: Pod\nmetadata: {name: x\n`);
+    const r = await inject(['-f', bad]);
+    expect(r.exitCode).toBe(65);
+    expect(r.stderr).toMatch(/third-bad\.yaml:\d+:\d+: malformed YAML in document 3/);
+    expect(r.stderr).toMatch(/The 2 documents before it went to standard output\./);
+    expect(r.stdout.split(/^---$/m).length - 1).toBe(2);
+    const out = write('kept.yaml', 'old content\n');
+    const o = await inject(['-f', bad, '-o', out]);
+    expect(o.exitCode).toBe(65);
+    expect(o.stderr).toMatch(/Nothing was written to .*kept\.yaml\./);
+    expect(readFileSync(out, 'utf8')).toBe('old content\n');
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(dir).filter((f) => f.includes('.sailctl-'))).toEqual([]);
+  });
+
+  it('worker threads (large inputs) write exactly what the main thread alone writes, also up to a failure', async () => {
+    const many = Array.from({ length: 600 }, (_, i) => (i % 5 === 4 ? `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}}   # kept\n` : APP.replace('name: web\n', `name: web-${i}\n`)));
+    const file = write('many.yaml', many.join('---\n'));
+    const parallel = await inject(['-f', file], { env: { ...offline.env, SAILCTL_INJECT_WORKERS: '2' } });
+    const single = await inject(['-f', file], { env: { ...offline.env, SAILCTL_INJECT_WORKERS: '0' } });
+    expect(parallel.exitCode).toBe(0);
+    expect(parallel.stdout).toBe(single.stdout);
+    expect(parallel.stdout.split(/^---$/m).length - 1).toBe(600);
+    const broken = write('many-bad.yaml', [...many.slice(0, 500), 'apiVersion: v1\nkind: Pod\nmetadata: {name: [x\n', ...many.slice(500)].join('---\n'));
+    const failed = await inject(['-f', broken], { env: { ...offline.env, SAILCTL_INJECT_WORKERS: '2' } });
+    expect(failed.exitCode).toBe(65);
+    expect(failed.stderr).toMatch(/malformed YAML in document 501/);
+    expect(failed.stdout).toBe(single.stdout.split(/^---\n/m).slice(0, 500).map((d) => `${d}---\n`).join(''));
+  });
+
+  it('a document over the size limit is exit 65 naming the limit and how to raise it', async () => {
+    const big = write('big.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  x: "${'a'.repeat(1024 * 1024 + 10)}"\n`);
+    const r = await inject(['-f', big], { env: { ...offline.env, SAILCTL_MAX_DOCUMENT_MB: '1' } });
+    expect(r.exitCode).toBe(65);
+    expect(r.stderr).toMatch(/big\.yaml:1: document 1 is larger than 1 MiB \(the per-document limit, raised with SAILCTL_MAX_DOCUMENT_MB=<MiB>\)/);
+  });
+
+  it('runaway nesting is one clear error, never JavaScript text', async () => {
+    const r = await inject(['-f', write('deep.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  x: ${'['.repeat(20000)}${']'.repeat(20000)}\n`)]);
+    expect(r.exitCode).toBe(65);
+    expect(r.stderr).not.toMatch(/Maximum call stack|Invalid string length|RangeError/);
+    expect(r.stderr).toMatch(/deep\.yaml:\d+/);
+  });
+
+  it('CRLF files ending in a quoted value, and integers beyond 2^53, come through as written', async () => {
+    const crlf = 'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: a\r\ndata:\r\n  k: "v"\r\n---\r\n' + APP.replace(/\n/g, '\r\n').replace('image: nginx', 'image: "nginx"');
+    const r = await inject(['-f', write('crlf.yaml', crlf)]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.startsWith('apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: a\r\ndata:\r\n  k: "v"\r\n---\n')).toBe(true);
+    expect(container(podSpec(docs(r.stdout)[1]), 'istio-proxy')).toBeDefined();
+    const big = APP.replace('spec:\n  selector', 'spec:\n  progressDeadlineSeconds: 9223372036854775807\n  revisionHistoryLimit: 123456789012345678901234567890123\n  selector');
+    const b = await inject(['-f', write('big.yaml', big)]);
+    expect(b.exitCode).toBe(0);
+    expect(b.stdout).toContain('progressDeadlineSeconds: 9223372036854775807\n');
+    expect(b.stdout).toContain('revisionHistoryLimit: 123456789012345678901234567890123\n');
   });
 });
 

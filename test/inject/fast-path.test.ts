@@ -78,6 +78,59 @@ ${pd}  name: http
 ${extra}${second}${volumes}`;
 }
 
+/** Values and annotations mostly quoted as the library would write them (others send a document the slow way). */
+const FLOW_VALUES = ['"1"', '"true"', 'v1', '"8080"', '""', 'plain text', '"with: colon"', '"a,b"', "'quoted'"];
+const FLOW_ANNOTATIONS = [
+  'sidecar.istio.io/proxyCPU: 200m',
+  'sidecar.istio.io/inject: "false"',
+  'prometheus.io/scrape: "true", prometheus.io/port: "9000"',
+  'traffic.sidecar.istio.io/excludeOutboundPorts: "25,465"',
+  'sidecar.istio.io/nativeSidecar: "true"',
+  'status.sidecar.istio.io/port: "0"',
+  'proxy.istio.io/config: "holdApplicationUntilProxyStarts: true"',
+];
+
+/** The same kind of workload written with flow collections, as many users and tools write them. */
+function flowWorkload(r: () => number, i: number): string {
+  const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pad = r() < 0.5 ? ' ' : '';
+  const map = (body: string) => `{${pad}${body}${pad}}`;
+  const seq = (body: string) => `[${pad}${body}${pad}]`;
+  const annotation = r() < 0.5 ? `      annotations: ${map(pick(FLOW_ANNOTATIONS))}\n` : '';
+  const env = r();
+  const resources = r();
+  const extra = [
+    env < 0.4 ? `        env: ${seq(`${map(`name: A, value: ${pick(FLOW_VALUES)}`)}, ${map('name: B, value: x')}`)}\n` : '',
+    env >= 0.4 && env < 0.7 ? `        env:\n        - ${map(`name: A, value: ${pick(FLOW_VALUES)}`)}\n` : '',
+    r() < 0.4 ? `        readinessProbe:\n          httpGet: ${map('path: /r, port: 8080')}\n` : '',
+    r() < 0.3 ? `        livenessProbe: ${map(`tcpSocket: ${map('port: http')}`)}\n` : '',
+    r() < 0.3 ? `        args: ${seq('--flag, --v=2')}\n` : '',
+    resources < 0.3 ? `        resources: {}\n` : '',
+    resources >= 0.3 && resources < 0.6 ? `        resources: ${map(`limits: ${map('cpu: 1000m, memory: 1024Mi')}`)}\n` : '',
+  ].join('');
+  const proxy = r() < 0.25 ? `      - ${map(`name: istio-proxy, image: auto, resources: {}, securityContext: ${map('runAsUser: 2000')}`)}\n` : '';
+  const podSecurity = r() < 0.25 ? `      securityContext: {}\n` : '';
+  const template = r() < 0.2 ? `        inject.istio.io/templates: gateway\n` : '';
+  return `apiVersion: apps/v1
+kind: ${pick(['Deployment', 'StatefulSet', 'DaemonSet'])}
+metadata:
+  name: ${pick(NAMES)}-${i}
+  labels: ${map(`team: ${pick(FLOW_VALUES)}`)}
+spec:
+  selector:
+    matchLabels: ${map('app: x')}
+  template:
+    metadata:
+      labels: ${map(`app: ${pick(NAMES)}, version: v${i % 3}`)}
+${template ? `      annotations:\n${template}` : annotation}    spec:
+${podSecurity}      containers:
+      - name: main
+        image: nginx:1.${i}
+        ports: ${seq(`${map('containerPort: 8080, name: http')}, ${map('containerPort: 9090')}`)}
+${extra}${proxy}      volumes: ${seq(map('name: data, emptyDir: {}'))}
+`;
+}
+
 describe('fast path writes what the yaml Document path writes', () => {
   it('on the test deployments, each kind, Lists and re-injection', () => {
     const inputs = [
@@ -98,6 +151,19 @@ describe('fast path writes what the yaml Document path writes', () => {
     }
     // The helpers quote label values ("hello"), which the library would not: only re-injections and plain inputs qualify.
     expect(fast).toBeGreaterThanOrEqual(4);
+  });
+
+  it('on 300 generated workloads in flow style, classic and native (most on the fast path)', () => {
+    const r = rng(9);
+    for (const cfg of [config, nativeConfig]) {
+      const docs: string[] = [];
+      for (let i = 0; i < 150; i++) docs.push(flowWorkload(r, i));
+      const result = bothPaths(docs.join('---\n'), cfg);
+      // Quoting the library would write differently (e.g. 'quoted') sends a document the slow way.
+      expect(result.fastPath).toBeGreaterThan(100);
+      const again = bothPaths(result.output, cfg);
+      expect(again.output).toBe(result.output);
+    }
   });
 
   it('on 150 generated workloads (some declined: comments, flow maps, quoting)', () => {

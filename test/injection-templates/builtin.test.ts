@@ -9,9 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { builtinTemplates } from '../../src/injection-templates/builtin.js';
 
 const PINNED: Record<string, { length: number; sha256: string }> = {
-  sidecar: { length: 24106, sha256: 'cf0691882e4916e54ef09f2cbe91b261831984352196d77794818808faa2d206' },
-  gateway: { length: 7638, sha256: '645b2af8508054aedb45e4e40108f3afd23ff4e884ed119d07c15ea08a4705b2' },
-  'grpc-agent': { length: 3171, sha256: 'b3e56f5de4dca96fa43dba73793399a60ee63447da31650babd1573e9306212b' },
+  sidecar: { length: 24355, sha256: 'a5d0b7f777c4802d217eab70eab401aafb77f48363e105ac0efcc89dadd929b3' },
+  gateway: { length: 10524, sha256: 'db562309680af0d4fe1cf1ee0c7e73fbc6c191cd826ed1d37f1396356b14e989' },
+  'grpc-simple': { length: 1820, sha256: '2761eabed23309081e9e907f477871ed7c7ae85df2df52caae03328e6bbb269c' },
+  'grpc-agent': { length: 12837, sha256: '78161523c2f1164ff860ec3283a68cd8b329a692d8058191ce541f67614c5d50' },
+  waypoint: { length: 13511, sha256: '32a977713e45125201b9e9d529e3981e065d9fcbf95a1ab18b972684014ad74b' },
+  'kube-gateway': { length: 14275, sha256: 'b4f2a684f81b223234ce17936b9e3064cac46c872d6c39e16de9818e420c7056' },
 };
 
 describe('built-in injection templates', () => {

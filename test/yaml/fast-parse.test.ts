@@ -169,7 +169,8 @@ describe('parseFastYaml on profiles and hand-written files', () => {
     ['values: ["true", 1, x, \'y z\']\nempty: []\n'],
     ['"quoted.key": 1\n\'single\': 2\nwith-dash_and.dot: 3\n"": 4\n\'it\'\'s\': 5\n"esc\\"q": 6\n'],
     ['a: yes\nb: On\nc: True\nd: NULL\ne: "esc\\n"\nf: 1.\ng: -0.5\nh: +.5\n'],
-    ['- [a, "b c", \'d\', 1, 1.5, true, ~, -x, a b]\n- [ spaced ,  items ]\n- k: ["x"]\n'],
+    ['- [a, "b c", \'d\', 1, 1.5, true, ~, -x, a b]\n- k: ["x"]\n'],
+    ['a: [1, [2]]\nb: {c: 1, d: [x, {e: f}]}\nc: [?x, a:b]\nd: { padded: true }\ne:\n- {name: x, value: "1"}\n- [ ]\n'.replace('[ ]', '[]')],
   ])('agrees with the yaml library on %j', (text) => {
     const fast = parseFastYaml(text);
     expect(fast).toBeDefined();
@@ -178,8 +179,8 @@ describe('parseFastYaml on profiles and hand-written files', () => {
 
   it.each([
     'a: 1e3', 'a: 0x1F', 'a: 0o17', 'a: 007', 'a: .inf', 'a: -.NaN', 'a: b # comment', 'a: "\\x41"', '"a" : 1', '"a":1', '__proto__: {}', '"constructor": 1',
-    'a: |\n  text', 'a: >\n  text', 'a: &x 1', 'b: *x', 'a: !!str 1', 'a: [1, [2]]', 'a: [x,]', 'a: [,]', 'a: [ ]', 'a: [x: y]', 'a: [x, #y]', 'a: [?x]', 'a: [a,\n  b]', 'a: [a] x',
-    'a: {b: 1}', 'a: b: c', '? a\n: b', 'a:\tb', 'a: 1\na: 2', '<<: {}', 'a: 1\n---\nb: 2', '---\na: 1', 'a: 99999999999999999999', 'a: @x', 'a: `x',
+    'a: |\n  text', 'a: >\n  text', 'a: &x 1', 'b: *x', 'a: !!str 1', 'a: [ spaced ,  items ]', 'a: {b:  1}', 'a: { b: 1}', 'a: {b: 1, b: 2}', 'a: {__proto__: 1}', 'a: [x:]', 'a: [x,]', 'a: [,]', 'a: [ ]', 'a: [x: y]', 'a: [x, #y]', 'a: [a,\n  b]', 'a: [a] x', 'a: {b: 1} x',
+    'a: b: c', '? a\n: b', 'a:\tb', 'a: 1\na: 2', '<<: {}', 'a: 1\n---\nb: 2', '---\na: 1', 'a: 99999999999999999999', 'a: @x', 'a: `x',
     'a:\n    b: 1\n  c: 2', 'a: "x" y', "a: 'x' y", 'a: b\r\n',
   ])('leaves %j to the library', (text) => {
     expect(parseFastYaml(text)).toBeUndefined();
@@ -195,6 +196,28 @@ describe('parseFastYaml on profiles and hand-written files', () => {
       if (expectAgreement(text) === 'agreed') agreed++;
     }
     expect(agreed).toBeGreaterThan(500);
+  });
+
+  it('one-line flow collections of generated scalars, nested: agrees with the library or declines', () => {
+    const r = rng(21);
+    const items = [...SCALARS, ...COMMON, '"a,b"', "'c, d'", '"[x]"', "'{y}'", 'a:b', '-x', 'http://h:80/p'];
+    const value = (depth: number): string => {
+      const roll = r();
+      if (depth > 0 && roll < 0.2) return collection(depth - 1);
+      return pick(r, items);
+    };
+    const collection = (depth: number): string => {
+      const n = Math.floor(r() * 4);
+      const pad = r() < 0.5 ? ' ' : '';
+      if (r() < 0.5) return n === 0 ? '[]' : `[${pad}${Array.from({ length: n }, () => value(depth)).join(', ')}${pad}]`;
+      return n === 0 ? '{}' : `{${pad}${Array.from({ length: n }, (_, i) => `${pick(r, ['a', 'name', '"q"', 'k-1', 'x.y/z', 'on', '1'])}${i}: ${value(depth)}`).join(', ')}${pad}}`;
+    };
+    let agreed = 0;
+    for (let n = 0; n < 3_000; n++) {
+      const text = r() < 0.5 ? `k: ${collection(2)}\n` : `- ${collection(2)}\n- x\n`;
+      if (expectAgreement(text) === 'agreed') agreed++;
+    }
+    expect(agreed).toBeGreaterThan(800);
   });
 
   it('gives every reader of a memoised one-line list its own array', () => {

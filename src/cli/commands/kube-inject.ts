@@ -1,8 +1,16 @@
-/** `kube-inject`: inject Istio sidecars into workload YAML (injection.md §4.2, §5). */
+/**
+ * `kube-inject`: inject Istio sidecars into workload YAML (injection.md §4.2, §5).
+ *
+ * Input is read, injected and written one document at a time (also from stdin, where output
+ * starts before the input ends), so memory stays flat for any input size. When document N
+ * fails: on stdout, documents 1..N-1 have been written and the error names document N (exit
+ * non-zero); with -o FILE the output goes to a temporary file beside FILE that replaces it
+ * only when every document succeeded, so FILE is never left half-written (it keeps its old
+ * content, or is not created).
+ */
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import { note, writeStdout } from '../../core/output.js';
-import { readInput } from '../../yaml/documents.js';
+import { UsageError, UserError } from '../../core/errors.js';
+import { note } from '../../core/output.js';
 import type { ClusterConfigReader } from '../../inject/cluster-source.js';
 import { clusterSession } from '../cluster-session.js';
 import type { GlobalOptions } from '../flags.js';
@@ -22,8 +30,12 @@ interface Options {
 export async function run(opts: Options, _args: string[], globals: GlobalOptions, _cmd: Command): Promise<void> {
   if (!opts.filename) throw new UsageError('filename not specified (see --filename or -f)');
   const session = clusterSession(globals);
-  const [{ loadInjectionConfig }, { kubeInject }] = await Promise.all([import('../../inject/config-sources.js'), import('../../inject/kube-inject.js')]);
-  const { name, text } = await readInput(opts.filename);
+  const [{ loadInjectionConfig }, { emptyInput }, { injectInParallel }, { DocumentSplitter, readChunks }] = await Promise.all([
+    import('../../inject/config-sources.js'),
+    import('../../inject/kube-inject.js'),
+    import('../../inject/parallel.js'),
+    import('../../yaml/stream.js'),
+  ]);
   let close: (() => void) | undefined;
   const cluster = async (): Promise<ClusterConfigReader | undefined> => {
     if (!(await session.configured())) return undefined;
@@ -39,13 +51,127 @@ export async function run(opts: Options, _args: string[], globals: GlobalOptions
     close?.();
   }
   if (loaded.notice) note(loaded.notice);
-  // Everything is injected in memory first: a bad document leaves no partial output.
-  const result = kubeInject(text, name, loaded.config);
-  if (opts.output) {
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(opts.output, result.output);
-  } else {
-    writeStdout(result.output);
+
+  const name = opts.filename === '-' ? '<stdin>' : opts.filename;
+  const splitter = new DocumentSplitter(name);
+  async function* documents() {
+    for await (const chunk of readChunks(opts.filename!)) yield splitter.push(chunk);
+    yield splitter.end();
   }
-  if (result.warnings.length > 0) process.stderr.write(`\n${result.warnings.join('\n')}\n`);
+  const sink = opts.output ? await fileSink(opts.output) : stdoutSink();
+  let written = 0;
+  let summary;
+  try {
+    summary = await injectInParallel(documents(), name, loaded.config, (out, docs) => {
+      sink.write(out);
+      written += docs;
+    }, () => sink.flush(), await inputSize(opts.filename));
+    if (!splitter.sawContent) throw emptyInput(name);
+  } catch (err) {
+    sink.abort();
+    throw withOutputHint(err, opts.output, written);
+  }
+  sink.commit();
+  if (summary.warnings.length > 0) process.stderr.write(`\n${summary.warnings.join('\n')}\n`);
+}
+
+/** The size of a regular input file (undefined for stdin or anything unreadable: the read reports it). */
+async function inputSize(path: string): Promise<number | undefined> {
+  if (path === '-') return undefined;
+  try {
+    const { stat } = await import('node:fs/promises');
+    const info = await stat(path);
+    return info.isFile() ? info.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Sink {
+  write(out: string | Uint8Array): void;
+  /** Hands buffered output on (stdin input: as soon as its documents are done). */
+  flush(): void;
+  commit(): void;
+  abort(): void;
+}
+
+const FLUSH_BYTES = 1 << 18;
+
+/** stdout, in batches (process.stdout is synchronous for files and pipes). */
+function stdoutSink(): Sink {
+  let pending: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    process.stdout.write(pending.join(''));
+    pending = [];
+    size = 0;
+  };
+  return {
+    write(out) {
+      if (typeof out !== 'string') {
+        flush();
+        process.stdout.write(out);
+        return;
+      }
+      pending.push(out);
+      size += out.length;
+      if (size >= FLUSH_BYTES) flush();
+    },
+    flush,
+    commit: flush,
+    // Documents before the failing one are complete: they are written.
+    abort: flush,
+  };
+}
+
+/** A temporary file beside `target`, renamed over it on success and removed on failure. */
+async function fileSink(target: string): Promise<Sink> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.sailctl-${process.pid}.tmp`);
+  let fd: number;
+  try {
+    fd = fs.openSync(temp, 'w');
+  } catch (err) {
+    throw new UserError(`cannot write ${target}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`, { cause: err });
+  }
+  let pending: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    fs.writeSync(fd, pending.join(''));
+    pending = [];
+    size = 0;
+  };
+  return {
+    write(out) {
+      if (typeof out !== 'string') {
+        flush();
+        for (let at = 0; at < out.length; ) at += fs.writeSync(fd, out, at);
+        return;
+      }
+      pending.push(out);
+      size += out.length;
+      if (size >= FLUSH_BYTES) flush();
+    },
+    flush,
+    commit() {
+      flush();
+      fs.closeSync(fd);
+      fs.renameSync(temp, target);
+    },
+    abort() {
+      fs.closeSync(fd);
+      fs.rmSync(temp, { force: true });
+    },
+  };
+}
+
+/** The error as the user sees it, saying what happened to the output. */
+function withOutputHint(err: unknown, output: string | undefined, written: number): unknown {
+  if (!(err instanceof UserError)) return err;
+  const fix = err.hint ? err.hint.replace(/;? ?[Nn]othing was written\.?$/, '').replace(/\.?$/, '.') : '';
+  const done = output ? `Nothing was written to ${output}.` : written > 0 ? `The ${written} document${written === 1 ? '' : 's'} before it went to standard output.` : 'Nothing was written.';
+  return new UserError(err.message, { exitCode: err.exitCode, hint: fix ? `${fix} ${done}` : done, cause: err });
 }

@@ -35,7 +35,7 @@ export function meshConfigMap(ctx: RenderContext, labels: Record<string, string>
 }
 
 export function injectorConfigMap(ctx: RenderContext, labels: Record<string, string>): K8sObject {
-  const { config, values } = buildInjectorConfig(ctx.values);
+  const { config, values } = buildInjectorConfig(injectorValues(ctx));
   return object('v1', 'ConfigMap', { name: revisioned(ctx, 'istio-sidecar-injector'), namespace: ctx.istioNamespace, labels }, {
     data: { config, values },
   });
@@ -53,4 +53,16 @@ export function valuesConfigMap(ctx: RenderContext, labels: Record<string, strin
     },
     { data: { 'original-values': stableJson(ctx.userValues), 'merged-values': stableJson(ctx.values) } },
   );
+}
+
+/**
+ * The values istiod's chart hands the injector: its `cni` view layers the CNI component's
+ * settings (values.cni, e.g. provider: multus) under values.pilot.cni, whose `enabled` follows
+ * components.cni unless the user set it.
+ */
+function injectorValues(ctx: RenderContext): RenderContext['values'] {
+  const userProvider = ctx.userValues.pilot?.cni?.provider;
+  const provider = userProvider ?? ctx.values.cni.provider;
+  if (provider === undefined || provider === ctx.values.pilot.cni?.provider) return ctx.values;
+  return { ...ctx.values, pilot: { ...ctx.values.pilot, cni: { ...ctx.values.pilot.cni, provider } } };
 }
