@@ -86,6 +86,19 @@ const bundled = Object.keys(main.metafile.inputs).filter((p) => ESM_ONLY_EXTERNA
 if (bundled.length > 0) throw new Error(`the CLI bundle must not contain ${bundled[0]}`);
 const bundleId = createHash('sha256').update(readFileSync(join(dist, 'main.cjs'))).digest('hex').slice(0, 32);
 
+// kube-inject's worker threads run their own small bundle (they start without the launcher).
+await build({
+  ...common,
+  entryPoints: ['src/inject/worker.ts'],
+  outfile: join(dist, 'inject-worker.cjs'),
+  format: 'cjs',
+  minify: process.env.SAILCTL_NO_MINIFY !== '1',
+  supported: { 'dynamic-import': false },
+  banner: { js: "var __sailctlUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { ...common.define, __SAILCTL_BUNDLED__: 'true', 'import.meta.url': '__sailctlUrl' },
+  plugins: [lazyChildProcessForCommander],
+});
+
 // 2. Help texts and the built-in injection config, from the same code (scripts/gen-startup.ts).
 //    Command modules are left out: a help form that ran a command would fail, not act.
 const genFile = join(dist, '.gen-startup.mjs');

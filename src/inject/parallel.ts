@@ -6,16 +6,24 @@
  * injected on the main thread. A failure in document N still writes documents 1..N-1 first,
  * whichever thread did them.
  *
- * This module is also the workers' entry point: started with WORKER_FLAG, it serves batches.
+ * The workers run dist/inject-worker.cjs (src/inject/worker.ts), the built bundle of
+ * serveBatches below; run from src/ (tests) there are no workers.
  */
 import type { Worker } from 'node:worker_threads';
 import { UserError, type ExitCode } from '../core/errors.js';
 import type { InjectionConfig } from './config.js';
 import { KubeInjector } from './kube-inject.js';
 import type { StreamDocument } from '../yaml/stream.js';
+import { packageRoot } from '../core/package-root.js';
 
-/** In a worker's process.argv: this module then serves batches (loading worker_threads only there). */
-const WORKER_FLAG = '--sailctl-kube-inject-worker';
+declare const __SAILCTL_BUNDLED__: boolean | undefined;
+
+/** The workers' bundle, or undefined when sailctl runs from its sources. */
+function workerScript(): string | undefined {
+  if (typeof __SAILCTL_BUNDLED__ !== 'boolean' || !__SAILCTL_BUNDLED__) return undefined;
+  return `${packageRoot()}/dist/inject-worker.cjs`;
+}
+
 /** Documents per batch: large enough to amortise messages, small enough to keep output flowing. */
 const BATCH_DOCS = 48;
 /** Documents (or, when the size is known, bytes) that make an input worth starting workers for. */
@@ -64,6 +72,9 @@ export interface ParallelSummary {
   warnings: string[];
   injected: number;
   fastPath: number;
+  /** Documents handled by worker threads, and how many workers ran. */
+  onWorkers: number;
+  workers: number;
 }
 
 /**
@@ -81,7 +92,7 @@ export async function injectInParallel(
   inputBytes?: number,
 ): Promise<ParallelSummary> {
   const main = new KubeInjector(file, config);
-  const summary: ParallelSummary = { warnings: [], injected: 0, fastPath: 0 };
+  const summary: ParallelSummary = { warnings: [], injected: 0, fastPath: 0, onWorkers: 0, workers: 0 };
   const slots: Slot[] = [];
   let head = 0;
   let seen = 0;
@@ -125,6 +136,7 @@ export async function injectInParallel(
       slots.push(slot);
       pool.send(docsOfBatch, (reply) => {
         slot.result = reply.result;
+        summary.onWorkers += reply.result.docs;
         if (reply.error) slot.error = revive(reply.error);
         slot.done = true;
       }, () => {
@@ -142,7 +154,10 @@ export async function injectInParallel(
         batch.push(doc);
         seen++;
         if (batch.length >= BATCH_DOCS) {
-          if (!pool && maxWorkers > 0 && (seen >= START_AFTER || (inputBytes ?? 0) >= START_BYTES)) pool = await WorkerPool.start(maxWorkers, file, config);
+          if (!pool && maxWorkers > 0 && (seen >= START_AFTER || (inputBytes ?? 0) >= START_BYTES)) {
+            pool = await WorkerPool.start(maxWorkers, file, config);
+            summary.workers = maxWorkers;
+          }
           await dispatch(batch);
           batch = [];
           emitReady();
@@ -169,6 +184,7 @@ export async function injectInParallel(
 
 /** One per core (at most 4; none on one core); SAILCTL_INJECT_WORKERS overrides (0: main thread only). */
 async function workerCount(): Promise<number> {
+  if (workerScript() === undefined) return 0;
   const set = process.env.SAILCTL_INJECT_WORKERS;
   if (set !== undefined && /^\d+$/.test(set)) return Math.min(Number(set), 8);
   const { availableParallelism } = await import('node:os');
@@ -220,7 +236,7 @@ class WorkerPool {
     const init: WorkerInit = { file, config };
     const workers: Worker[] = [];
     for (let i = 0; i < count; i++) {
-      workers.push(new Worker(new URL(import.meta.url), { argv: [WORKER_FLAG], workerData: init, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB }, stdout: false, stderr: false }));
+      workers.push(new Worker(workerScript()!, { workerData: init, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB }, stdout: false, stderr: false }));
     }
     return new WorkerPool(workers);
   }
@@ -293,7 +309,7 @@ class WorkerPool {
 
 // ---- worker side ----
 
-async function serveBatches(): Promise<void> {
+export async function serveBatches(): Promise<void> {
   const { parentPort, workerData } = await import('node:worker_threads');
   const init = workerData as WorkerInit;
   const injector = new KubeInjector(init.file, init.config);
@@ -306,5 +322,3 @@ async function serveBatches(): Promise<void> {
     parentPort!.postMessage(reply, [bytes.buffer]);
   });
 }
-
-if (process.argv.includes(WORKER_FLAG)) void serveBatches();

@@ -223,10 +223,13 @@ describe('streaming: one document at a time', () => {
   it('worker threads (large inputs) write exactly what the main thread alone writes, also up to a failure', async () => {
     const many = Array.from({ length: 600 }, (_, i) => (i % 5 === 4 ? `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}}   # kept\n` : APP.replace('name: web\n', `name: web-${i}\n`)));
     const file = write('many.yaml', many.join('---\n'));
-    const parallel = await inject(['-f', file], { env: { ...offline.env, SAILCTL_INJECT_WORKERS: '2' } });
+    const parallel = await inject(['-f', file, '-v'], { env: { ...offline.env, SAILCTL_INJECT_WORKERS: '2' } });
     const single = await inject(['-f', file], { env: { ...offline.env, SAILCTL_INJECT_WORKERS: '0' } });
     expect(parallel.exitCode).toBe(0);
     expect(parallel.stdout).toBe(single.stdout);
+    // The worker threads really ran (their bundle loads and serves batches), not only the main thread.
+    const onWorkers = Number(/, (\d+) of them on 2 worker threads/.exec(parallel.stderr)?.[1] ?? 0);
+    expect(onWorkers).toBeGreaterThan(300);
     expect(parallel.stdout.split(/^---$/m).length - 1).toBe(600);
     const broken = write('many-bad.yaml', [...many.slice(0, 500), 'apiVersion: v1\nkind: Pod\nmetadata: {name: [x\n', ...many.slice(500)].join('---\n'));
     const failed = await inject(['-f', broken], { env: { ...offline.env, SAILCTL_INJECT_WORKERS: '2' } });

@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../../core/errors.js';
-import { note } from '../../core/output.js';
+import { debug, note } from '../../core/output.js';
 import type { ClusterConfigReader } from '../../inject/cluster-source.js';
 import { clusterSession } from '../cluster-session.js';
 import type { GlobalOptions } from '../flags.js';
@@ -72,6 +72,7 @@ export async function run(opts: Options, _args: string[], globals: GlobalOptions
     throw withOutputHint(err, opts.output, written);
   }
   sink.commit();
+  debug(`${written} documents written, ${summary.injected} injected (${summary.fastPath} on the fast path)${summary.workers > 0 ? `, ${summary.onWorkers} of them on ${summary.workers} worker threads` : ''}`);
   if (summary.warnings.length > 0) process.stderr.write(`\n${summary.warnings.join('\n')}\n`);
 }
 

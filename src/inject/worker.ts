@@ -1,0 +1,7 @@
+/**
+ * The entry point of kube-inject's worker threads (built to dist/inject-worker.cjs): serve
+ * the batches parallel.ts sends.
+ */
+import { serveBatches } from './parallel.js';
+
+void serveBatches();
