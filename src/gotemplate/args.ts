@@ -1,5 +1,5 @@
 /** Argument conversions shared by the function libraries, with Go's reflection errors. */
-import { ARITY, type Fn } from './exec.js';
+import { ARITY, type Fn } from './state.js';
 import { formatValue } from './format.js';
 import { ArgTypeError, GoFloat, goTypeName } from './values.js';
 

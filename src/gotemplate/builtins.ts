@@ -1,6 +1,6 @@
 /** Go text/template's predefined functions. */
 import { defn, int, str } from './args.js';
-import type { Fn } from './exec.js';
+import type { Fn } from './state.js';
 import { formatValue, sprint, sprintf, sprintln } from './format.js';
 import { GoFloat, goTypeName, isStringMap, isTrue, mapGet, mapHas } from './values.js';
 

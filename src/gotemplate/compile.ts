@@ -1,19 +1,23 @@
 /**
- * Templates compiled to JavaScript closures, run on the executor's State (exec.ts): the same
- * semantics and error messages as the tree walker, without its per-node dispatch, argument
- * arrays built through generic paths, or Go-to-JSON field-name work on every access. Rendering
- * Istio's sidecar template for every pod made the walker the largest cost of kube-inject.
- * Rare forms (method calls with arguments, `(pipeline).Field` chains) call the walker's code.
+ * Templates compiled to JavaScript closures, run on the executor's State (state.ts): Go's
+ * semantics and error messages without per-node dispatch, argument arrays built through generic
+ * paths, or Go-to-JSON field-name work on every access (rendering Istio's sidecar template for
+ * every pod made a tree walker the largest cost of kube-inject). Rare forms (method calls with
+ * arguments, `(pipeline).Field` chains) call State's general evaluator.
  */
 import type { ArgNode, CommandNode, Node, PipeNode, Tree } from './ast.js';
 import { TemplateError } from './errors.js';
-import { ARITY, BREAK, CONTINUE, isMethod, MAX_DEPTH, NO_FINAL, State, type Final, type Fn, type TemplateSet } from './exec.js';
+import { ARITY, isMethod, NO_FINAL, State, type Final, type Fn, type TemplateSet } from './state.js';
 import { formatValue } from './format.js';
 import { GoFloat, goFieldToJsonName, goTypeName, isStringMap, isTrue, mapGet, mapHas, sortedKeys } from './values.js';
 
 type Run = (st: State, dot: unknown) => void;
 type Eval = (st: State, dot: unknown) => unknown;
 type Cmd = (st: State, dot: unknown, final: Final) => unknown;
+
+const BREAK = { signal: 'break' };
+const CONTINUE = { signal: 'continue' };
+const MAX_DEPTH = 1000;
 
 /** Compiled trees of one template set, by tree (templates call each other by name). */
 const compiledTrees = new WeakMap<Tree, Run>();
@@ -228,12 +232,12 @@ class Compiler {
         };
       }
       default:
-        // chains, constants, dot and nil: rare enough for the walker's code
+        // chains, constants, dot and nil: rare enough for State's general evaluator
         return (st, dot, final) => st.evalCommand(dot, cmd, final);
     }
   }
 
-  /** A function call: arguments compiled, `and`/`or` short-circuited, errors as the walker reports them. */
+  /** A function call: arguments compiled, `and`/`or` short-circuited, errors as State.invoke reports them. */
   private call(name: string, node: CommandNode | ArgNode, args: ArgNode[]): Cmd {
     const fn = this.set.funcs.get(name);
     if (!fn) {
@@ -271,7 +275,7 @@ class Compiler {
           st.at(node.pos, node.text);
           return fn(...argv);
         } catch {
-          // Report exactly as the walker does.
+          // Report as State.invoke does: arity, argument type, or the function's error.
         }
       }
       return st.invoke(fn, name, argv, args, undefined, node);
@@ -336,7 +340,7 @@ function textRun(text: string): Run {
 }
 
 /**
- * `.A.B.C` on a receiver without arguments: the walker's evalField per step, with each step's
+ * `.A.B.C` on a receiver without arguments: State.evalField per step, with each step's
  * JSON field name worked out once.
  */
 function fieldChain(idents: string[], pos: number, text: string): (st: State, dot: unknown, receiver: unknown) => unknown {

@@ -7,7 +7,7 @@
 import { builtinFuncs } from './builtins.js';
 import { TemplateError } from './errors.js';
 import { executeCompiled } from './compile.js';
-import { type Fn, type TemplateSet } from './exec.js';
+import { type Fn, type TemplateSet } from './state.js';
 import { istioFuncs } from './istio.js';
 import { ParseError, parse } from './parser.js';
 import { sprigFuncs } from './sprig.js';

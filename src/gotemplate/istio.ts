@@ -6,7 +6,7 @@ import { setOwn } from '../core/json.js';
 import { goDurationString } from '../core/duration.js';
 import { defn, int, map, str, strval } from './args.js';
 import { marshalJSON, marshalYAML } from './encode.js';
-import type { Fn } from './exec.js';
+import type { Fn } from './state.js';
 import { formatValue, sprint } from './format.js';
 import { GoFloat, goFieldToJsonName, isMapLike, mapGet, mapHas } from './values.js';
 

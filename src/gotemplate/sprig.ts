@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { defn, int, list, map, str, strval, toFloat64, toInt64 } from './args.js';
 import { marshalJSON } from './encode.js';
-import type { Fn } from './exec.js';
+import type { Fn } from './state.js';
 import { quoteGo } from './format.js';
 import { getOwn, setOwn } from '../core/json.js';
 import { findAllString, findString, matchString, replaceAllString, split } from './regex.js';

@@ -1,13 +1,15 @@
 /**
- * Tree-walking executor with Go text/template semantics: pipelines, variables, field chains on
- * maps/objects, control structures, template calls, and Go's handling of nil and missing values
+ * Execution state of a Go template (output, variables, current node for error locations) and the
+ * general evaluator of expressions with Go text/template semantics: pipelines, variables, field
+ * chains on maps/objects, function and method calls, and Go's handling of nil and missing values
  * (undefined = "no value", null = nil interface, which becomes "no value" at the end of each
- * pipeline command as in Go).
+ * pipeline command as in Go). compile.ts runs templates; it calls this evaluator for the rare
+ * forms it does not compile (method calls with arguments, `(pipeline).Field` chains).
  */
-import type { ArgNode, CommandNode, Node, PipeNode, Tree } from './ast.js';
+import type { ArgNode, CommandNode, PipeNode, Tree } from './ast.js';
 import { TemplateError } from './errors.js';
 import { formatValue } from './format.js';
-import { ArgTypeError, GoFloat, goFieldToJsonName, goTypeName, isStringMap, isTrue, mapGet, mapHas, sortedKeys } from './values.js';
+import { ArgTypeError, GoFloat, goFieldToJsonName, goTypeName, isStringMap, isTrue, mapGet, mapHas } from './values.js';
 
 export type Fn = (...args: unknown[]) => unknown;
 
@@ -25,32 +27,16 @@ export interface TemplateSet {
 /** Arity metadata for functions ([min, max]); functions without it are not checked. */
 export const ARITY = Symbol('goArity');
 
+/** "No value piped in from a previous command" (Go's missingVal for `final`). */
 export const NO_FINAL = Symbol('noFinal');
 export type Final = unknown | typeof NO_FINAL;
-export const BREAK = { signal: 'break' };
-export const CONTINUE = { signal: 'continue' };
-export const MAX_DEPTH = 1000;
 
 interface Var {
   name: string;
   value: unknown;
 }
 
-export function execute(set: TemplateSet, tree: Tree, data: unknown): string {
-  const st = new State(set, tree, data === null ? undefined : data);
-  try {
-    st.walk(tree.root, st.root);
-  } catch (e) {
-    if (e instanceof TemplateError) throw e;
-    if (e instanceof RangeError && /call stack/.test(e.message)) {
-      throw st.error(`exceeded maximum template depth (${MAX_DEPTH})`);
-    }
-    throw e;
-  }
-  return st.out;
-}
-
-/** The executor's state; compile.ts runs compiled templates on it too (so members are not private). */
+/** The executor's state; compile.ts runs compiled templates on it (so members are not private). */
 export class State {
   out = '';
   vars: Var[];
@@ -91,41 +77,6 @@ export class State {
     throw this.error(msg);
   }
 
-  walk(nodes: Node[], dot: unknown): void {
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i];
-      switch (node.k) {
-        case 'text':
-          this.out += node.text;
-          break;
-        case 'action': {
-          const v = this.evalPipeline(dot, node.pipe);
-          if (node.pipe.decl.length === 0) this.out += this.printable(v, node.pipe);
-          break;
-        }
-        case 'if':
-        case 'with': {
-          const mark = this.vars.length;
-          const v = this.evalPipeline(dot, node.pipe);
-          if (isTrue(v)) this.walk(node.list, node.k === 'with' ? v : dot);
-          else if (node.elseList) this.walk(node.elseList, dot);
-          this.vars.length = mark;
-          break;
-        }
-        case 'range':
-          this.walkRange(dot, node);
-          break;
-        case 'template':
-          this.walkTemplate(dot, node);
-          break;
-        case 'break':
-          throw BREAK;
-        case 'continue':
-          throw CONTINUE;
-      }
-    }
-  }
-
   printable(v: unknown, pipe: PipeNode): string {
     if (v === undefined) return '<no value>';
     if (typeof v === 'string') return v;
@@ -134,66 +85,6 @@ export class State {
       this.fail(`can't print ${pipe.text} of type ${goTypeName(v)}`);
     }
     return formatValue(v);
-  }
-
-  walkRange(dot: unknown, node: Extract<Node, { k: 'range' }>): void {
-    const mark = this.vars.length;
-    const decl = node.pipe.decl;
-    const val = this.evalPipeline(dot, { ...node.pipe, decl: [] });
-    let ran = false;
-    const one = (index: unknown, elem: unknown): boolean => {
-      ran = true;
-      if (decl.length === 1) this.vars.push({ name: decl[0], value: elem });
-      else if (decl.length === 2) {
-        this.vars.push({ name: decl[0], value: index });
-        this.vars.push({ name: decl[1], value: elem });
-      }
-      try {
-        this.walk(node.list, elem);
-      } catch (e) {
-        if (e === BREAK) return false;
-        if (e !== CONTINUE) throw e;
-      } finally {
-        this.vars.length = mark;
-      }
-      return true;
-    };
-    if (val === undefined || val === null) {
-      // Nothing to iterate (Go: invalid value is not an error).
-    } else if (Array.isArray(val)) {
-      for (let i = 0; i < val.length; i++) if (!one(i, val[i])) break;
-    } else if (typeof val === 'number' || val instanceof GoFloat) {
-      const n = typeof val === 'number' ? val : val.value;
-      this.at(node.pipe.pos, `{{range ${node.pipe.text}}}`);
-      if (!Number.isInteger(n) || val instanceof GoFloat) this.fail(`range can't iterate over ${formatValue(val)}`);
-      if (decl.length > 1) this.fail(`can't use ${n} to iterate over more than one variable`);
-      for (let i = 0; i < n; i++) if (!one(i, i)) break;
-    } else if (val instanceof Map || (typeof val === 'object' && val !== null)) {
-      for (const k of sortedKeys(val)) if (!one(k, mapGet(val, k))) break;
-    } else {
-      this.at(node.pipe.pos, `{{range ${node.pipe.text}}}`);
-      this.fail(`range can't iterate over ${formatValue(val)}`);
-    }
-    if (!ran && node.elseList) this.walk(node.elseList, dot);
-  }
-
-  walkTemplate(dot: unknown, node: Extract<Node, { k: 'template' }>): void {
-    this.at(node.pos, node.text);
-    const tree = this.set.trees.get(node.name);
-    if (!tree) this.fail(`template ${JSON.stringify(node.name)} not defined`);
-    if (this.depth >= MAX_DEPTH) this.fail(`exceeded maximum template depth (${MAX_DEPTH})`);
-    const newDot = node.pipe ? this.evalPipeline(dot, node.pipe) : undefined;
-    const saved = { vars: this.vars, tree: this.tree };
-    this.vars = [{ name: '$', value: newDot }];
-    this.tree = tree;
-    this.depth++;
-    try {
-      this.walk(tree.root, newDot);
-    } finally {
-      this.depth--;
-      this.vars = saved.vars;
-      this.tree = saved.tree;
-    }
   }
 
   evalPipeline(dot: unknown, pipe: PipeNode): unknown {
