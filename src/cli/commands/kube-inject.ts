@@ -98,13 +98,16 @@ interface Sink {
 
 const FLUSH_BYTES = 1 << 18;
 
-/** stdout, in batches (process.stdout is synchronous for files and pipes). */
-function stdoutSink(): Sink {
+/**
+ * Strings gathered into batches of about FLUSH_BYTES for `emit`; bytes (a worker's output) go to
+ * `emit` as they are, after whatever was gathered before them.
+ */
+function batched(emit: (out: string | Uint8Array) => void): Pick<Sink, 'write' | 'flush'> {
   let pending: string[] = [];
   let size = 0;
   const flush = () => {
     if (pending.length === 0) return;
-    process.stdout.write(pending.join(''));
+    emit(pending.join(''));
     pending = [];
     size = 0;
   };
@@ -112,7 +115,7 @@ function stdoutSink(): Sink {
     write(out) {
       if (typeof out !== 'string') {
         flush();
-        process.stdout.write(out);
+        emit(out);
         return;
       }
       pending.push(out);
@@ -120,10 +123,14 @@ function stdoutSink(): Sink {
       if (size >= FLUSH_BYTES) flush();
     },
     flush,
-    commit: flush,
-    // Documents before the failing one are complete: they are written.
-    abort: flush,
   };
+}
+
+/** stdout (process.stdout is synchronous for files and pipes). */
+function stdoutSink(): Sink {
+  const { write, flush } = batched((out) => process.stdout.write(out));
+  // Documents before the failing one are complete: they are written.
+  return { write, flush, commit: flush, abort: flush };
 }
 
 /** A temporary file beside `target`, renamed over it on success and removed on failure. */
@@ -137,25 +144,12 @@ async function fileSink(target: string): Promise<Sink> {
   } catch (err) {
     throw new UserError(`cannot write ${target}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`, { cause: err });
   }
-  let pending: string[] = [];
-  let size = 0;
-  const flush = () => {
-    if (pending.length === 0) return;
-    fs.writeSync(fd, pending.join(''));
-    pending = [];
-    size = 0;
-  };
+  const { write, flush } = batched((out) => {
+    if (typeof out === 'string') fs.writeSync(fd, out);
+    else for (let at = 0; at < out.length; ) at += fs.writeSync(fd, out, at);
+  });
   return {
-    write(out) {
-      if (typeof out !== 'string') {
-        flush();
-        for (let at = 0; at < out.length; ) at += fs.writeSync(fd, out, at);
-        return;
-      }
-      pending.push(out);
-      size += out.length;
-      if (size >= FLUSH_BYTES) flush();
-    },
+    write,
     flush,
     commit() {
       flush();
