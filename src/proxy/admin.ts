@@ -8,6 +8,8 @@ import type { Cluster } from '../kube/cluster.js';
 import { PodConnection } from '../kube/pod-http.js';
 import type { PodTarget } from '../kube/pod-target.js';
 import { parseConfigDump, type ConfigDump } from './dump.js';
+import type { ProxyConfigType } from './config-view.js';
+import { checkProxyPod, resolveProxyPod } from './target.js';
 
 export const ADMIN_PATH = {
   cluster: 'config_dump?mask=dynamic_active_clusters,dynamic_warming_clusters,static_clusters',
@@ -55,6 +57,28 @@ export async function readConfigDump(cluster: Cluster, target: PodTarget, adminP
   const admin = await EnvoyAdmin.open(cluster, target, adminPort, options);
   try {
     return parseConfigDump(await admin.request('GET', ADMIN_PATH.all), 'envoy');
+  } finally {
+    admin.close();
+  }
+}
+
+/** The admin API of the pod a `[type/]name[.namespace]` argument names, after istioctl's checks. */
+export async function openProxyAdmin(cluster: Cluster, podArg: string, namespace: string, adminPort: number): Promise<EnvoyAdmin> {
+  const target = await resolveProxyPod(cluster.res, podArg, namespace);
+  checkProxyPod(target.pod);
+  return EnvoyAdmin.open(cluster, target, adminPort);
+}
+
+/** `proxy-config <type> <pod>`: the admin response istioctl reads for the type (EDS included for all, ecds and eds). */
+export async function fetchProxyConfig(cluster: Cluster, type: ProxyConfigType, podArg: string, namespace: string, adminPort: number): Promise<string> {
+  const path = type === 'all' || type === 'ecds' || type === 'eds' ? ADMIN_PATH.eds : ADMIN_PATH[type];
+  const admin = await openProxyAdmin(cluster, podArg, namespace, adminPort);
+  try {
+    return await admin.request('GET', path);
+  } catch (err) {
+    if (err instanceof UserError && type !== 'endpoint') throw new UserError(`failed to execute command on ${admin.podName} sidecar: ${err.message}`, { cause: err });
+    if (err instanceof UserError) throw new UserError(`failed to execute command on Envoy: ${err.message}`, { cause: err });
+    throw err;
   } finally {
     admin.close();
   }
