@@ -77,17 +77,25 @@ export interface ParallelSummary {
   workers: number;
 }
 
-/**
- * Injects every document `docs` yields, writing the output (in input order) through `write`
- * with the number of documents it holds. `flush` is called whenever the written output has
- * caught up with the input read so far.
- */
+/** Where injected documents go, in input order. */
+export interface InjectOutput {
+  /** Output holding `docs` whole documents. */
+  write(out: string | Uint8Array, docs: number): void;
+  /** Called whenever the written output has caught up with the input read so far. */
+  flush(): void;
+  /**
+   * A promise while the destination is still taking earlier output (a full pipe): no more
+   * input is read until it resolves, so a slow reader never makes sailctl hold the output.
+   */
+  backlog(): Promise<void> | undefined;
+}
+
+/** Injects every document `docs` yields, writing the output through `output`. */
 export async function injectInParallel(
   docs: AsyncIterable<StreamDocument[]>,
   file: string,
   config: InjectionConfig,
-  write: (out: string | Uint8Array, docs: number) => void,
-  flush: () => void,
+  output: InjectOutput,
   /** The input's size when known (a file): a large one starts the workers at once. */
   inputBytes?: number,
 ): Promise<ParallelSummary> {
@@ -105,7 +113,7 @@ export async function injectInParallel(
       const slot = slots[head]!;
       const r = slot.result;
       if (r && r.docs > 0) {
-        write(r.out, r.docs);
+        output.write(r.out, r.docs);
         summary.warnings.push(...r.warnings);
         summary.injected += r.injected;
         summary.fastPath += r.fast;
@@ -168,14 +176,16 @@ export async function injectInParallel(
         batch = [];
       }
       emitReady();
-      if (head === slots.length) flush();
+      if (head === slots.length) output.flush();
+      const backlog = output.backlog();
+      if (backlog) await backlog;
     }
     if (batch.length > 0) await dispatch(batch);
     while (head < slots.length) {
       emitReady();
       if (head < slots.length) await pool?.settled();
     }
-    flush();
+    output.flush();
     return summary;
   } finally {
     pool?.close();

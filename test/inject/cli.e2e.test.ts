@@ -204,6 +204,29 @@ describe('streaming: one document at a time', () => {
     expect(out.split(/^---$/m).length - 1).toBe(2);
   });
 
+  it('a stalled reader (a full pipe) stops the input being read, instead of sailctl holding the output', async () => {
+    const { spawn } = await import('node:child_process');
+    const { SAILCTL } = await import('../helpers/cli.js');
+    const input = Array.from({ length: 3000 }, (_, i) => APP.replace('name: web\n', `name: web-${i}\n`)).join('---\n');
+    const expected = await inject(['-f', write('stalled.yaml', input)]);
+    expect(expected.exitCode).toBe(0);
+    for (const workers of ['0', '2']) {
+      const child = spawn(process.execPath, [SAILCTL, 'kube-inject', '-f', '-'], { env: { ...process.env, ...offline.env, SAILCTL_INJECT_WORKERS: workers } });
+      child.stdout.pause();
+      child.stdin.write(input);
+      child.stdin.end();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Nobody reads stdout: sailctl has stopped taking input, so most of it still waits on our side.
+      expect(child.stdin.writableLength).toBeGreaterThan(input.length / 2);
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => chunks.push(c));
+      child.stdout.resume();
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(expected.stdout);
+    }
+  });
+
   it('a failure in document 3 keeps documents 1 and 2 on stdout; -o leaves its file alone', async () => {
     const bad = write('third-bad.yaml', `${APP}---\n${APP}---\napiVersion: v1\nkind: Pod\nmetadata: {name: x\n`);
     const r = await inject(['-f', bad]);

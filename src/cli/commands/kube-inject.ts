@@ -62,10 +62,15 @@ export async function run(opts: Options, _args: string[], globals: GlobalOptions
   let written = 0;
   let summary;
   try {
-    summary = await injectInParallel(documents(), name, loaded.config, (out, docs) => {
-      sink.write(out);
-      written += docs;
-    }, () => sink.flush(), await inputSize(opts.filename));
+    const output = {
+      write(out: string | Uint8Array, docs: number) {
+        sink.write(out);
+        written += docs;
+      },
+      flush: () => sink.flush(),
+      backlog: () => sink.backlog(),
+    };
+    summary = await injectInParallel(documents(), name, loaded.config, output, await inputSize(opts.filename));
     if (!splitter.sawContent) throw emptyInput(name);
   } catch (err) {
     sink.abort();
@@ -92,6 +97,8 @@ interface Sink {
   write(out: string | Uint8Array): void;
   /** Hands buffered output on (stdin input: as soon as its documents are done). */
   flush(): void;
+  /** A promise while the destination still holds earlier output (see InjectOutput.backlog). */
+  backlog(): Promise<void> | undefined;
   commit(): void;
   abort(): void;
 }
@@ -126,11 +133,31 @@ function batched(emit: (out: string | Uint8Array) => void): Pick<Sink, 'write' |
   };
 }
 
-/** stdout (process.stdout is synchronous for files and pipes). */
+/**
+ * stdout. Writes to a file are synchronous; to a pipe they are queued when the pipe is full,
+ * so reading waits for the reader (`kubectl apply -f -`) to drain it rather than queueing the
+ * whole output in memory.
+ */
 function stdoutSink(): Sink {
-  const { write, flush } = batched((out) => process.stdout.write(out));
+  let full = false;
+  const { write, flush } = batched((out) => {
+    if (!process.stdout.write(out)) full = true;
+  });
+  const backlog = (): Promise<void> | undefined => {
+    if (!full || !process.stdout.writableNeedDrain) return (full = false), undefined;
+    return new Promise((resolve) => {
+      const done = () => {
+        process.stdout.off('drain', done);
+        process.stdout.off('close', done);
+        full = false;
+        resolve();
+      };
+      process.stdout.on('drain', done);
+      process.stdout.on('close', done);
+    });
+  };
   // Documents before the failing one are complete: they are written.
-  return { write, flush, commit: flush, abort: flush };
+  return { write, flush, backlog, commit: flush, abort: flush };
 }
 
 /** A temporary file beside `target`, renamed over it on success and removed on failure. */
@@ -151,6 +178,7 @@ async function fileSink(target: string): Promise<Sink> {
   return {
     write,
     flush,
+    backlog: () => undefined,
     commit() {
       flush();
       fs.closeSync(fd);
