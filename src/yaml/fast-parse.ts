@@ -29,7 +29,8 @@ type Scalar = string | number | boolean | null;
 const DECLINED = Symbol('declined');
 /** A scalar, a one-line flow collection (built fresh on every use), or DECLINED. */
 type Resolved = Scalar | FlowNode | typeof DECLINED;
-const MEMO_LIMIT = 50_000;
+/** Enough for a template's distinct lines; more only holds one-off input lines (and heap) longer. */
+const MEMO_LIMIT = 4_000;
 /** A `key: rest` line split once; null when the line is not a map entry. */
 interface Entry {
   key: string;

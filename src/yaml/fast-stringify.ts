@@ -68,7 +68,8 @@ export function emitManifestYaml(value: unknown): string {
 
 // ---- Library style: every scalar rendered by the library, memoised. ----
 
-const MEMO_LIMIT = 50_000;
+/** Enough for a template's distinct values; more only holds one-off values (and heap) longer. */
+const MEMO_LIMIT = 4_000;
 const valueMemo = new Map<string, Rendered>();
 const keyMemo = new Map<string, string>();
 /** Starts with a letter, then only letters, digits and `_ . / - :` (a colon never last). */
