@@ -228,7 +228,7 @@ export default {
       },
     });
     cases.push({
-      name: 'kube-inject -f 50k block Deployments | a reader (stdout a pipe)',
+      name: 'kube-inject -f 50k block Deployments, stdout a pipe to a reader',
       units: { count: 50000, unit: 'docs' },
       measure: () => {
         const r = time(ctx, ['/bin/sh', '-c', `${ctx.node} ${ctx.sailctl} kube-inject -f ${join(ctx.tmp, 'block-50000.yaml')} | cat > /dev/null`], 1);
