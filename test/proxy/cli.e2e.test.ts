@@ -128,6 +128,10 @@ describe('errors', () => {
     const r = await sailctl(['pc', 'cluster', '-f', dump('sidecar-full.json'), '--port', 'http'], { env });
     expect(r.exitCode).toBe(64);
     expect(r.stderr).toMatch(/invalid argument "http" for "--port" flag/);
+    // judged before the dump is read, as istioctl's flag parsing does
+    const unread = await sailctl(['pc', 'cluster', '-f', join(tmpdir(), 'no-such-dump.json'), '--port', 'http'], { env });
+    expect(unread.exitCode).toBe(64);
+    expect(unread.stderr).toMatch(/invalid argument "http" for "--port" flag/);
   });
 
   it("listener's own --verbose is not sailctl's: no stack trace; the global -v still gives one", async () => {

@@ -61,6 +61,8 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
   }
   if (!['short', 'json', 'yaml'].includes(output)) throw new UsageError(`output format "${output}" not supported`);
   const format = output as ProxyConfigFormat;
+  // Flag values are judged before anything is read, as istioctl's flag parsing does.
+  const filters = query(opts);
 
   const source: DumpSource = opts.file !== undefined ? { file: opts.file } : 'envoy';
   const text =
@@ -69,8 +71,7 @@ export async function run(_opts: Options, args: string[], globals: GlobalOptions
       : await withCluster(globals, async (cluster) => (await import('../../proxy/admin.js')).fetchProxyConfig(cluster, sub, args[0]!, namespaceOf(cluster, globals), adminPort));
   const { parseProxyConfig, renderProxyConfig } = await import('../../proxy/config-view.js');
   const data = await parseProxyConfig(sub, text, source);
-  // --port is parsed after the dump is read: a bad dump is the error reported, ahead of a bad --port.
-  const { text: out, error } = await renderProxyConfig(data, query(opts), format);
+  const { text: out, error } = await renderProxyConfig(data, filters, format);
   process.stdout.write(out);
   if (error) throw error;
 }
