@@ -71,15 +71,18 @@ class JsonpbWriter {
     this.w(this.ind ? ',\n' : ',');
   }
 
-  message(m: MessageValue, indent: string, typeUrl: string): void {
-    if (!isMessage(m)) return this.wellKnown(m, indent, typeUrl);
+  /** `{`, then the `@type` entry when there is one; true when no entry has been written yet. */
+  private openObject(indent: string, typeUrl: string): boolean {
     this.w('{');
     if (this.ind) this.w('\n');
-    let first = true;
-    if (typeUrl) {
-      this.typeUrl(indent, typeUrl);
-      first = false;
-    }
+    if (!typeUrl) return true;
+    this.typeUrl(indent, typeUrl);
+    return false;
+  }
+
+  message(m: MessageValue, indent: string, typeUrl: string): void {
+    if (!isMessage(m)) return this.wellKnown(m, indent, typeUrl);
+    let first = this.openObject(indent, typeUrl);
     for (const fd of m.desc.fields) {
       const v = m.values.get(fd);
       if (v === undefined || !isSet(fd, v)) continue;
@@ -221,13 +224,7 @@ class JsonpbWriter {
   private raw(v: JsonValue, indent: string, typeUrl: string): void {
     if (v === null || typeof v !== 'object') return this.jsonValue(v, indent);
     if (Array.isArray(v)) return this.list(v, indent, (item, ind) => this.raw(item, ind + this.ind, ''));
-    this.w('{');
-    if (this.ind) this.w('\n');
-    let first = true;
-    if (typeUrl) {
-      this.typeUrl(indent, typeUrl);
-      first = false;
-    }
+    let first = this.openObject(indent, typeUrl);
     for (const [k, item] of Object.entries(v)) {
       if (!first) this.comma();
       this.field(k, indent, () => this.raw(item, indent + this.ind, ''));
