@@ -17,6 +17,7 @@ import { canonicalQuantity } from './quantity.js';
 import { asPatch, strategicMerge } from './smp.js';
 import { buildTemplateData, dataShapeFuncs } from './template-data.js';
 import { clone, isObject, stringMap, withDefaults, type Json, type JsonObject } from '../core/json.js';
+import { parseSharedYaml } from '../yaml/fast-parse.js';
 import { parseYaml } from '../yaml/values.js';
 
 export interface PodToInject {
@@ -76,7 +77,7 @@ export function injectPod(config: InjectionConfig, input: PodToInject): { metada
   const user = applyUserContainers(pod, input.spec, templateSpec, previous, overrides);
   pod = user.pod;
   const metadata = isObject(pod.metadata) ? pod.metadata : {};
-  const spec = specOf(pod);
+  const spec = ownContainers(specOf(pod));
   const anns = stringMap(metadata.annotations);
   if (!previous && (user.applied.containers.length > 0 || user.applied.initContainers.length > 0)) anns[OVERRIDES] = overridesAnnotation(user.applied);
   const tproxy = String(proxyConfig.interceptionMode ?? '') === 'TPROXY' || anns['sidecar.istio.io/interceptionMode'] === 'TPROXY';
@@ -121,6 +122,18 @@ export function injectPod(config: InjectionConfig, input: PodToInject): { metada
   return { metadata, spec };
 }
 
+/**
+ * Template output comes from parseSharedYaml: parts of it are frozen and shared with other
+ * pods. Post-processing changes containers (and only replaces what lies below them), so the
+ * pod gets its own spec lists and containers first.
+ */
+function ownContainers(spec: JsonObject): JsonObject {
+  for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+    if (Array.isArray(spec[list])) spec[list] = spec[list].map((c) => (isObject(c) ? { ...c } : c));
+  }
+  return spec;
+}
+
 function specOf(pod: JsonObject): JsonObject {
   if (!isObject(pod.spec)) pod.spec = {};
   return pod.spec as JsonObject;
@@ -145,9 +158,10 @@ function renderTemplate(config: InjectionConfig, name: string, data: unknown): J
   } catch (err) {
     throw new InjectionError(`failed to render template "${name}": ${(err as Error).message}`);
   }
-  let parsed: unknown;
+  // Rendered pod after pod, the output repeats itself: shared (frozen) blocks where it does.
+  let parsed: unknown = parseSharedYaml(output);
   try {
-    parsed = parseYaml(output);
+    if (parsed === undefined) parsed = parseYaml(output);
   } catch (err) {
     throw new InjectionError(`template "${name}" did not produce valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -263,25 +277,40 @@ function moveNamed(list: JsonObject[], name: string, where: 'first' | 'last'): J
   return where === 'first' ? [list[at]!, ...rest] : [...rest, list[at]!];
 }
 
-/** Kubernetes writes every quantity canonically (`1000m` → `"1"`); istiod's pod is typed, so it does too. */
+/**
+ * Kubernetes writes every quantity canonically (`1000m` → `"1"`); istiod's pod is typed, so it
+ * does too. Sections that change are replaced, not edited (they may be shared template output).
+ */
 function canonicalQuantities(spec: JsonObject): void {
-  const fix = (section: unknown): void => {
-    if (!isObject(section)) return;
-    for (const k of Object.keys(section)) section[k] = canonicalQuantity(section[k]) as Json;
-  };
-  for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
-    for (const c of listOf(spec[list])) {
-      if (!isObject(c.resources)) continue;
-      fix(c.resources.limits);
-      fix(c.resources.requests);
+  /** The section with canonical quantities: itself when they already are. */
+  const fix = (section: Json | undefined): Json | undefined => {
+    if (!isObject(section)) return section;
+    let out: JsonObject | undefined;
+    for (const k of Object.keys(section)) {
+      const q = canonicalQuantity(section[k]) as Json;
+      if (q !== section[k]) (out ??= { ...section })[k] = q;
     }
+    return out ?? section;
+  };
+  /** Limits and requests of a `resources` holder, replaced when either changes. */
+  const fixResources = (owner: JsonObject, key: string): void => {
+    const resources = owner[key];
+    if (!isObject(resources)) return;
+    const limits = fix(resources.limits);
+    const requests = fix(resources.requests);
+    if (limits !== resources.limits || requests !== resources.requests) owner[key] = { ...resources, ...(limits !== undefined ? { limits } : {}), ...(requests !== undefined ? { requests } : {}) };
+  };
+  for (const list of ['containers', 'initContainers', 'ephemeralContainers']) for (const c of listOf(spec[list])) fixResources(c, 'resources');
+  if (Array.isArray(spec.volumes)) {
+    spec.volumes = spec.volumes.map((v) => {
+      if (!isObject(v) || !isObject(v.emptyDir) || v.emptyDir.sizeLimit === undefined) return v;
+      const sizeLimit = canonicalQuantity(v.emptyDir.sizeLimit) as Json;
+      return sizeLimit === v.emptyDir.sizeLimit ? v : { ...v, emptyDir: { ...v.emptyDir, sizeLimit } };
+    });
   }
-  for (const v of listOf(spec.volumes)) if (isObject(v.emptyDir) && v.emptyDir.sizeLimit !== undefined) v.emptyDir.sizeLimit = canonicalQuantity(v.emptyDir.sizeLimit) as Json;
-  fix(spec.overhead);
-  if (isObject(spec.resources)) {
-    fix(spec.resources.limits);
-    fix(spec.resources.requests);
-  }
+  const overhead = fix(spec.overhead);
+  if (overhead !== spec.overhead && overhead !== undefined) spec.overhead = overhead;
+  fixResources(spec, 'resources');
 }
 
 function envOf(container: JsonObject): Map<string, string> {
@@ -292,8 +321,8 @@ function envOf(container: JsonObject): Map<string, string> {
 
 function setEnv(container: JsonObject, name: string, value: string): void {
   const env = listOf(container.env);
-  const existing = env.find((e) => e.name === name);
-  if (existing) existing.value = value;
+  const at = env.findIndex((e) => e.name === name);
+  if (at >= 0) env[at] = { ...env[at]!, value };
   else env.push({ name, value });
   container.env = env;
 }

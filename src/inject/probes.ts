@@ -8,7 +8,11 @@ import { type Json, type JsonObject, isObject } from '../core/json.js';
 const PROBES: [string, string][] = [['readinessProbe', 'app-health/%s/readyz'], ['livenessProbe', 'app-health/%s/livez'], ['startupProbe', 'app-health/%s/startupz']];
 const HOOKS: [string, string][] = [['preStop', 'app-lifecycle/%s/prestopz'], ['postStart', 'app-lifecycle/%s/poststartz']];
 
-/** Rewrites the containers in place; returns the prober map (keys not yet sorted). */
+/**
+ * Points the containers' probes at the agent: the containers' probe and lifecycle fields are
+ * replaced (never edited: they may be shared template output). Returns the prober map (keys
+ * not yet sorted).
+ */
 export function rewriteAppProbes(containers: JsonObject[], statusPort: number): Record<string, JsonObject> {
   const probers: Record<string, JsonObject> = {};
   for (const container of containers) {
@@ -21,18 +25,19 @@ export function rewriteAppProbes(containers: JsonObject[], statusPort: number): 
       const prober = proberFor(probe, container, statusPort, true);
       if (!prober) continue;
       probers[url] = prober;
-      redirect(probe, url, statusPort);
+      container[field] = redirected(probe, url, statusPort);
     }
-    const lifecycle = container.lifecycle;
+    let lifecycle: Json | undefined = container.lifecycle;
     if (isObject(lifecycle)) {
       for (const [field, pattern] of HOOKS) {
-        const hook = lifecycle[field];
+        const hook: Json | undefined = lifecycle[field];
         if (!isObject(hook)) continue;
         const url = '/' + pattern.replace('%s', name);
         const prober = proberFor(hook, container, statusPort, false);
         if (!prober) continue;
         probers[url] = prober;
-        redirect(hook, url, statusPort);
+        lifecycle = { ...lifecycle, [field]: redirected(hook, url, statusPort) };
+        container.lifecycle = lifecycle;
       }
     }
   }
@@ -68,14 +73,17 @@ function resolvePort(port: Json | undefined, container: JsonObject): number | un
   return match && typeof match.containerPort === 'number' ? match.containerPort : undefined;
 }
 
-function redirect(probe: JsonObject, url: string, statusPort: number): void {
+/** The probe (or hook) as an HTTP GET of `url` on the agent's port, in the original's key order. */
+function redirected(probe: JsonObject, url: string, statusPort: number): JsonObject {
   const http: JsonObject = isObject(probe.httpGet) ? { ...probe.httpGet } : {};
-  delete probe.tcpSocket;
-  delete probe.grpc;
+  const out: JsonObject = { ...probe };
+  delete out.tcpSocket;
+  delete out.grpc;
   http.path = url;
   http.port = statusPort;
   if (http.scheme === 'HTTPS') http.scheme = 'HTTP';
-  probe.httpGet = http;
+  out.httpGet = http;
+  return out;
 }
 
 /** Sorted-key JSON, old entries winning over new ones (re-injection keeps the first originals). */

@@ -8,7 +8,7 @@
  * sides know them (so re-merging a container keeps it where it was, and new items go first).
  */
 import { getOwn, isObject, setOwn, type Json, type JsonObject } from '../core/json.js';
-import { flowStyles } from '../yaml/fast-parse.js';
+import { flowStyles, isShared, share } from '../yaml/fast-parse.js';
 
 /** Merge keys of list fields, by the field's name. */
 const MERGE_KEYS: Record<string, string> = {
@@ -111,6 +111,22 @@ const STRING_MAPS = new Set(['labels', 'annotations', 'nodeSelector', 'volumeAtt
  * `imagePullPolicy`); nulls stay, as deletions. Empty maps stay.
  */
 export function asPatch(value: Json, parentKey = ''): Json | undefined {
+  if (value === null || typeof value !== 'object') return value;
+  // Shared template output (parseSharedYaml) never changes: its patch form is worked out once, and shared too.
+  if (!isShared(value)) return patchOf(value, parentKey);
+  const keepEmpty = STRING_MAPS.has(parentKey);
+  const memo = keepEmpty ? sharedKeepingEmpty : sharedPatches;
+  if (memo.has(value)) return memo.get(value);
+  const out = patchOf(value, parentKey);
+  memo.set(value, out === undefined ? out : share(out));
+  return out;
+}
+
+/** asPatch of shared values, by whether their parent keeps empty strings. */
+const sharedPatches = new WeakMap<object, Json | undefined>();
+const sharedKeepingEmpty = new WeakMap<object, Json | undefined>();
+
+function patchOf(value: JsonObject | Json[], parentKey: string): Json | undefined {
   if (Array.isArray(value)) {
     let items: Json[] | undefined;
     let nulls = false;
@@ -128,26 +144,23 @@ export function asPatch(value: Json, parentKey = ''): Json | undefined {
     if (nulls) holdsNull.add(out);
     return out;
   }
-  if (isObject(value)) {
-    const keepEmpty = STRING_MAPS.has(parentKey);
-    let out: JsonObject | undefined;
-    let nulls = false;
-    const keys = Object.keys(value);
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      const v = value[k]!;
-      const kept = v === '' && !keepEmpty ? undefined : v !== null && typeof v === 'object' ? asPatch(v, k) : v;
-      if (kept !== v && !out) {
-        out = {};
-        for (let j = 0; j < i; j++) setOwn(out, keys[j]!, value[keys[j]!]!);
-      }
-      if (kept === undefined) continue;
-      if (kept === null || (typeof kept === 'object' && holdsNull.has(kept))) nulls = true;
-      if (out) setOwn(out, k, kept);
+  const keepEmpty = STRING_MAPS.has(parentKey);
+  let out: JsonObject | undefined;
+  let nulls = false;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = value[k]!;
+    const kept = v === '' && !keepEmpty ? undefined : v !== null && typeof v === 'object' ? asPatch(v, k) : v;
+    if (kept !== v && !out) {
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, keys[j]!, value[keys[j]!]!);
     }
-    const result = out ?? (flowStyles.has(value) ? { ...value } : value);
-    if (nulls) holdsNull.add(result);
-    return result;
+    if (kept === undefined) continue;
+    if (kept === null || (typeof kept === 'object' && holdsNull.has(kept))) nulls = true;
+    if (out) setOwn(out, k, kept);
   }
-  return value;
+  const result = out ?? (flowStyles.has(value) ? { ...value } : value);
+  if (nulls) holdsNull.add(result);
+  return result;
 }

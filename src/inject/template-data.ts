@@ -4,7 +4,6 @@
  */
 import { asStringMap, type FuncMap } from '../gotemplate/index.js';
 import { PROXY_CONFIG_DEFAULTS, type InjectionConfig } from './config.js';
-import { goView, unwrapGoView } from './go-view.js';
 import { isObject, stringMap, type JsonObject } from '../core/json.js';
 
 export interface PodContext {
@@ -41,7 +40,8 @@ export function buildTemplateData(config: InjectionConfig, pod: PodContext): Rec
       Labels: asStringMap(stringMap(pod.metadata.labels)),
       Annotations: asStringMap(annotations),
     },
-    Spec: goView(pod.spec),
+    // Plain Kubernetes JSON: the executor reads a Go field name (`Containers`) as its JSON name.
+    Spec: pod.spec,
     ProxyConfig: proxyConfigView(pod.proxyConfig),
     MeshConfig: meshViewOf(config.meshConfig),
     Values: values,
@@ -100,7 +100,7 @@ function meshView(mesh: JsonObject): Record<string, unknown> {
     EnablePrometheusMerge: { GetValue: mesh.enablePrometheusMerge !== false },
     DefaultConfig: proxyConfigView(isObject(mesh.defaultConfig) ? mesh.defaultConfig : {}),
     // otelResourceAttributes reads the providers' serviceAttributeEnrichment.
-    ExtensionProviders: goView(Array.isArray(mesh.extensionProviders) ? mesh.extensionProviders : []),
+    ExtensionProviders: Array.isArray(mesh.extensionProviders) ? mesh.extensionProviders : [],
   };
 }
 
@@ -113,7 +113,7 @@ const CONTAINER_PORT_FIELDS = ['name', 'hostPort', 'containerPort', 'protocol', 
  */
 export const dataShapeFuncs: FuncMap = {
   protoToJSON(value: unknown): string {
-    const json = (value !== null && typeof value === 'object' && proxyConfigJson.get(value)) || unwrapGoView(value);
+    const json = (value !== null && typeof value === 'object' && proxyConfigJson.get(value)) || value;
     if (!isObject(json)) return '{}';
     const done = protoJsonText.get(json);
     if (done !== undefined) return done;
@@ -127,8 +127,7 @@ export const dataShapeFuncs: FuncMap = {
     protoJsonText.set(json, text);
     return text;
   },
-  structToJSON(value: unknown): string {
-    const json = unwrapGoView(value);
+  structToJSON(json: unknown): string {
     if (!isObject(json)) return JSON.stringify(json ?? null);
     if ('containerPort' in json) {
       const ordered: JsonObject = {};

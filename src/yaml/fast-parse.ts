@@ -21,6 +21,9 @@ interface Line {
   item?: Line;
   /** The line read as a scalar (list items), filled on first use. */
   value?: Resolved;
+  /** parseSharedYaml: blocks that began with this line (null: they kept differing), and reads since one was reused. */
+  blocks?: Block[] | null;
+  misses?: number;
 }
 
 class Unsupported extends Error {}
@@ -57,22 +60,28 @@ export function ownString(text: string): string {
 
 /** The value of one YAML document, or undefined when the library must read it. */
 export function parseFastYaml(text: string): Json | undefined {
+  return parse(text, false);
+}
+
+/**
+ * parseFastYaml for text that repeats itself from call to call (rendered templates): a block
+ * (a list item's or a key's nested value) met again with the same text, where it ends the same
+ * way, is the value read the first time, not a copy. Such values are frozen: callers must not
+ * change what they get (they build new objects where they need changes).
+ */
+export function parseSharedYaml(text: string): Json | undefined {
+  return parse(text, true);
+}
+
+function parse(text: string, share: boolean): Json | undefined {
   // Tabs and CRs are outside the subset (indentation is spaces only).
   if (text.includes('\t') || text.includes('\r')) return undefined;
-  const lines: Line[] = [];
-  for (const raw of text.split('\n')) {
-    let line = lineMemo.get(raw);
-    if (line === undefined) {
-      const own = ownString(raw);
-      line = remember(lineMemo, own, measure(own));
-    }
-    if (line !== null) lines.push(line);
-  }
-  if (lines.length === 0) return null;
+  const cursor = new Cursor(text, share);
+  const first = cursor.peek();
+  if (first === undefined) return null;
   try {
-    const state = { i: 0, depth: 0 };
-    const value = parseNode(lines, state, lines[0]!.indent);
-    return state.i === lines.length ? value : undefined;
+    const value = parseNode(cursor, first.indent);
+    return cursor.peek() === undefined ? value : undefined;
   } catch (err) {
     if (err instanceof Unsupported) return undefined;
     throw err;
@@ -92,59 +101,209 @@ function measure(raw: string): Line | null {
 /** Deeper nesting is left to the library path, which judges it against the depth limit (limits.ts). */
 const FAST_MAX_DEPTH = 64;
 
-interface State {
-  i: number;
-  depth: number;
+/**
+ * Reads the text line by line (blank and comment lines skipped), each line memoised. A shared
+ * block is skipped over whole: its lines are never split off or looked up.
+ */
+class Cursor {
+  /** Offset of the current line's start, and of the line after it. */
+  private start = 0;
+  private next = 0;
+  /** The current line (undefined at the end); a list item's content once its `- ` is read. */
+  private line: Line | undefined;
+  depth = 0;
+  /** The deepest nesting reached (shared blocks: inside the block being read). */
+  deepest = 0;
+
+  constructor(
+    readonly text: string,
+    readonly share: boolean,
+  ) {
+    this.read(0);
+  }
+
+  peek(): Line | undefined {
+    return this.line;
+  }
+
+  /** Offset of the current line's start (the text's length past the end). */
+  lineStart(): number {
+    return Math.min(this.start, this.text.length);
+  }
+
+  /** Offset of the current line's text (past its indentation). */
+  offset(): number {
+    return this.start + this.line!.indent;
+  }
+
+  advance(): void {
+    this.read(this.next);
+  }
+
+  /** The current line becomes `item` (what follows a `- `), read next in its place. */
+  replace(item: Line): void {
+    this.line = item;
+  }
+
+  /** Moves to `at`, the start of a line. */
+  seek(at: number): void {
+    this.read(at);
+  }
+
+  private read(at: number): void {
+    const { text } = this;
+    while (at <= text.length) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const raw = text.slice(at, end);
+      let line = lineMemo.get(raw);
+      if (line === undefined) {
+        const own = ownString(raw);
+        line = remember(lineMemo, own, measure(own));
+      }
+      this.start = at;
+      this.next = end + 1;
+      if (line !== null) {
+        this.line = line;
+        return;
+      }
+      at = end + 1;
+    }
+    this.start = this.next = text.length + 1;
+    this.line = undefined;
+  }
 }
 
-function parseNode(lines: Line[], state: State, indent: number): Json {
-  if (++state.depth > FAST_MAX_DEPTH) throw new Unsupported();
-  const first = lines[state.i]!;
-  const value = first.text === '-' || first.text.startsWith('- ') ? parseSeq(lines, state, indent) : parseMap(lines, state, indent);
-  state.depth--;
+/**
+ * A block read before: its text (from its first line's content to the start of the line that
+ * ended it), its value, and how deep it nests.
+ */
+interface Block {
+  text: string;
+  value: Json;
+  depth: number;
+}
+/** Blocks kept per first line, the most recent first; a line whose blocks keep differing stops keeping them. */
+const BLOCKS_PER_LINE = 3;
+const MAX_MISSES = 8;
+
+function parseNode(cursor: Cursor, indent: number): Json {
+  const first = cursor.peek()!;
+  if (cursor.share && first.blocks !== null) return sharedNode(cursor, first, indent);
+  return readNode(cursor, first, indent);
+}
+
+function readNode(cursor: Cursor, first: Line, indent: number): Json {
+  if (++cursor.depth > FAST_MAX_DEPTH) throw new Unsupported();
+  if (cursor.depth > cursor.deepest) cursor.deepest = cursor.depth;
+  const value = isItem(first) ? parseSeq(cursor, indent) : parseMap(cursor, indent);
+  cursor.depth--;
   return value;
 }
 
-function parseSeq(lines: Line[], state: State, indent: number): Json[] {
+function isItem(line: Line): boolean {
+  return line.text === '-' || line.text.startsWith('- ');
+}
+
+/**
+ * A node whose text was read before is that read's value: the same text parses the same way
+ * up to the line after it, which must end this node here too (a line further left, or, for a
+ * list, a key at its column). Otherwise it is read and remembered, frozen.
+ */
+function sharedNode(cursor: Cursor, first: Line, indent: number): Json {
+  const { text } = cursor;
+  const at = cursor.offset();
+  const blocks = (first.blocks ??= []);
+  for (const block of blocks) {
+    const end = at + block.text.length;
+    // (slice and === compare memory at once; startsWith walks the text a character at a time)
+    if (text.slice(at, end) !== block.text || cursor.depth + block.depth > FAST_MAX_DEPTH) continue;
+    if (end < text.length && text.charCodeAt(end - 1) !== 10 /* \n */) continue;
+    cursor.seek(end);
+    const after = cursor.peek();
+    if (after === undefined || after.indent < indent || (after.indent === indent && isItem(first) && !isItem(after))) {
+      first.misses = 0;
+      if (cursor.depth + block.depth > cursor.deepest) cursor.deepest = cursor.depth + block.depth;
+      return block.value;
+    }
+    // The same lines go on further here: read the node afresh.
+    cursor.seek(at - first.indent);
+    cursor.replace(first);
+  }
+  const outer = cursor.deepest;
+  cursor.deepest = cursor.depth;
+  const value = readNode(cursor, first, indent);
+  const depth = cursor.deepest - cursor.depth;
+  cursor.deepest = Math.max(outer, cursor.deepest);
+  if ((first.misses = (first.misses ?? 0) + 1) > MAX_MISSES) {
+    first.blocks = null;
+    return value;
+  }
+  if (blocks.length >= BLOCKS_PER_LINE) blocks.pop();
+  blocks.unshift({ text: ownString(text.slice(at, cursor.lineStart())), value: share(value), depth });
+  return value;
+}
+
+/** Values frozen all the way down, so readers may keep what they derive from them (asPatch, the writer). */
+const sharedValues = new WeakSet<object>();
+
+/** Freezes `value` and everything in it, and marks it shared. */
+export function share<T extends Json>(value: T): T {
+  if (value !== null && typeof value === 'object' && !sharedValues.has(value)) {
+    for (const child of Object.values(value)) share(child);
+    sharedValues.add(Object.freeze(value));
+  }
+  return value;
+}
+
+/** Whether `value` came from share() (parseSharedYaml's blocks): it and all it holds never change. */
+export function isShared(value: object): boolean {
+  return sharedValues.has(value);
+}
+
+function parseSeq(cursor: Cursor, indent: number): Json[] {
   const out: Json[] = [];
-  while (state.i < lines.length) {
-    const line = lines[state.i]!;
+  for (let line = cursor.peek(); line !== undefined; line = cursor.peek()) {
     if (line.indent < indent) break;
     if (line.indent > indent) throw new Unsupported();
     // a list may sit at its parent key's indentation; a key there ends it
-    if (!(line.text === '-' || line.text.startsWith('- '))) break;
+    if (!isItem(line)) break;
     if (line.text === '-') {
-      state.i++;
-      out.push(state.i < lines.length && lines[state.i]!.indent > indent ? parseNode(lines, state, lines[state.i]!.indent) : null);
+      cursor.advance();
+      const next = cursor.peek();
+      out.push(next !== undefined && next.indent > indent ? parseNode(cursor, next.indent) : null);
     } else {
       // `- key: value` opens a map whose keys sit where `key` starts.
       const item = itemOf(line);
-      lines[state.i] = item;
-      out.push(entryOf(item) !== null || item.text.startsWith('- ') ? parseNode(lines, state, item.indent) : (state.i++, scalar(item, item.text)));
+      cursor.replace(item);
+      if (entryOf(item) !== null || item.text.startsWith('- ')) out.push(parseNode(cursor, item.indent));
+      else {
+        cursor.advance();
+        out.push(scalar(item, item.text));
+      }
     }
   }
   return out;
 }
 
-function parseMap(lines: Line[], state: State, indent: number): JsonObject {
+function parseMap(cursor: Cursor, indent: number): JsonObject {
   const out: JsonObject = {};
-  while (state.i < lines.length) {
-    const line = lines[state.i]!;
+  for (let line = cursor.peek(); line !== undefined; line = cursor.peek()) {
     if (line.indent < indent) break;
     if (line.indent > indent) throw new Unsupported();
     const entry = entryOf(line);
     if (entry === null) throw new Unsupported();
     const { key, rest } = entry;
-    state.i++;
+    cursor.advance();
     // duplicates, and keys such as __proto__ or constructor that plain assignment mishandles
     if (key in out) throw new Unsupported();
     if (rest !== '') {
       out[key] = scalar(entry, rest);
       continue;
     }
-    const next = lines[state.i];
-    if (next && (next.indent > indent || (next.indent === indent && (next.text === '-' || next.text.startsWith('- '))))) {
-      out[key] = parseNode(lines, state, next.indent);
+    const next = cursor.peek();
+    if (next && (next.indent > indent || (next.indent === indent && isItem(next)))) {
+      out[key] = parseNode(cursor, next.indent);
     } else {
       out[key] = null;
     }

@@ -15,7 +15,7 @@
  */
 import type { Json } from '../core/json.js';
 import { Document, isSeq, stringify } from 'yaml';
-import { flowStyles, ownString } from './fast-parse.js';
+import { flowStyles, isShared, ownString } from './fast-parse.js';
 
 export interface EmitOptions {
   /** Map keys in sorted order (the library's `sortMapEntries`); default: insertion order. */
@@ -234,10 +234,10 @@ function writeSeq(out: Out, seq: Json[], col: number, firstPrefixed: boolean): v
       out.text += ' ' + flowText(item, out.style) + '\n';
     } else if (isMap(item) && hasEntries(item)) {
       out.text += ' ';
-      writeMap(out, item, col + 2, true);
+      writeOnce(out, item, col + 2, true);
     } else if (Array.isArray(item) && item.length > 0) {
       out.text += ' ';
-      writeSeq(out, item, col + 2, true);
+      writeOnce(out, item, col + 2, true);
     } else {
       writeScalarish(out, item, col);
     }
@@ -251,13 +251,49 @@ function writeValue(out: Out, child: Json, col: number): void {
   } else if (isMap(child) && hasEntries(child)) {
     out.text += '\n';
     if (out.style === MANIFEST) writeSharedMap(out, child, col + 2);
-    else writeMap(out, child, col + 2, false);
+    else writeOnce(out, child, col + 2, false);
   } else if (Array.isArray(child) && child.length > 0) {
     out.text += '\n';
-    writeSeq(out, child, out.style.indentSeq ? col + 2 : col, false);
+    writeOnce(out, child, out.style.indentSeq ? col + 2 : col, false);
   } else {
     writeScalarish(out, child, col);
   }
+}
+
+/** The library styles whose text of a shared value is kept (writeOnce), numbered for the memo's key. */
+const MEMO_STYLES = new Map<Style, number>([
+  [LIBRARY, 0],
+  [LIBRARY_INDENTED, 1],
+  [LIBRARY_SORTED, 2],
+  [LIBRARY_SORTED_INDENTED, 3],
+]);
+/** Texts of shared values, by style, column and whether a `- ` came before. */
+const emitted = new WeakMap<object, Map<number, string>>();
+
+/**
+ * A non-empty map or list. A shared one (template output read with parseSharedYaml, which
+ * never changes) is written once per style and column, then its text is copied.
+ */
+function writeOnce(out: Out, value: { [k: string]: Json } | Json[], col: number, firstPrefixed: boolean): void {
+  const styleId = isShared(value) ? MEMO_STYLES.get(out.style) : undefined;
+  if (styleId === undefined) {
+    if (Array.isArray(value)) writeSeq(out, value, col, firstPrefixed);
+    else writeMap(out, value, col, firstPrefixed);
+    return;
+  }
+  const key = (col * 2 + (firstPrefixed ? 1 : 0)) * MEMO_STYLES.size + styleId;
+  let texts = emitted.get(value);
+  let text = texts?.get(key);
+  if (text === undefined) {
+    // Written apart: slicing it out of out.text would flatten the whole output so far.
+    const own: Out = { text: '', style: out.style };
+    if (Array.isArray(value)) writeSeq(own, value, col, firstPrefixed);
+    else writeMap(own, value, col, firstPrefixed);
+    text = own.text;
+    if (!texts) emitted.set(value, (texts = new Map()));
+    texts.set(key, text);
+  }
+  out.text += text;
 }
 
 /**

@@ -18,9 +18,15 @@ function keepFlow<T extends Json>(original: Json, out: T): T {
 }
 
 /** Writes `value` at `path` (whose parent exists), keeping what is already there as syncNode does. */
+/**
+ * New parts are written out in full: a value met twice (values may share parts, as template
+ * output read with parseSharedYaml does) is not turned into an anchor and an alias.
+ */
+const NO_ALIASES = { aliasDuplicateObjects: false } as const;
+
 export function writeAt(doc: Document, path: readonly (string | number)[], value: JsonObject): void {
   const existing = doc.getIn(path, true);
-  if (existing === undefined) doc.setIn(path, doc.createNode(value));
+  if (existing === undefined) doc.setIn(path, doc.createNode(value, NO_ALIASES));
   else {
     const node = syncNode(doc, existing, value);
     if (node !== existing) doc.setIn(path, node);
@@ -36,7 +42,7 @@ export function syncNode(doc: Document, node: unknown, value: Json): Node {
     for (const [key, child] of Object.entries(value)) {
       const pair = present.get(key);
       if (pair) pair.value = syncNode(doc, pair.value, child);
-      else node.items.push(doc.createPair(key, child) as Pair);
+      else node.items.push(doc.createPair(key, child, NO_ALIASES) as Pair);
     }
     return node;
   }
@@ -50,7 +56,7 @@ export function syncNode(doc: Document, node: unknown, value: Json): Node {
     node.items = value.map((child, i) => {
       const id = identityOf(child);
       const match = id !== undefined ? byIdentity.get(id) : old.length === value.length ? old[i] : undefined;
-      return match !== undefined ? syncNode(doc, match, child) : doc.createNode(child);
+      return match !== undefined ? syncNode(doc, match, child) : doc.createNode(child, NO_ALIASES);
     });
     return node;
   }
@@ -62,7 +68,7 @@ export function syncNode(doc: Document, node: unknown, value: Json): Node {
     }
     return node;
   }
-  return doc.createNode(value) as Node;
+  return doc.createNode(value, NO_ALIASES) as Node;
 }
 
 /**

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseFastYaml } from '../../src/yaml/fast-parse.js';
+import { parseFastYaml, parseSharedYaml } from '../../src/yaml/fast-parse.js';
 
 /** What the `yaml` library makes of the text, or 'error'. */
 function reference(text: string): unknown {
@@ -143,6 +143,46 @@ describe('parseFastYaml agrees with the yaml library or declines', () => {
     for (const text of ['a:\tb\n', 'a: b\r\n', '\u00a0a: b\n', 'a: b\u00a0\n', 'a:\n\t- b\n']) {
       expect(expectAgreement(text), JSON.stringify(text)).toBe('declined');
     }
+  });
+});
+
+describe('parseSharedYaml: blocks read before are reused, never a different value', () => {
+  it('agrees with parseFastYaml on generated documents read repeatedly, shifted and spliced together', () => {
+    const r = rng(20261206);
+    const docs: string[][] = [];
+    for (let n = 0; n < 300; n++) docs.push(block(r, 4, 0, r() < 0.5));
+    let reused = 0;
+    for (let n = 0; n < 6_000; n++) {
+      // Texts that share blocks with earlier ones: the same document, one cut short or grown
+      // by lines of another (so a known block may go on further), mutations, two spliced.
+      const a = pick(r, docs);
+      const roll = r();
+      const lines = roll < 0.3 ? a : roll < 0.5 ? a.slice(0, 1 + Math.floor(r() * a.length)) : roll < 0.7 ? mutate(r, a) : [...a, ...pick(r, docs).map((l) => (r() < 0.5 ? `  ${l}` : l))];
+      const text = `${lines.join('\n')}${r() < 0.9 ? '\n' : ''}`;
+      const shared = parseSharedYaml(text);
+      expect({ text, value: shared }).toEqual({ text, value: parseFastYaml(text) });
+      if (shared !== null && typeof shared === 'object' && Object.isFrozen(shared)) reused++;
+    }
+    expect(reused).toBeGreaterThan(100);
+  });
+
+  it('gives the value read before, frozen, so no caller can change what the next one gets', () => {
+    const text = 'spec:\n  containers:\n  - name: proxy\n    args:\n    - run\n  - name: app\n    image: "x"\n';
+    const first = parseSharedYaml(text) as { spec: { containers: object[] } };
+    const again = parseSharedYaml(text.replace('image: "x"', 'image: "y"')) as { spec: { containers: object[] } };
+    expect(again.spec.containers[0]).toBe(first.spec.containers[0]);
+    expect(again.spec.containers[1]).toEqual({ name: 'app', image: 'y' });
+    expect(Object.isFrozen(first.spec.containers[0])).toBe(true);
+    expect(() => {
+      (first.spec.containers[0] as { name: string }).name = 'other';
+    }).toThrow(TypeError);
+  });
+
+  it('a known block followed by more of its own lines is read afresh', () => {
+    parseSharedYaml('a:\n  - x: 1\n  - y: 2\nb: 1\n');
+    expect(parseSharedYaml('a:\n  - x: 1\n  - y: 2\n  - z: 3\nb: 1\n')).toEqual({ a: [{ x: 1 }, { y: 2 }, { z: 3 }], b: 1 });
+    parseSharedYaml('k:\n  m: 1\nn: 2\n');
+    expect(parseSharedYaml('k:\n  m: 1\n  o: 3\n')).toEqual({ k: { m: 1, o: 3 } });
   });
 });
 

@@ -6,6 +6,7 @@ import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/core/json.js';
 import { allObjects } from '../../src/render/index.js';
+import { share } from '../../src/yaml/fast-parse.js';
 import { emitManifestYaml, emitYaml } from '../../src/yaml/fast-stringify.js';
 import { render } from '../render/helpers.js';
 
@@ -91,6 +92,18 @@ describe('emitYaml writes what yaml.stringify writes, or declines', () => {
     const digits = ['0', '00', '007', '8080', '1'.repeat(40), '9'.repeat(400)];
     for (let i = 0; i < 500; i++) digits.push(String(i * 7919));
     for (const d of digits) expect(emitYaml({ k: d, l: [d] }, { indentSeq: true })).toBe(stringify({ k: d, l: [d] }, { lineWidth: 0 }));
+  });
+
+  it('a shared value written at several columns, under keys and as list items, is written right at each', () => {
+    const container = share({ name: 'istio-proxy', args: ['proxy', 'sidecar'], env: [{ name: 'A', value: '{}\n' }], resources: { limits: { cpu: '2' } } });
+    const args = container.args;
+    // Each place once in order, then again: the second round reads the kept texts.
+    const v = { spec: { containers: [container], again: container, deeper: { list: [{ x: [container] }], args } }, args, top: [container] };
+    for (let round = 0; round < 2; round++) {
+      for (const indentSeq of [true, false]) {
+        for (const sortKeys of [false, true]) expect(emitYaml(v, { indentSeq, sortKeys })).toBe(stringify(v, { lineWidth: 0, indentSeq, sortMapEntries: sortKeys, aliasDuplicateObjects: false }));
+      }
+    }
   });
 
   it('sorts keys as sortMapEntries does, and declines what it does not mirror', () => {
