@@ -9,7 +9,7 @@ import type { ArgNode, CommandNode, Node, PipeNode, Tree } from './ast.js';
 import { TemplateError } from './errors.js';
 import { ARITY, isMethod, NO_FINAL, State, type Final, type Fn, type TemplateSet } from './state.js';
 import { formatValue } from './format.js';
-import { GoFloat, goFieldToJsonName, goTypeName, isStringMap, isTrue, mapGet, mapHas, sortedKeys } from './values.js';
+import { GoFloat, goFieldToJsonName, goTypeName, isStringMap, isTrue, mapGet, sortedKeys } from './values.js';
 
 type Run = (st: State, dot: unknown) => void;
 type Eval = (st: State, dot: unknown) => unknown;
@@ -359,8 +359,14 @@ function field(st: State, dot: unknown, receiver: unknown, name: string, alt: st
   }
   if (receiver === null) st.fail(`nil pointer evaluating interface {}.${name}`);
   if (typeof receiver === 'object' && !Array.isArray(receiver) && !(receiver instanceof GoFloat)) {
-    if (mapHas(receiver, name)) return mapGet(receiver, name);
-    if (alt !== undefined && mapHas(receiver, alt)) return mapGet(receiver, alt);
+    if (receiver instanceof Map) {
+      if (receiver.has(name)) return receiver.get(name);
+      if (alt !== undefined && receiver.has(alt)) return receiver.get(alt);
+    } else {
+      // plain objects (nearly every receiver): own keys only, one lookup each
+      if (Object.hasOwn(receiver, name)) return (receiver as Record<string, unknown>)[name];
+      if (alt !== undefined && Object.hasOwn(receiver, alt)) return (receiver as Record<string, unknown>)[alt];
+    }
     if (isMethod(receiver, name)) return st.callFunction((receiver as Record<string, Fn>)[name]!, name, dot, null, NO_FINAL, receiver);
     switch (st.set.missingKey) {
       case 'error':
