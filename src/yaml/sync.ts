@@ -17,13 +17,13 @@ function keepFlow<T extends Json>(original: Json, out: T): T {
   return out;
 }
 
-/** Writes `value` at `path` (whose parent exists), keeping what is already there as syncNode does. */
 /**
  * New parts are written out in full: a value met twice (values may share parts, as template
  * output read with parseSharedYaml does) is not turned into an anchor and an alias.
  */
 const NO_ALIASES = { aliasDuplicateObjects: false } as const;
 
+/** Writes `value` at `path` (whose parent exists), keeping what is already there as syncNode does. */
 export function writeAt(doc: Document, path: readonly (string | number)[], value: JsonObject): void {
   const existing = doc.getIn(path, true);
   if (existing === undefined) doc.setIn(path, doc.createNode(value, NO_ALIASES));
