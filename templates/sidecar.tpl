@@ -75,6 +75,66 @@ spec:
   {{- end }}
   initContainers:
   {{- if ne $mode "NONE" }}
+  {{- template "sidecar-init" (dict "Values" .Values "MeshConfig" .MeshConfig "ProxyConfig" .ProxyConfig "ObjectMeta" (dict "Annotations" $anno) "ProxyUID" .ProxyUID "ProxyGID" .ProxyGID "mode" $mode "cni" $cni "tproxy" $tproxy "image" $initImage "excludeInbound" $excludeInbound) }}
+  {{- end }}
+  {{- if $native }}
+  {{- template "sidecar-proxy" (dict "root" . "native" true "mode" $mode "statusPort" $statusPort "hold" $hold "tproxy" $tproxy "bind" $bindService "trace" $trace "image" $proxyImage "apps" $appNames "ports" $podPorts "trustDomain" $trustDomain) }}
+  {{- else }}
+  containers:
+  {{- template "sidecar-proxy" (dict "root" . "native" false "mode" $mode "statusPort" $statusPort "hold" $hold "tproxy" $tproxy "bind" $bindService "trace" $trace "image" $proxyImage "apps" $appNames "ports" $podPorts "trustDomain" $trustDomain) }}
+  {{- end }}
+  volumes:
+  - name: workload-socket
+    emptyDir:
+  - name: credential-socket
+    emptyDir:
+  {{- if eq (valueOrDefault .Values.global.caName "") "GkeWorkloadCertificate" }}
+  - name: gke-workload-certificate
+    csi:
+      driver: workloadcertificates.security.cloud.google.com
+  {{- else }}
+  - name: workload-certs
+    emptyDir:
+  {{- end }}
+  {{- if isset $anno `sidecar.istio.io/bootstrapOverride` }}
+  - name: custom-bootstrap-volume
+    configMap:
+      name: {{ index $anno `sidecar.istio.io/bootstrapOverride` | quote }}
+  {{- end }}
+  - name: istio-envoy
+    emptyDir:
+      medium: Memory
+  {{ template "pod-volumes-agent" . }}
+  {{- if eq (valueOrDefault .Values.global.pilotCertProvider "istiod") "istiod" }}
+  {{ template "istiod-ca-volume" . }}
+  {{- end }}
+  - name: istio-ca-crl
+    configMap:
+      name: {{ valueOrDefault .Values.pilot.crlConfigMapName "istio-ca-crl" | quote }}
+      optional: true
+  {{- if .Values.global.mountMtlsCerts }}
+  - name: istio-certs
+    secret:
+      optional: true
+      secretName: {{ printf "istio.%s" (valueOrDefault .Spec.ServiceAccountName "default") | quote }}
+  {{- end }}
+  {{- if isset $anno `sidecar.istio.io/userVolume` }}
+  {{- range $name, $volume := fromJSON (index $anno `sidecar.istio.io/userVolume`) }}
+  - name: {{ $name | quote }}
+    {{ toYaml $volume | indent 4 }}
+  {{- end }}
+  {{- end }}
+{{- /* ----------------------------------------------------------------------------------
+The init container, given only what it reads (as are the proxy's fixed parts below):
+sailctl renders such a block once for all the pods that give it the same values.
+*/ -}}
+{{- define "sidecar-init" }}
+{{- $anno := .ObjectMeta.Annotations }}
+{{- $mode := .mode }}
+{{- $cni := .cni }}
+{{- $tproxy := .tproxy }}
+{{- $initImage := .image }}
+{{- $excludeInbound := .excludeInbound }}
   - name: {{ if $cni }}istio-validation{{ else }}istio-init{{ end }}
     image: {{ $initImage | quote }}
     {{- with .Values.global.imagePullPolicy }}
@@ -167,60 +227,40 @@ spec:
       seccompProfile:
         {{ toYaml . | indent 8 }}
     {{- end }}
-  {{- end }}
-  {{- if $native }}
-  {{- template "sidecar-proxy" (dict "root" . "native" true "mode" $mode "statusPort" $statusPort "hold" $hold "tproxy" $tproxy "bind" $bindService "trace" $trace "image" $proxyImage "apps" $appNames "ports" $podPorts "trustDomain" $trustDomain) }}
-  {{- else }}
-  containers:
-  {{- template "sidecar-proxy" (dict "root" . "native" false "mode" $mode "statusPort" $statusPort "hold" $hold "tproxy" $tproxy "bind" $bindService "trace" $trace "image" $proxyImage "apps" $appNames "ports" $podPorts "trustDomain" $trustDomain) }}
-  {{- end }}
-  volumes:
-  - name: workload-socket
-    emptyDir:
-  - name: credential-socket
-    emptyDir:
-  {{- if eq (valueOrDefault .Values.global.caName "") "GkeWorkloadCertificate" }}
-  - name: gke-workload-certificate
-    csi:
-      driver: workloadcertificates.security.cloud.google.com
-  {{- else }}
-  - name: workload-certs
-    emptyDir:
-  {{- end }}
-  {{- if isset $anno `sidecar.istio.io/bootstrapOverride` }}
-  - name: custom-bootstrap-volume
-    configMap:
-      name: {{ index $anno `sidecar.istio.io/bootstrapOverride` | quote }}
-  {{- end }}
-  - name: istio-envoy
-    emptyDir:
-      medium: Memory
-  {{ template "pod-volumes-agent" . }}
-  {{- if eq (valueOrDefault .Values.global.pilotCertProvider "istiod") "istiod" }}
-  {{ template "istiod-ca-volume" . }}
-  {{- end }}
-  - name: istio-ca-crl
-    configMap:
-      name: {{ valueOrDefault .Values.pilot.crlConfigMapName "istio-ca-crl" | quote }}
-      optional: true
-  {{- if .Values.global.mountMtlsCerts }}
-  - name: istio-certs
-    secret:
-      optional: true
-      secretName: {{ printf "istio.%s" (valueOrDefault .Spec.ServiceAccountName "default") | quote }}
-  {{- end }}
-  {{- if isset $anno `sidecar.istio.io/userVolume` }}
-  {{- range $name, $volume := fromJSON (index $anno `sidecar.istio.io/userVolume`) }}
-  - name: {{ $name | quote }}
-    {{ toYaml $volume | indent 4 }}
-  {{- end }}
-  {{- end }}
+{{- end }}
 {{- /* ---------------------------------------------------------------------------------- */ -}}
 {{- define "sidecar-resources" }}
     {{ template "proxy-resources" . }}
 {{- end }}
 {{- /* ---------------------------------------------------------------------------------- */ -}}
 {{- define "sidecar-proxy" }}
+{{- $root := .root }}
+{{- $anno := $root.ObjectMeta.Annotations }}
+{{- /* What the fixed parts read, without the pod's names, containers and ports: the same for most pods. */}}
+{{- $fixed := dict "root" (dict "ObjectMeta" (dict "Annotations" $anno) "Values" $root.Values "ProxyConfig" $root.ProxyConfig "InboundTrafficPolicyMode" $root.InboundTrafficPolicyMode "CompliancePolicy" $root.CompliancePolicy "ProxyUID" $root.ProxyUID "ProxyGID" $root.ProxyGID) "native" .native "mode" .mode "statusPort" .statusPort "hold" .hold "tproxy" .tproxy "bind" .bind "trace" .trace "image" .image "trustDomain" .trustDomain }}
+{{- template "proxy-head" $fixed }}
+    - name: ISTIO_META_POD_PORTS
+      value: {{ .ports | quote }}
+    - name: ISTIO_META_APP_CONTAINERS
+    {{- if .apps }}
+      value: {{ .apps | quote }}
+    {{- end }}
+{{- template "proxy-env-mid" $fixed }}
+    - name: ISTIO_META_WORKLOAD_NAME
+      value: {{ index $root.ObjectMeta.Labels `service.istio.io/workload-name` | default $root.DeploymentMeta.Name | quote }}
+    {{- if and $root.TypeMeta.APIVersion $root.DeploymentMeta.Name }}
+    - name: ISTIO_META_OWNER
+      value: {{ printf "kubernetes://apis/%s/namespaces/%s/%ss/%s" $root.TypeMeta.APIVersion (valueOrDefault $root.DeploymentMeta.Namespace "default") (toLower $root.TypeMeta.Kind) $root.DeploymentMeta.Name | quote }}
+    {{- end }}
+{{- template "proxy-env-late" $fixed }}
+    {{- with otelResourceAttributes $root.MeshConfig $anno $root.ObjectMeta.Labels (valueOrDefault $root.DeploymentMeta.Namespace "default") $root.Spec.Containers }}
+    - name: OTEL_RESOURCE_ATTRIBUTES
+      value: {{ . | quote }}
+    {{- end }}
+{{- template "proxy-tail" $fixed }}
+{{- end }}
+{{- /* ---------------------------------------------------------------------------------- */ -}}
+{{- define "proxy-head" }}
 {{- $root := .root }}
 {{- $anno := $root.ObjectMeta.Annotations }}
 {{- $values := $root.Values }}
@@ -293,12 +333,12 @@ spec:
     {{ template "proxy-env-node" . }}
     - name: PROXY_CONFIG
       value: {{ printf "%s\n" (protoToJSON $root.ProxyConfig) | quote }}
-    - name: ISTIO_META_POD_PORTS
-      value: {{ .ports | quote }}
-    - name: ISTIO_META_APP_CONTAINERS
-    {{- if .apps }}
-      value: {{ .apps | quote }}
-    {{- end }}
+{{- end }}
+{{- /* ---------------------------------------------------------------------------------- */ -}}
+{{- define "proxy-env-mid" }}
+{{- $root := .root }}
+{{- $anno := $root.ObjectMeta.Annotations }}
+{{- $values := $root.Values }}
     - name: GOMEMLIMIT
       valueFrom:
         resourceFieldRef:
@@ -324,12 +364,12 @@ spec:
     - name: ISTIO_META_NETWORK
       value: {{ . | quote }}
     {{- end }}
-    - name: ISTIO_META_WORKLOAD_NAME
-      value: {{ index $root.ObjectMeta.Labels `service.istio.io/workload-name` | default $root.DeploymentMeta.Name | quote }}
-    {{- if and $root.TypeMeta.APIVersion $root.DeploymentMeta.Name }}
-    - name: ISTIO_META_OWNER
-      value: {{ printf "kubernetes://apis/%s/namespaces/%s/%ss/%s" $root.TypeMeta.APIVersion (valueOrDefault $root.DeploymentMeta.Namespace "default") (toLower $root.TypeMeta.Kind) $root.DeploymentMeta.Name | quote }}
-    {{- end }}
+{{- end }}
+{{- /* ---------------------------------------------------------------------------------- */ -}}
+{{- define "proxy-env-late" }}
+{{- $root := .root }}
+{{- $anno := $root.ObjectMeta.Annotations }}
+{{- $values := $root.Values }}
     {{- if isset $anno `sidecar.istio.io/bootstrapOverride` }}
     - name: ISTIO_BOOTSTRAP_OVERRIDE
       value: "/etc/istio/custom-bootstrap/custom_bootstrap.json"
@@ -344,10 +384,12 @@ spec:
       value: {{ $value | quote }}
     {{- end }}
     {{- end }}
-    {{- with otelResourceAttributes $root.MeshConfig $anno $root.ObjectMeta.Labels (valueOrDefault $root.DeploymentMeta.Namespace "default") $root.Spec.Containers }}
-    - name: OTEL_RESOURCE_ATTRIBUTES
-      value: {{ . | quote }}
-    {{- end }}
+{{- end }}
+{{- /* ---------------------------------------------------------------------------------- */ -}}
+{{- define "proxy-tail" }}
+{{- $root := .root }}
+{{- $anno := $root.ObjectMeta.Annotations }}
+{{- $values := $root.Values }}
     {{- range $key, $value := $root.ProxyConfig.ProxyMetadata }}
     - name: {{ $key | quote }}
       value: {{ $value | quote }}

@@ -9,6 +9,7 @@ import type { ArgNode, CommandNode, Node, PipeNode, Tree } from './ast.js';
 import { TemplateError } from './errors.js';
 import { ARITY, isMethod, NO_FINAL, State, type Final, type Fn, type TemplateSet } from './state.js';
 import { formatValue } from './format.js';
+import { fingerprint, memoSafe } from './memo.js';
 import { GoFloat, goFieldToJsonName, goTypeName, isStringMap, isTrue, mapGet, sortedKeys } from './values.js';
 
 type Run = (st: State, dot: unknown) => void;
@@ -18,6 +19,9 @@ type Cmd = (st: State, dot: unknown, final: Final) => unknown;
 const BREAK = { signal: 'break' };
 const CONTINUE = { signal: 'continue' };
 const MAX_DEPTH = 1000;
+/** Outputs remembered per `template` call site, and misses after which a call that never repeats stops trying. */
+const MEMO_LIMIT = 64;
+const GIVE_UP = 16;
 
 /** Compiled trees of one template set, by tree (templates call each other by name). */
 const compiledTrees = new WeakMap<Tree, Run>();
@@ -156,22 +160,48 @@ class Compiler {
   private template(node: Extract<Node, { k: 'template' }>): Run {
     const pipe = node.pipe ? this.pipe(node.pipe) : undefined;
     const set = this.set;
+    /** This call's outputs by its data's fingerprint (memo.ts): the same data, the same text. */
+    const outputs = new Map<string, string>();
+    // A call whose data is new every time (it holds the pod) stops being described.
+    let hits = 0;
+    let misses = 0;
     return (st, dot) => {
       st.at(node.pos, node.text);
       const tree = set.trees.get(node.name);
       if (!tree) return st.fail(`template ${JSON.stringify(node.name)} not defined`);
       if (st.depth >= MAX_DEPTH) st.fail(`exceeded maximum template depth (${MAX_DEPTH})`);
       const newDot = pipe ? pipe(st, dot) : undefined;
-      const saved = { vars: st.vars, tree: st.tree };
+      const key = (hits > 0 || misses < GIVE_UP) && memoSafe(set.trees) ? fingerprint(newDot) : undefined;
+      if (key !== undefined) {
+        const known = outputs.get(key);
+        if (known !== undefined) {
+          hits++;
+          st.out += known;
+          return;
+        }
+        misses++;
+      }
+      const saved = { vars: st.vars, tree: st.tree, out: st.out };
       st.vars = [{ name: '$', value: newDot }];
       st.tree = tree;
       st.depth++;
+      // The call's own output is collected apart, to be remembered.
+      if (key !== undefined) st.out = '';
+      let done = false;
       try {
         compiledTree(set, tree)(st, newDot);
+        done = true;
       } finally {
         st.depth--;
         st.vars = saved.vars;
         st.tree = saved.tree;
+        if (key !== undefined) {
+          if (done) {
+            if (outputs.size >= MEMO_LIMIT) outputs.clear();
+            outputs.set(key, st.out);
+          }
+          st.out = saved.out + st.out;
+        }
       }
     };
   }

@@ -17,6 +17,7 @@ export { GoFloat, asStringMap, asStruct } from './values.js';
 export { sprigFuncs } from './sprig.js';
 export { istioFuncs } from './istio.js';
 export { formatValue, sprintf } from './format.js';
+export { markStable } from './memo.js';
 
 export type FuncMap = Record<string, (...args: unknown[]) => unknown>;
 

@@ -2,7 +2,7 @@
  * The data object the injection templates run against, with istiod's field names
  * (injection.md §1), and the few helpers whose behaviour depends on that data's shape.
  */
-import { asStringMap, type FuncMap } from '../gotemplate/index.js';
+import { asStringMap, markStable, type FuncMap } from '../gotemplate/index.js';
 import { PROXY_CONFIG_DEFAULTS, type InjectionConfig } from './config.js';
 import { isObject, stringMap, type JsonObject } from '../core/json.js';
 
@@ -25,6 +25,8 @@ const protoJsonText = new WeakMap<object, string>();
 export function buildTemplateData(config: InjectionConfig, pod: PodContext): Record<string, unknown> {
   const annotations = stringMap(pod.metadata.annotations);
   const values = config.values;
+  // The configuration does not change while templates run (gotemplate/memo.ts).
+  markStable(values);
   const global = (isObject(values.global) ? values.global : {}) as JsonObject;
   const proxyValues = (isObject(global.proxy) ? global.proxy : {}) as JsonObject;
   const initValues = (isObject(global.proxy_init) ? global.proxy_init : {}) as JsonObject;
@@ -71,7 +73,22 @@ export function imageName(global: JsonObject, image: string, imageType: string):
   return `${String(global.hub ?? 'docker.io/istio')}/${image}:${tag}${suffix}`;
 }
 
+const proxyConfigViews = new WeakMap<JsonObject, Record<string, unknown>>();
+
+/**
+ * One view per ProxyConfig object (most pods share the mesh default), declared stable so the
+ * template engine may remember blocks rendered from it (gotemplate/memo.ts).
+ */
 function proxyConfigView(proxyConfig: JsonObject): Record<string, unknown> {
+  let view = proxyConfigViews.get(proxyConfig);
+  if (!view) {
+    proxyConfigViews.set(proxyConfig, (view = newProxyConfigView(proxyConfig)));
+    markStable(view);
+  }
+  return view;
+}
+
+function newProxyConfigView(proxyConfig: JsonObject): Record<string, unknown> {
   const view = {
     InterceptionMode: String(proxyConfig.interceptionMode ?? 'REDIRECT'),
     StatusPort: Number(proxyConfig.statusPort ?? 15020),
@@ -88,7 +105,10 @@ const meshViews = new WeakMap<JsonObject, Record<string, unknown>>();
 /** The mesh view is the same for every pod of a configuration (templates only read it). */
 function meshViewOf(mesh: JsonObject): Record<string, unknown> {
   let view = meshViews.get(mesh);
-  if (!view) meshViews.set(mesh, (view = meshView(mesh)));
+  if (!view) {
+    meshViews.set(mesh, (view = meshView(mesh)));
+    markStable(view);
+  }
   return view;
 }
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinTemplates } from '../../src/injection-templates/builtin.js';
 
 const PINNED: Record<string, { length: number; sha256: string }> = {
-  sidecar: { length: 24355, sha256: 'a5d0b7f777c4802d217eab70eab401aafb77f48363e105ac0efcc89dadd929b3' },
+  sidecar: { length: 26726, sha256: '5269e30fb95a06043df2ac8728744199c2ed623c8c2bf6e7092f9762a71f6e23' },
   gateway: { length: 10524, sha256: 'db562309680af0d4fe1cf1ee0c7e73fbc6c191cd826ed1d37f1396356b14e989' },
   'grpc-simple': { length: 1820, sha256: '2761eabed23309081e9e907f477871ed7c7ae85df2df52caae03328e6bbb269c' },
   'grpc-agent': { length: 12837, sha256: '78161523c2f1164ff860ec3283a68cd8b329a692d8058191ce541f67614c5d50' },
