@@ -418,11 +418,22 @@ function scalar(holder: { value?: Resolved }, text: string): Json {
 export type FlowStyle = 'padded' | 'tight' | 'empty';
 
 /**
- * Flow collections the reader built, with how their source was written. The yaml library keeps
+ * Flow collections the reader built carry how their source was written. The yaml library keeps
  * a flow collection flow when it writes a document back (adding entries to it in flow style,
  * with its own `{ a: b }` padding); the writer and orderLike follow these marks to do the same.
+ * The mark is a hidden property of the collection (not enumerable, so copies, keys and JSON
+ * never see it): kept in a WeakMap, the marks of every flow collection of a large input doubled
+ * the garbage collector's work.
  */
-export const flowStyles = new WeakMap<object, FlowStyle>();
+const FLOW = Symbol('flow style');
+
+export function flowStyleOf(value: object): FlowStyle | undefined {
+  return (value as { [FLOW]?: FlowStyle })[FLOW];
+}
+
+export function markFlow(value: object, style: FlowStyle): void {
+  Object.defineProperty(value, FLOW, { value: style, configurable: true });
+}
 
 const MAX_FLOW_DEPTH = 32;
 
@@ -442,7 +453,7 @@ class FlowNode {
       for (const [k, v] of this.entries!) map[k] = buildValue(v);
       out = map;
     }
-    flowStyles.set(out, this.style);
+    markFlow(out as object, this.style);
     return out;
   }
 }

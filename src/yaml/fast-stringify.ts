@@ -15,7 +15,7 @@
  */
 import type { Json } from '../core/json.js';
 import { Document, isSeq, stringify } from 'yaml';
-import { flowStyles, isShared, ownString } from './fast-parse.js';
+import { flowStyleOf, isShared, ownString } from './fast-parse.js';
 
 export interface EmitOptions {
   /** Map keys in sorted order (the library's `sortMapEntries`); default: insertion order. */
@@ -230,7 +230,7 @@ function writeSeq(out: Out, seq: Json[], col: number, firstPrefixed: boolean): v
   for (const item of seq) {
     out.text += (first && firstPrefixed ? '' : indent) + '-';
     first = false;
-    if (out.style.flow !== 'none' && item !== null && typeof item === 'object' && flowStyles.has(item)) {
+    if (out.style.flow !== 'none' && item !== null && typeof item === 'object' && flowStyleOf(item) !== undefined) {
       out.text += ' ' + flowText(item, out.style) + '\n';
     } else if (isMap(item) && hasEntries(item)) {
       out.text += ' ';
@@ -246,7 +246,7 @@ function writeSeq(out: Out, seq: Json[], col: number, firstPrefixed: boolean): v
 
 /** The value after `key:` written at column `col`. */
 function writeValue(out: Out, child: Json, col: number): void {
-  if (out.style.flow !== 'none' && child !== null && typeof child === 'object' && flowStyles.has(child)) {
+  if (out.style.flow !== 'none' && child !== null && typeof child === 'object' && flowStyleOf(child) !== undefined) {
     out.text += ' ' + flowText(child, out.style) + '\n';
   } else if (isMap(child) && hasEntries(child)) {
     out.text += '\n';
@@ -368,7 +368,7 @@ function flowText(value: Json[] | { [k: string]: Json }, style: Style): string {
   if (parts.length === 0) return open + close;
   let pad = ' ';
   if (style.flow === 'read') {
-    const read = flowStyles.get(value);
+    const read = flowStyleOf(value);
     if (read !== 'padded' && read !== 'tight') throw new Unsupported();
     if (read === 'tight') pad = '';
   }

@@ -6,14 +6,14 @@
  */
 import { isMap, isScalar, isSeq, visit, type Document, type Node, type Pair, type Scalar } from 'yaml';
 import { isObject, type Json, type JsonObject } from '../core/json.js';
-import { flowStyles } from './fast-parse.js';
+import { flowStyleOf, markFlow } from './fast-parse.js';
 
 const IDENTITY_KEYS = ['name', 'mountPath', 'containerPort', 'ip', 'devicePath'];
 
 /** syncNode keeps a flow collection's node, so it stays flow: the fast reader's mark moves along. */
 function keepFlow<T extends Json>(original: Json, out: T): T {
-  const style = flowStyles.get(original as object);
-  if (style !== undefined) flowStyles.set(out as object, style);
+  const style = flowStyleOf(original as object);
+  if (style !== undefined) markFlow(out as object, style);
   return out;
 }
 
