@@ -185,23 +185,19 @@ class Compiler {
       st.vars = [{ name: '$', value: newDot }];
       st.tree = tree;
       st.depth++;
-      // The call's own output is collected apart, to be remembered.
+      // The call's own output is collected apart, to be remembered (only when it ran to the end).
       if (key !== undefined) st.out = '';
-      let done = false;
       try {
         compiledTree(set, tree)(st, newDot);
-        done = true;
+        if (key !== undefined) {
+          if (outputs.size >= MEMO_LIMIT) outputs.clear();
+          outputs.set(key, st.out);
+        }
       } finally {
         st.depth--;
         st.vars = saved.vars;
         st.tree = saved.tree;
-        if (key !== undefined) {
-          if (done) {
-            if (outputs.size >= MEMO_LIMIT) outputs.clear();
-            outputs.set(key, st.out);
-          }
-          st.out = saved.out + st.out;
-        }
+        if (key !== undefined) st.out = saved.out + st.out;
       }
     };
   }

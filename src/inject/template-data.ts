@@ -75,14 +75,19 @@ export function imageName(global: JsonObject, image: string, imageType: string):
 
 const proxyConfigViews = new WeakMap<JsonObject, Record<string, unknown>>();
 
+/** One view per ProxyConfig object: most pods share the mesh default. */
+function proxyConfigView(proxyConfig: JsonObject): Record<string, unknown> {
+  return stableView(proxyConfigViews, proxyConfig, newProxyConfigView);
+}
+
 /**
- * One view per ProxyConfig object (most pods share the mesh default), declared stable so the
+ * The view made from `source`, made once and declared stable: templates only read it, so the
  * template engine may remember blocks rendered from it (gotemplate/memo.ts).
  */
-function proxyConfigView(proxyConfig: JsonObject): Record<string, unknown> {
-  let view = proxyConfigViews.get(proxyConfig);
+function stableView(views: WeakMap<JsonObject, Record<string, unknown>>, source: JsonObject, make: (source: JsonObject) => Record<string, unknown>): Record<string, unknown> {
+  let view = views.get(source);
   if (!view) {
-    proxyConfigViews.set(proxyConfig, (view = newProxyConfigView(proxyConfig)));
+    views.set(source, (view = make(source)));
     markStable(view);
   }
   return view;
@@ -102,14 +107,9 @@ function newProxyConfigView(proxyConfig: JsonObject): Record<string, unknown> {
 
 const meshViews = new WeakMap<JsonObject, Record<string, unknown>>();
 
-/** The mesh view is the same for every pod of a configuration (templates only read it). */
+/** The mesh view is the same for every pod of a configuration. */
 function meshViewOf(mesh: JsonObject): Record<string, unknown> {
-  let view = meshViews.get(mesh);
-  if (!view) {
-    meshViews.set(mesh, (view = meshView(mesh)));
-    markStable(view);
-  }
-  return view;
+  return stableView(meshViews, mesh, meshView);
 }
 
 function meshView(mesh: JsonObject): Record<string, unknown> {

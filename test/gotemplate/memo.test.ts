@@ -29,6 +29,14 @@ describe('template calls remembered by their data', () => {
     expect(u.execute({})).toBe('[int 0][invalid <no value>]');
   });
 
+  it('a call that fails is not remembered: the same data fails again with the template error', () => {
+    const t = parseTemplate('memo-4', '{{ define "f" }}{{ if .bad }}{{ fail "bad block" }}{{ end }}ok{{ end }}{{ template "f" . }}');
+    for (let round = 0; round < 3; round++) {
+      expect(t.execute({ bad: false })).toBe('ok');
+      expect(() => t.execute({ bad: true })).toThrow(/bad block/);
+    }
+  });
+
   it('a stable object counts by identity; data too large to describe simply runs', () => {
     const config = { hub: 'docker.io/istio' };
     markStable(config);
