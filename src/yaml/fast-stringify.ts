@@ -400,6 +400,7 @@ function flowString(value: string, key: boolean): string {
   if (hit !== undefined) return hit;
   const own = ownString(value);
   if (SIMPLE_PLAIN.test(own) && !CORE_WORDS.test(own)) return remember(memo, own, own);
+  if (DIGITS.test(own)) return remember(memo, own, `"${own}"`);
   const doc = new Document(key ? { [own]: 1 } : [own]);
   if (!isSeq(doc.contents) && !key) throw new Unsupported();
   (doc.contents as { flow?: boolean }).flow = true;

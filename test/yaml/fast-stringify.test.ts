@@ -2,11 +2,11 @@
  * The fast YAML writer. Library style: exactly what `yaml.stringify` writes (or nothing).
  * Manifest style: the library's text for rendered objects, plus quoting that YAML 1.1 readers need.
  */
-import { parse, stringify } from 'yaml';
+import { parse, parseDocument, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/core/json.js';
 import { allObjects } from '../../src/render/index.js';
-import { share } from '../../src/yaml/fast-parse.js';
+import { parseFastYaml, share } from '../../src/yaml/fast-parse.js';
 import { emitManifestYaml, emitYaml } from '../../src/yaml/fast-stringify.js';
 import { render } from '../render/helpers.js';
 
@@ -92,6 +92,16 @@ describe('emitYaml writes what yaml.stringify writes, or declines', () => {
     const digits = ['0', '00', '007', '8080', '1'.repeat(40), '9'.repeat(400)];
     for (let i = 0; i < 500; i++) digits.push(String(i * 7919));
     for (const d of digits) expect(emitYaml({ k: d, l: [d] }, { indentSeq: true })).toBe(stringify({ k: d, l: [d] }, { lineWidth: 0 }));
+  });
+
+  it('digit-only strings inside flow collections (values and keys) are double-quoted as the library does', () => {
+    const digits = ['0', '00', '007', '8080', '1'.repeat(40)];
+    for (let i = 0; i < 200; i++) digits.push(String(i * 7919));
+    for (const d of digits) {
+      // (the digit key first: JavaScript enumerates integer-like keys before all others)
+      const text = `k: {"${d}": b, a: "${d}"}\nl: ["${d}", {x: "${d}"}]\n`;
+      expect(emitYaml(parseFastYaml(text)!, { indentSeq: true })).toBe(parseDocument(text).toString({ lineWidth: 0 }));
+    }
   });
 
   it('a shared value written at several columns, under keys and as list items, is written right at each', () => {
