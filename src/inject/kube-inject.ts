@@ -13,7 +13,7 @@ import { podShapeError } from './pod-shape.js';
 import { locatePods, type PodLocation } from './workloads.js';
 import { getPath, isObject, setPath, stringMap, type Json, type JsonObject } from '../core/json.js';
 import { parseDocumentText, type DocumentText } from '../yaml/documents.js';
-import { parseFastYaml } from '../yaml/fast-parse.js';
+import { parseFastYaml, type FlowMarks } from '../yaml/fast-parse.js';
 import { emitYaml } from '../yaml/fast-stringify.js';
 import { DocumentSplitter, type StreamDocument } from '../yaml/stream.js';
 import { keepNumberText, orderLike, writeAt } from '../yaml/sync.js';
@@ -111,12 +111,13 @@ function processChunk(chunk: DocumentText, index: number, file: string, config: 
  */
 function injectPlainChunk(chunk: DocumentText, where: string, config: InjectionConfig, warnings: string[]): { text: string; injected: number } | undefined {
   if (chunk.text.includes('#') || chunk.text.includes('\r')) return undefined;
-  const value = parseFastYaml(chunk.text);
+  const flows: FlowMarks = new Map();
+  const value = parseFastYaml(chunk.text, flows);
   if (!isObject(value)) return undefined;
   const pods = podsOf(value, where);
   if (pods.length === 0) return { text: chunk.text, injected: 0 };
   const indentSeq = indentsSequences(chunk.text);
-  if (emitYaml(value, { indentSeq, flowAsRead: true }) !== (chunk.text.endsWith('\n') ? chunk.text : `${chunk.text}\n`)) return undefined;
+  if (emitYaml(value, { indentSeq, flows, flowAsRead: true }) !== (chunk.text.endsWith('\n') ? chunk.text : `${chunk.text}\n`)) return undefined;
   const local: string[] = [];
   const results: [PodLocation, { metadata: JsonObject; spec: JsonObject }][] = [];
   for (const pod of pods) {
@@ -126,10 +127,10 @@ function injectPlainChunk(chunk: DocumentText, where: string, config: InjectionC
   let text = chunk.text;
   if (results.length > 0) {
     for (const [pod, result] of results) {
-      setPath(value, pod.metadataPath, orderLike(getPath(value, pod.metadataPath) as Json, result.metadata));
-      setPath(value, pod.specPath, orderLike(getPath(value, pod.specPath) as Json, result.spec));
+      setPath(value, pod.metadataPath, orderLike(getPath(value, pod.metadataPath) as Json, result.metadata, flows));
+      setPath(value, pod.specPath, orderLike(getPath(value, pod.specPath) as Json, result.spec, flows));
     }
-    const out = emitYaml(value, { indentSeq });
+    const out = emitYaml(value, { indentSeq, flows });
     if (out === undefined) return undefined;
     text = out;
   }

@@ -8,7 +8,7 @@
  * sides know them (so re-merging a container keeps it where it was, and new items go first).
  */
 import { getOwn, isObject, setOwn, type Json, type JsonObject } from '../core/json.js';
-import { flowStyleOf, isShared, share } from '../yaml/fast-parse.js';
+import { isShared, share } from '../yaml/fast-parse.js';
 
 /** Merge keys of list fields, by the field's name. */
 const MERGE_KEYS: Record<string, string> = {
@@ -138,8 +138,7 @@ function patchOf(value: JsonObject | Json[], parentKey: string): Json | undefine
       if (kept === null || (typeof kept === 'object' && holdsNull.has(kept))) nulls = true;
       items?.push(kept);
     }
-    // A template's own `{}`/`[]` are not the user's flow collections: a fresh, unmarked copy.
-    const out = items ?? (flowStyleOf(value) !== undefined ? value.slice() : value);
+    const out = items ?? value;
     if (out.length === 0) return undefined;
     if (nulls) holdsNull.add(out);
     return out;
@@ -160,7 +159,7 @@ function patchOf(value: JsonObject | Json[], parentKey: string): Json | undefine
     if (kept === null || (typeof kept === 'object' && holdsNull.has(kept))) nulls = true;
     if (out) setOwn(out, k, kept);
   }
-  const result = out ?? (flowStyleOf(value) !== undefined ? { ...value } : value);
+  const result = out ?? value;
   if (nulls) holdsNull.add(result);
   return result;
 }

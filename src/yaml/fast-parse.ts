@@ -58,9 +58,12 @@ export function ownString(text: string): string {
   return text.length < 13 ? text : (text + ' ').slice(0, -1);
 }
 
-/** The value of one YAML document, or undefined when the library must read it. */
-export function parseFastYaml(text: string): Json | undefined {
-  return parse(text, false);
+/**
+ * The value of one YAML document, or undefined when the library must read it. With `flows`, the
+ * flow collections read are recorded there with how they were written (for writing it back).
+ */
+export function parseFastYaml(text: string, flows?: FlowMarks): Json | undefined {
+  return parse(text, false, flows);
 }
 
 /**
@@ -73,10 +76,10 @@ export function parseSharedYaml(text: string): Json | undefined {
   return parse(text, true);
 }
 
-function parse(text: string, share: boolean): Json | undefined {
+function parse(text: string, share: boolean, flows?: FlowMarks): Json | undefined {
   // Tabs and CRs are outside the subset (indentation is spaces only).
   if (text.includes('\t') || text.includes('\r')) return undefined;
-  const cursor = new Cursor(text, share);
+  const cursor = new Cursor(text, share, flows);
   const first = cursor.peek();
   if (first === undefined) return null;
   try {
@@ -118,6 +121,7 @@ class Cursor {
   constructor(
     readonly text: string,
     readonly share: boolean,
+    readonly flows: FlowMarks | undefined,
   ) {
     this.read(0);
   }
@@ -279,7 +283,7 @@ function parseSeq(cursor: Cursor, indent: number): Json[] {
       if (entryOf(item) !== null || item.text.startsWith('- ')) out.push(parseNode(cursor, item.indent));
       else {
         cursor.advance();
-        out.push(scalar(item, item.text));
+        out.push(scalar(item, item.text, cursor.flows));
       }
     }
   }
@@ -298,7 +302,7 @@ function parseMap(cursor: Cursor, indent: number): JsonObject {
     // duplicates, and keys such as __proto__ or constructor that plain assignment mishandles
     if (key in out) throw new Unsupported();
     if (rest !== '') {
-      out[key] = scalar(entry, rest);
+      out[key] = scalar(entry, rest, cursor.flows);
       continue;
     }
     const next = cursor.peek();
@@ -397,7 +401,7 @@ const FLOAT = /^[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?$/;
  * `text` as a scalar or a one-line flow collection, resolved once and kept on its (memoised)
  * line or entry; collections are built fresh each time (callers may change them).
  */
-function scalar(holder: { value?: Resolved }, text: string): Json {
+function scalar(holder: { value?: Resolved }, text: string, flows: FlowMarks | undefined): Json {
   if (holder.value === undefined) {
     try {
       const c = text.charCodeAt(0);
@@ -409,7 +413,7 @@ function scalar(holder: { value?: Resolved }, text: string): Json {
   }
   const value = holder.value;
   if (value === DECLINED) throw new Unsupported();
-  return value instanceof FlowNode ? value.build() : (value as Scalar);
+  return value instanceof FlowNode ? value.build(flows) : (value as Scalar);
 }
 
 // ---- one-line flow collections: `{a: b, c: [1, 2]}`, `[ {x: 1} ]` ----
@@ -418,22 +422,14 @@ function scalar(holder: { value?: Resolved }, text: string): Json {
 export type FlowStyle = 'padded' | 'tight' | 'empty';
 
 /**
- * Flow collections the reader built carry how their source was written. The yaml library keeps
- * a flow collection flow when it writes a document back (adding entries to it in flow style,
- * with its own `{ a: b }` padding); the writer and orderLike follow these marks to do the same.
- * The mark is a hidden property of the collection (not enumerable, so copies, keys and JSON
- * never see it): kept in a WeakMap, the marks of every flow collection of a large input doubled
- * the garbage collector's work.
+ * The flow collections of one document and how each was written. The yaml library keeps a flow
+ * collection flow when it writes a document back (adding entries to it in flow style, with its
+ * own `{ a: b }` padding); the writer and orderLike follow these marks to do the same. One map
+ * per document, dropped with it: a hidden property on each collection cost a slow
+ * defineProperty apiece (and new object shapes), a global WeakMap doubled the garbage
+ * collector's work. Values read without one (templates, profiles) carry no marks.
  */
-const FLOW = Symbol('flow style');
-
-export function flowStyleOf(value: object): FlowStyle | undefined {
-  return (value as { [FLOW]?: FlowStyle })[FLOW];
-}
-
-export function markFlow(value: object, style: FlowStyle): void {
-  Object.defineProperty(value, FLOW, { value: style, configurable: true });
-}
+export type FlowMarks = Map<object, FlowStyle>;
 
 const MAX_FLOW_DEPTH = 32;
 
@@ -445,23 +441,21 @@ class FlowNode {
     readonly style: FlowStyle,
   ) {}
 
-  build(): Json {
+  build(flows: FlowMarks | undefined): Json {
     let out: Json;
-    if (this.items) out = this.items.map(buildValue);
-    else {
+    if (this.items) {
+      out = [];
+      for (const item of this.items) out.push(item instanceof FlowNode ? item.build(flows) : item);
+    } else {
       const map: JsonObject = {};
-      for (const [k, v] of this.entries!) map[k] = buildValue(v);
+      for (const [k, v] of this.entries!) map[k] = v instanceof FlowNode ? v.build(flows) : v;
       out = map;
     }
-    markFlow(out as object, this.style);
+    flows?.set(out, this.style);
     return out;
   }
 }
 type FlowValue = Scalar | FlowNode;
-
-function buildValue(v: FlowValue): Json {
-  return v instanceof FlowNode ? v.build() : v;
-}
 
 /** The whole text as one flow collection (nothing may follow it), or Unsupported. */
 function readFlow(text: string): FlowNode {

@@ -15,17 +15,19 @@
  */
 import type { Json } from '../core/json.js';
 import { Document, isSeq, stringify } from 'yaml';
-import { flowStyleOf, isShared, ownString } from './fast-parse.js';
+import { isShared, ownString, type FlowMarks } from './fast-parse.js';
 
 export interface EmitOptions {
   /** Map keys in sorted order (the library's `sortMapEntries`); default: insertion order. */
   sortKeys?: boolean;
   /** List items indented under their key (the library's default) instead of level with it. */
   indentSeq?: boolean;
+  /** Collections written flow, as the library writes back those it read as flow (parseFastYaml's marks). */
+  flows?: FlowMarks;
   /**
-   * Flow collections the fast reader marked are written with the padding their source had
-   * (`{a: b}` or `{ a: b }`) instead of the library's `{ a: b }`: for checking that a document
-   * is written exactly as the library would write it back.
+   * Flow collections are written with the padding their source had (`{a: b}` or `{ a: b }`)
+   * instead of the library's `{ a: b }`: for checking that a document is written exactly as
+   * the library would write it back.
    */
   flowAsRead?: boolean;
 }
@@ -38,20 +40,19 @@ type Rendered = string[];
 interface Style {
   sortKeys: boolean;
   indentSeq: boolean;
-  /** Marked flow collections: ignored (block), written as the library does, or as they were read. */
-  flow: 'none' | 'library' | 'read';
   key(key: string): string;
   scalar(value: unknown): Rendered;
 }
 
 /** The document text (ending in a newline), or undefined when the library must write it. */
 export function emitYaml(value: Json, options: EmitOptions = {}): string | undefined {
-  let style = options.sortKeys ? (options.indentSeq === false ? LIBRARY_SORTED : LIBRARY_SORTED_INDENTED) : options.indentSeq === false ? LIBRARY : LIBRARY_INDENTED;
-  if (options.flowAsRead) style = { ...style, flow: 'read' };
+  const style = options.sortKeys ? (options.indentSeq === false ? LIBRARY_SORTED : LIBRARY_SORTED_INDENTED) : options.indentSeq === false ? LIBRARY : LIBRARY_INDENTED;
+  // Without marks no collection is looked up (block documents, most callers).
+  const flows = options.flows !== undefined && options.flows.size > 0 ? options.flows : undefined;
   // The library writes `{}`, `[]` and top-level scalars in ways not mirrored here.
   if (!(isMap(value) ? hasEntries(value) : Array.isArray(value) && value.length > 0)) return undefined;
   try {
-    return write(value as { [k: string]: Json } | Json[], style);
+    return write(value as { [k: string]: Json } | Json[], style, flows, options.flowAsRead === true);
   } catch (err) {
     if (err instanceof Unsupported) return undefined;
     throw err;
@@ -114,7 +115,7 @@ function libraryKey(key: string): string {
   return remember(keyMemo, ownString(key), ownString(text.slice(0, -4)));
 }
 
-const LIBRARY: Style = { sortKeys: false, indentSeq: false, flow: 'library', key: libraryKey, scalar: libraryScalar };
+const LIBRARY: Style = { sortKeys: false, indentSeq: false, key: libraryKey, scalar: libraryScalar };
 const LIBRARY_INDENTED: Style = { ...LIBRARY, indentSeq: true };
 const LIBRARY_SORTED: Style = { ...LIBRARY, sortKeys: true };
 const LIBRARY_SORTED_INDENTED: Style = { ...LIBRARY, sortKeys: true, indentSeq: true };
@@ -168,7 +169,7 @@ function literalBlock(s: string): Rendered | undefined {
   return [`|${chomp}`, ...lines.map((l) => (l === '' ? '' : '  ' + l))];
 }
 
-const MANIFEST: Style = { sortKeys: true, indentSeq: false, flow: 'none', key: manifestKey, scalar: manifestScalar };
+const MANIFEST: Style = { sortKeys: true, indentSeq: false, key: manifestKey, scalar: manifestScalar };
 
 // ---- Structure, shared by both styles. ----
 
@@ -190,10 +191,12 @@ function pad(col: number): string {
 interface Out {
   text: string;
   style: Style;
+  flows: FlowMarks | undefined;
+  flowAsRead: boolean;
 }
 
-function write(value: { [k: string]: Json } | Json[], style: Style): string {
-  const out: Out = { text: '', style };
+function write(value: { [k: string]: Json } | Json[], style: Style, flows?: FlowMarks, flowAsRead = false): string {
+  const out: Out = { text: '', style, flows, flowAsRead };
   if (Array.isArray(value)) writeSeq(out, value, 0, false);
   else writeMap(out, value, 0, false);
   return out.text;
@@ -230,8 +233,8 @@ function writeSeq(out: Out, seq: Json[], col: number, firstPrefixed: boolean): v
   for (const item of seq) {
     out.text += (first && firstPrefixed ? '' : indent) + '-';
     first = false;
-    if (out.style.flow !== 'none' && item !== null && typeof item === 'object' && flowStyleOf(item) !== undefined) {
-      out.text += ' ' + flowText(item, out.style) + '\n';
+    if (out.flows !== undefined && item !== null && typeof item === 'object' && out.flows.has(item)) {
+      out.text += ' ' + flowText(item, out) + '\n';
     } else if (isMap(item) && hasEntries(item)) {
       out.text += ' ';
       writeOnce(out, item, col + 2, true);
@@ -246,8 +249,8 @@ function writeSeq(out: Out, seq: Json[], col: number, firstPrefixed: boolean): v
 
 /** The value after `key:` written at column `col`. */
 function writeValue(out: Out, child: Json, col: number): void {
-  if (out.style.flow !== 'none' && child !== null && typeof child === 'object' && flowStyleOf(child) !== undefined) {
-    out.text += ' ' + flowText(child, out.style) + '\n';
+  if (out.flows !== undefined && child !== null && typeof child === 'object' && out.flows.has(child)) {
+    out.text += ' ' + flowText(child, out) + '\n';
   } else if (isMap(child) && hasEntries(child)) {
     out.text += '\n';
     if (out.style === MANIFEST) writeSharedMap(out, child, col + 2);
@@ -286,7 +289,7 @@ function writeOnce(out: Out, value: { [k: string]: Json } | Json[], col: number,
   let text = texts?.get(key);
   if (text === undefined) {
     // Written apart: slicing it out of out.text would flatten the whole output so far.
-    const own: Out = { text: '', style: out.style };
+    const own: Out = { ...out, text: '' };
     if (Array.isArray(value)) writeSeq(own, value, col, firstPrefixed);
     else writeMap(own, value, col, firstPrefixed);
     text = own.text;
@@ -355,28 +358,34 @@ function continuation(lines: Rendered, col: number): string {
  * A marked flow collection on one line: items joined by `, `, maps as `key: value`, everything
  * inside written flow, scalars quoted as the library quotes them inside flow collections.
  */
-function flowText(value: Json[] | { [k: string]: Json }, style: Style): string {
-  const parts: string[] = [];
+function flowText(value: Json[] | { [k: string]: Json }, out: Out): string {
+  let inner = '';
   if (Array.isArray(value)) {
-    for (const item of value) parts.push(flowItem(item, style));
-  } else {
+    for (const item of value) inner += (inner === '' ? '' : ', ') + flowItem(item, out);
+  } else if (out.style.sortKeys) {
     const keys = Object.keys(value).filter((k) => value[k] !== undefined);
-    if (style.sortKeys) keys.sort();
-    for (const key of keys) parts.push(`${flowKey(key)}: ${flowItem(value[key]!, style)}`);
+    keys.sort();
+    for (const key of keys) inner += (inner === '' ? '' : ', ') + flowKey(key) + ': ' + flowItem(value[key]!, out);
+  } else {
+    for (const key in value) {
+      const v = value[key];
+      if (v !== undefined) inner += (inner === '' ? '' : ', ') + flowKey(key) + ': ' + flowItem(v, out);
+    }
   }
-  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
-  if (parts.length === 0) return open + close;
+  const isSeq = Array.isArray(value);
+  if (inner === '') return isSeq ? '[]' : '{}';
   let pad = ' ';
-  if (style.flow === 'read') {
-    const read = flowStyleOf(value);
+  if (out.flowAsRead) {
+    // Everything inside a flow collection is flow; each nested one was marked as it was read.
+    const read = out.flows?.get(value);
     if (read !== 'padded' && read !== 'tight') throw new Unsupported();
     if (read === 'tight') pad = '';
   }
-  return `${open}${pad}${parts.join(', ')}${pad}${close}`;
+  return isSeq ? '[' + pad + inner + pad + ']' : '{' + pad + inner + pad + '}';
 }
 
-function flowItem(item: Json, style: Style): string {
-  if (item !== null && typeof item === 'object') return flowText(item, style);
+function flowItem(item: Json, out: Out): string {
+  if (item !== null && typeof item === 'object') return flowText(item, out);
   if (item === null) return 'null';
   if (typeof item === 'boolean') return item ? 'true' : 'false';
   if (typeof item === 'number') {

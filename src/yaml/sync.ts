@@ -6,14 +6,14 @@
  */
 import { isMap, isScalar, isSeq, visit, type Document, type Node, type Pair, type Scalar } from 'yaml';
 import { isObject, type Json, type JsonObject } from '../core/json.js';
-import { flowStyleOf, markFlow } from './fast-parse.js';
+import type { FlowMarks } from './fast-parse.js';
 
 const IDENTITY_KEYS = ['name', 'mountPath', 'containerPort', 'ip', 'devicePath'];
 
 /** syncNode keeps a flow collection's node, so it stays flow: the fast reader's mark moves along. */
-function keepFlow<T extends Json>(original: Json, out: T): T {
-  const style = flowStyleOf(original as object);
-  if (style !== undefined) markFlow(out as object, style);
+function keepFlow<T extends Json>(original: Json, out: T, flows: FlowMarks | undefined): T {
+  const style = flows?.get(original as object);
+  if (style !== undefined) flows!.set(out as object, style);
   return out;
 }
 
@@ -76,12 +76,12 @@ export function syncNode(doc: Document, node: unknown, value: Json): Node {
  * their order, then new keys; list items matched the same way. Used by the fast path so both
  * paths write the same document.
  */
-export function orderLike(original: Json | undefined, value: Json): Json {
+export function orderLike(original: Json | undefined, value: Json, flows?: FlowMarks): Json {
   if (isObject(value) && isObject(original)) {
     const out: Record<string, Json> = {};
-    for (const key of Object.keys(original)) if (key in value) out[key] = orderLike(original[key], value[key]!);
+    for (const key of Object.keys(original)) if (key in value) out[key] = orderLike(original[key], value[key]!, flows);
     for (const key of Object.keys(value)) if (!(key in original)) out[key] = value[key]!;
-    return keepFlow(original, out);
+    return keepFlow(original, out, flows);
   }
   if (Array.isArray(value) && Array.isArray(original)) {
     const byIdentity = new Map<string, Json>();
@@ -92,9 +92,9 @@ export function orderLike(original: Json | undefined, value: Json): Json {
     const out = value.map((child, i) => {
       const id = identityOf(child);
       const match = id !== undefined ? byIdentity.get(id) : original.length === value.length ? original[i] : undefined;
-      return match !== undefined ? orderLike(match, child) : child;
+      return match !== undefined ? orderLike(match, child, flows) : child;
     });
-    return keepFlow(original, out);
+    return keepFlow(original, out, flows);
   }
   return value;
 }
