@@ -360,20 +360,29 @@ function continuation(lines: Rendered, col: number): string {
  */
 function flowText(value: Json[] | { [k: string]: Json }, out: Out): string {
   let inner = '';
+  let sep = '';
   if (Array.isArray(value)) {
-    for (const item of value) inner += (inner === '' ? '' : ', ') + flowItem(item, out);
+    for (const item of value) {
+      inner += sep + flowItem(item, out);
+      sep = ', ';
+    }
   } else if (out.style.sortKeys) {
     const keys = Object.keys(value).filter((k) => value[k] !== undefined);
     keys.sort();
-    for (const key of keys) inner += (inner === '' ? '' : ', ') + flowKey(key) + ': ' + flowItem(value[key]!, out);
+    for (const key of keys) {
+      inner += sep + flowKey(key) + ': ' + flowItem(value[key]!, out);
+      sep = ', ';
+    }
   } else {
     for (const key in value) {
       const v = value[key];
-      if (v !== undefined) inner += (inner === '' ? '' : ', ') + flowKey(key) + ': ' + flowItem(v, out);
+      if (v === undefined) continue;
+      inner += sep + flowKey(key) + ': ' + flowItem(v, out);
+      sep = ', ';
     }
   }
   const isSeq = Array.isArray(value);
-  if (inner === '') return isSeq ? '[]' : '{}';
+  if (sep === '') return isSeq ? '[]' : '{}';
   let pad = ' ';
   if (out.flowAsRead) {
     // Everything inside a flow collection is flow; each nested one was marked as it was read.
