@@ -207,26 +207,48 @@ async function workerCount(): Promise<number> {
   return cores < 2 ? 0 : Math.min(4, cores);
 }
 
-/** Injects a batch until a document fails; the output of the ones before it is kept. */
-function injectBatch(injector: KubeInjector, docs: StreamDocument[]): { result: BatchResult; error?: unknown } {
+/**
+ * Injects a batch until a document fails; the output of the ones before it is kept. With an
+ * encoder (workers), each document's output becomes bytes as soon as it is done: held as
+ * strings until the batch ends, the outputs were copied by every young-generation collection.
+ */
+function injectBatch(injector: KubeInjector, docs: StreamDocument[], encoder?: TextEncoder): { result: BatchResult; error?: unknown } {
   const warningsBefore = injector.warnings.length;
   const injectedBefore = injector.injected;
   const fastBefore = injector.fastPath;
   const outs: string[] = [];
+  const bytes: Uint8Array[] = [];
   let error: unknown;
   try {
-    for (const doc of docs) outs.push(injector.document(doc));
+    for (const doc of docs) {
+      const text = injector.document(doc);
+      if (encoder) bytes.push(encoder.encode(text));
+      else outs.push(text);
+    }
   } catch (err) {
     error = err;
   }
   const result: BatchResult = {
-    out: outs.join(''),
-    docs: outs.length,
+    out: encoder ? concatBytes(bytes) : outs.join(''),
+    docs: encoder ? bytes.length : outs.length,
     warnings: injector.warnings.splice(warningsBefore),
     injected: injector.injected - injectedBefore,
     fast: injector.fastPath - fastBefore,
   };
   return { result, error };
+}
+
+/** One buffer of its own (Buffer.concat may hand out a slice of a shared pool, which must not be transferred). */
+function concatBytes(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function revive(error: SerialisedError): unknown {
@@ -330,10 +352,10 @@ export async function serveBatches(): Promise<void> {
   const injector = new KubeInjector(init.file, init.config);
   const encoder = new TextEncoder();
   parentPort!.on('message', (msg: { id: number; docs: StreamDocument[] }) => {
-    const { result, error } = injectBatch(injector, msg.docs);
+    const { result, error } = injectBatch(injector, msg.docs, encoder);
     // The output goes back as bytes in a transferred buffer: no copy, and none of it on the main heap.
-    const bytes = encoder.encode(result.out as string);
-    const reply: BatchReply = { id: msg.id, result: { ...result, out: bytes }, error: error === undefined ? undefined : serialise(error) };
+    const bytes = result.out as Uint8Array<ArrayBuffer>;
+    const reply: BatchReply = { id: msg.id, result, error: error === undefined ? undefined : serialise(error) };
     parentPort!.postMessage(reply, [bytes.buffer]);
   });
 }
