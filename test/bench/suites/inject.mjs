@@ -117,10 +117,10 @@ spec:
 
 const SIZES = [
   ['block', 1000, 3],
-  ['block', 10000, 2],
+  ['block', 10000, 3],
   ['block', 50000, 1],
   ['flow', 1000, 3],
-  ['flow', 10000, 2],
+  ['flow', 10000, 3],
 ];
 const label = (n) => (n >= 1000 ? `${n / 1000}k` : String(n));
 const mib = (kb) => `${(kb / 1024).toFixed(0)} MiB`;
