@@ -233,7 +233,7 @@ function writeSeq(out: Out, seq: Json[], col: number, firstPrefixed: boolean): v
   for (const item of seq) {
     out.text += (first && firstPrefixed ? '' : indent) + '-';
     first = false;
-    if (out.flows !== undefined && item !== null && typeof item === 'object' && out.flows.has(item)) {
+    if (isFlow(out, item)) {
       out.text += ' ' + flowText(item, out) + '\n';
     } else if (isMap(item) && hasEntries(item)) {
       out.text += ' ';
@@ -247,9 +247,14 @@ function writeSeq(out: Out, seq: Json[], col: number, firstPrefixed: boolean): v
   }
 }
 
+/** Whether `value` is a collection the document holds in flow style. */
+function isFlow(out: Out, value: Json): value is Json[] | { [k: string]: Json } {
+  return out.flows !== undefined && value !== null && typeof value === 'object' && out.flows.has(value);
+}
+
 /** The value after `key:` written at column `col`. */
 function writeValue(out: Out, child: Json, col: number): void {
-  if (out.flows !== undefined && child !== null && typeof child === 'object' && out.flows.has(child)) {
+  if (isFlow(out, child)) {
     out.text += ' ' + flowText(child, out) + '\n';
   } else if (isMap(child) && hasEntries(child)) {
     out.text += '\n';
@@ -275,7 +280,8 @@ const emitted = new WeakMap<object, Map<number, string>>();
 
 /**
  * A non-empty map or list. A shared one (template output read with parseSharedYaml, which
- * never changes) is written once per style and column, then its text is copied.
+ * never changes and holds no flow marks) is written once per style and column, then its text
+ * is copied.
  */
 function writeOnce(out: Out, value: { [k: string]: Json } | Json[], col: number, firstPrefixed: boolean): void {
   const styleId = isShared(value) ? MEMO_STYLES.get(out.style) : undefined;
